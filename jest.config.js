@@ -1,0 +1,11 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  preset: 'ts-jest',
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  // Integration tests share one Redis and one PostgreSQL server; each file isolates
+  // itself with its own key prefix and database, so two workers are safe on 2 cores.
+  maxWorkers: 2,
+  testTimeout: 30000,
+};

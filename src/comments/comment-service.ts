@@ -1,0 +1,122 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { ApiError } from '../errors';
+import { renderCommentHtml } from '../moderation/render';
+import type { ModerationQueue } from '../queue/moderation-queue';
+import type { Site } from '../sites/site-repository';
+import type { CommentRepository } from './comment-repository';
+import { authorHash, hashToken, newAuthorToken, textHash, tokenMatches } from './identity';
+import { type PublicComment, toPublicComment } from './public-comment';
+import type { CommentStatus } from './status';
+import type { SubmitComment } from './submit-schema';
+
+export interface CommentServiceOptions {
+  comments: CommentRepository;
+  queue: ModerationQueue;
+  secret: string;
+  clock: () => number;
+  logger: Logger;
+}
+
+export interface SubmitRequest {
+  site: Site;
+  input: SubmitComment;
+  ip: string | undefined;
+  userAgent: string | undefined;
+}
+
+export interface SubmitResult {
+  comment: PublicComment & { status: CommentStatus };
+  authorToken: string;
+}
+
+export interface ThreadResult {
+  comments: PublicComment[];
+  total: number;
+  nextCursor: string | null;
+}
+
+/** Accepting and reading comments: the request path, which does only cheap work. */
+export class CommentService {
+  constructor(private readonly options: CommentServiceOptions) {}
+
+  /**
+   * Stores the comment as pending, then queues it. The database comes first: once
+   * this returns, the comment cannot be lost, even if the enqueue failed (the
+   * sweep picks it up when Redis is back).
+   */
+  async submit(request: SubmitRequest): Promise<SubmitResult> {
+    const { comments, queue, secret, clock, logger } = this.options;
+    const { site, input } = request;
+    if (input.parentId) {
+      const parentOk = await comments.isApprovedOnPage({ id: input.parentId, siteKey: site.key, pageId: input.pageId });
+      if (!parentOk) {
+        throw ApiError.validation([{ path: 'parentId', message: 'no published comment with this id on this page' }]);
+      }
+    }
+
+    const email = input.email.trim().toLowerCase();
+    const authorToken = newAuthorToken();
+    const now = clock();
+    const row = {
+      id: randomUUID(),
+      site_key: site.key,
+      page_id: input.pageId,
+      page_url: input.pageUrl ?? null,
+      page_title: input.pageTitle ?? null,
+      parent_id: input.parentId ?? null,
+      author_name: input.name,
+      author_email: email,
+      author_hash: authorHash(secret, email),
+      author_website: input.website ?? null,
+      ip: request.ip ?? null,
+      user_agent: request.userAgent?.slice(0, 500) ?? null,
+      text: input.text,
+      text_hash: textHash(input.text),
+      html: '',
+      status: 'pending' as const,
+      findings: '[]',
+      signals: JSON.stringify({ honeypot: input.hp }),
+      author_token_hash: hashToken(authorToken),
+      created_at: now,
+      updated_at: now,
+      decided_at: null,
+    };
+    await comments.insert(row);
+
+    try {
+      await queue.enqueue(row.id);
+    } catch (err) {
+      logger.warn({ commentId: row.id, err: (err as Error).message }, 'enqueue failed; the sweep will queue the comment');
+    }
+
+    // The author sees a preview of what will be published; the worker renders it again for real.
+    const preview = toPublicComment({ ...row, html: renderCommentHtml(row.text) });
+    return { comment: { ...preview, status: 'pending' }, authorToken };
+  }
+
+  /** A page's published comments, oldest first. */
+  async thread(options: { siteKey: string; pageId: string; cursor?: string; limit: number }): Promise<ThreadResult> {
+    const { comments } = this.options;
+    const [page, total] = await Promise.all([
+      comments.approvedThread(options),
+      comments.countApproved({ siteKey: options.siteKey, pageId: options.pageId }),
+    ]);
+    return { comments: page.rows.map(toPublicComment), total, nextCursor: page.nextCursor };
+  }
+
+  /**
+   * The status of a comment for its author, who proves authorship with the token
+   * given at submission. A wrong token looks like an unknown id, so ids cannot be probed.
+   */
+  async statusForAuthor(options: { id: string; authorToken: string }): Promise<{ id: string; status: CommentStatus; siteKey: string }> {
+    const row = await this.options.comments.find(options.id);
+    if (!row || !tokenMatches(options.authorToken, row.author_token_hash)) throw ApiError.notFound('Comment');
+    return { id: row.id, status: row.status, siteKey: row.site_key };
+  }
+
+  /** The site a comment belongs to, for the CORS preflight of the status route. */
+  async siteKeyOf(id: string): Promise<string | undefined> {
+    return (await this.options.comments.find(id))?.site_key;
+  }
+}

@@ -1,0 +1,31 @@
+import type { CommentsTable } from '../db/schema';
+
+/** What anyone may see of a comment: never the email, its plain hash, or the IP. */
+export interface PublicComment {
+  id: string;
+  parentId: string | null;
+  pageId: string;
+  name: string;
+  website: string | null;
+  avatar: string;
+  html: string;
+  createdAt: string;
+}
+
+type PublicFields = Pick<
+  CommentsTable,
+  'id' | 'parent_id' | 'page_id' | 'author_name' | 'author_website' | 'author_hash' | 'html' | 'created_at'
+>;
+
+export function toPublicComment(row: PublicFields): PublicComment {
+  return {
+    id: row.id,
+    parentId: row.parent_id,
+    pageId: row.page_id,
+    name: row.author_name,
+    website: row.author_website,
+    avatar: row.author_hash,
+    html: row.html,
+    createdAt: new Date(Number(row.created_at)).toISOString(),
+  };
+}

@@ -1,0 +1,108 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { defaults, type SettingName } from '../config/defaults';
+
+const port = z.coerce.number().int().min(1).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+
+/** One validator per setting; the message says what is expected. */
+const validators: Record<SettingName, z.ZodType> = {
+  PORT: port,
+  PARLEY_HOST: z.string().min(1),
+  DATABASE_URL: z
+    .string()
+    .refine((v) => v === '' || /^postgres(ql)?:\/\//.test(v), 'a postgres:// URL, or empty for SQLite'),
+  PARLEY_DATA_DIR: z.string().min(1),
+  REDIS_URL: z.string().refine((v) => /^rediss?:\/\//.test(v), 'a redis:// or rediss:// URL'),
+  PARLEY_REDIS_PREFIX: z.string().regex(/^[^:\s]+$/, 'a prefix without spaces or colons'),
+  PARLEY_TRUST_PROXY: z.string().min(1),
+  PARLEY_SECRET: z.string().refine((v) => v === '' || v.length >= 32, 'at least 32 characters'),
+  PARLEY_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  PARLEY_BODY_LIMIT: positiveInt,
+  PARLEY_MAX_COMMENT_LENGTH: positiveInt.max(100_000),
+  PARLEY_WORKER_CONCURRENCY: positiveInt.max(100),
+  PARLEY_SWEEP_INTERVAL_MS: positiveInt,
+  PARLEY_JOB_LOCK_MS: positiveInt.min(100),
+  NODE_ENV: z.enum(['development', 'production', 'test']),
+};
+
+export type DatabaseConfig = { dialect: 'sqlite'; file: string } | { dialect: 'postgres'; url: string };
+
+export interface Config {
+  port: number;
+  host: string;
+  production: boolean;
+  dataDir: string;
+  database: DatabaseConfig;
+  redis: { url: string; prefix: string; explicit: boolean };
+  trustProxy: boolean | number | string;
+  secret: string | undefined;
+  logLevel: string;
+  bodyLimit: number;
+  maxCommentLength: number;
+  worker: { concurrency: number; sweepIntervalMs: number; lockDurationMs: number };
+}
+
+export class ConfigError extends Error {}
+
+/** Express accepts a boolean, a hop count, or a string of names/CIDRs for `trust proxy`. */
+function parseTrustProxy(value: string): boolean | number | string {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value;
+}
+
+/**
+ * Reads the settings from `env` over the defaults. Throws a ConfigError whose message
+ * has one line per bad value, naming the variable, the value and what is expected.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const values = {} as Record<SettingName, any>;
+  const problems: string[] = [];
+  for (const name of Object.keys(defaults) as SettingName[]) {
+    const raw = env[name] ?? defaults[name];
+    const result = validators[name].safeParse(raw);
+    if (result.success) values[name] = result.data;
+    else problems.push(`${name}=${JSON.stringify(raw)}: expected ${describeIssue(result.error)}`);
+  }
+  if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
+
+  const dataDir = path.resolve(values.PARLEY_DATA_DIR);
+  return {
+    port: values.PORT,
+    host: values.PARLEY_HOST,
+    production: values.NODE_ENV === 'production',
+    dataDir,
+    database: values.DATABASE_URL
+      ? { dialect: 'postgres', url: values.DATABASE_URL }
+      : { dialect: 'sqlite', file: path.join(dataDir, 'parley.sqlite') },
+    redis: { url: values.REDIS_URL, prefix: values.PARLEY_REDIS_PREFIX, explicit: env.REDIS_URL !== undefined },
+    trustProxy: parseTrustProxy(values.PARLEY_TRUST_PROXY),
+    secret: values.PARLEY_SECRET || undefined,
+    logLevel: values.PARLEY_LOG_LEVEL,
+    bodyLimit: values.PARLEY_BODY_LIMIT,
+    maxCommentLength: values.PARLEY_MAX_COMMENT_LENGTH,
+    worker: {
+      concurrency: values.PARLEY_WORKER_CONCURRENCY,
+      sweepIntervalMs: values.PARLEY_SWEEP_INTERVAL_MS,
+      lockDurationMs: values.PARLEY_JOB_LOCK_MS,
+    },
+  };
+}
+
+function describeIssue(error: z.ZodError): string {
+  const issue = error.issues[0];
+  switch (issue.code) {
+    case 'invalid_type':
+      return `a ${issue.expected}`;
+    case 'too_small':
+      return `a value of at least ${issue.minimum}`;
+    case 'too_big':
+      return `a value of at most ${issue.maximum}`;
+    case 'invalid_value':
+      return `one of ${issue.values.join(', ')}`;
+    default:
+      return issue.message;
+  }
+}

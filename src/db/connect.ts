@@ -1,0 +1,32 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Pool, types } from 'pg';
+import type { DatabaseConfig } from '../config';
+import type { Database } from './schema';
+
+export type Db = Kysely<Database>;
+
+const PG_INT8 = 20;
+
+/** Opens the database named by the configuration: SQLite (WAL) or PostgreSQL. */
+export function connectDatabase(config: DatabaseConfig): Db {
+  if (config.dialect === 'postgres') {
+    const pool = new Pool({
+      connectionString: config.url,
+      max: 10,
+      // Epoch-millisecond columns and COUNT(*) are int8; they fit a JS number.
+      types: { getTypeParser: ((oid: number, format?: any) => (oid === PG_INT8 ? Number : types.getTypeParser(oid, format))) as typeof types.getTypeParser },
+    });
+    return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  }
+  if (config.file !== ':memory:') fs.mkdirSync(path.dirname(config.file), { recursive: true });
+  const sqlite = new SqliteDatabase(config.file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
+  // Several processes (api, worker) may share the file; wait for a lock rather than fail.
+  sqlite.pragma('busy_timeout = 5000');
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+}

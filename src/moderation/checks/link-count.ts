@@ -1,0 +1,12 @@
+import type { Finding } from '../finding';
+
+/** Many links is the commonest trait of comment spam; above the site's limit a person looks first. */
+export function linkCount(input: { links: number; linkLimit: number }): Finding | undefined {
+  if (input.links <= input.linkLimit) return undefined;
+  return {
+    check: 'link-count',
+    verdict: 'hold',
+    reason: `${input.links} links, more than the site's limit of ${input.linkLimit}`,
+    score: input.links,
+  };
+}

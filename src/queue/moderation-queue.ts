@@ -1,0 +1,68 @@
+import { type JobsOptions, Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+
+export const MODERATION_QUEUE = 'moderation';
+
+export interface ModerationJobData {
+  commentId: string;
+}
+
+const ENQUEUE_TIMEOUT_MS = 2000;
+
+const jobOptions: JobsOptions = {
+  attempts: 8,
+  backoff: { type: 'exponential', delay: 1000 },
+  removeOnComplete: { age: 24 * 3600, count: 10_000 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+};
+
+export type RequeueResult = 'added' | 'retried' | 'present';
+
+/** The producer side of the moderation queue. The job id is the comment id, so adding twice is harmless. */
+export class ModerationQueue {
+  readonly queue: Queue<ModerationJobData>;
+
+  constructor(options: { connection: Redis; prefix: string }) {
+    this.queue = new Queue<ModerationJobData>(MODERATION_QUEUE, {
+      connection: options.connection,
+      prefix: options.prefix,
+      defaultJobOptions: jobOptions,
+    });
+    // Connection errors surface on each add; an unhandled 'error' event would crash the process.
+    this.queue.on('error', () => undefined);
+  }
+
+  /** Queues a comment for moderation; rejects quickly when Redis is unreachable. */
+  async enqueue(commentId: string): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('enqueue timed out')), ENQUEUE_TIMEOUT_MS);
+    });
+    try {
+      await Promise.race([this.queue.add('moderate', { commentId }, { jobId: commentId }), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /**
+   * Makes sure a pending comment has a live job: adds one if there is none, and
+   * retries one that used up its attempts (say, during a long database outage).
+   */
+  async requeue(commentId: string): Promise<RequeueResult> {
+    const job = await this.queue.getJob(commentId);
+    if (!job) {
+      await this.enqueue(commentId);
+      return 'added';
+    }
+    if ((await job.getState()) === 'failed') {
+      await job.retry('failed');
+      return 'retried';
+    }
+    return 'present';
+  }
+
+  async close(): Promise<void> {
+    await this.queue.close();
+  }
+}

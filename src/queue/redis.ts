@@ -1,0 +1,38 @@
+import IORedis, { type Redis } from 'ioredis';
+
+export type RedisRole = 'producer' | 'worker';
+
+/**
+ * A Redis connection for BullMQ. Workers block on Redis and must retry forever
+ * (BullMQ requires maxRetriesPerRequest: null). Producers on the request path must
+ * fail fast instead, so a Redis outage costs a request nothing but the enqueue:
+ * the comment is already stored and the sweep queues it later.
+ */
+export function createRedisConnection(url: string, role: RedisRole): Redis {
+  return new IORedis(url, {
+    maxRetriesPerRequest: role === 'worker' ? null : 1,
+    enableOfflineQueue: role === 'worker',
+    connectTimeout: 5000,
+    lazyConnect: false,
+  });
+}
+
+/** Resolves when something answers PING at `url` within `timeoutMs`, false otherwise. */
+export async function redisAnswers(url: string, timeoutMs = 1500): Promise<boolean> {
+  const probe = new IORedis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+    connectTimeout: timeoutMs,
+    retryStrategy: () => null,
+  });
+  probe.on('error', () => undefined);
+  try {
+    await probe.connect();
+    return (await probe.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    probe.disconnect();
+  }
+}

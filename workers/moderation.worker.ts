@@ -1,0 +1,83 @@
+import { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { CommentRepository } from '../src/comments/comment-repository';
+import type { CommentModerator } from '../src/moderation/comment-moderator';
+import { MODERATION_QUEUE, type ModerationJobData, type ModerationQueue } from '../src/queue/moderation-queue';
+import { sweepPendingComments } from '../src/queue/sweep';
+
+export interface ModerationWorkerOptions {
+  /** A connection made for workers (it blocks and retries forever). */
+  connection: Redis;
+  prefix: string;
+  moderator: CommentModerator;
+  comments: CommentRepository;
+  queue: ModerationQueue;
+  logger: Logger;
+  concurrency: number;
+  /** A job whose lock is not renewed for this long (its worker died) is run again. */
+  lockDurationMs: number;
+  sweepIntervalMs: number;
+}
+
+export interface RunningWorker {
+  worker: Worker<ModerationJobData>;
+  /** Stops taking jobs, lets the running ones finish, and stops the sweep. */
+  close(): Promise<void>;
+}
+
+/** Runs the moderation queue: one job per comment, plus the periodic sweep of pending comments without a job. */
+export function startModerationWorker(options: ModerationWorkerOptions): RunningWorker {
+  const { logger } = options;
+  const worker = new Worker<ModerationJobData>(
+    MODERATION_QUEUE,
+    async (job) => {
+      const result = await options.moderator.moderate(job.data.commentId);
+      const log = logger.child({ commentId: job.data.commentId, jobId: job.id, attempt: job.attemptsMade + 1 });
+      if (result.outcome === 'decided') {
+        log.info({ status: result.decision.status, checks: result.decision.findings.map((f) => f.check) }, 'comment moderated');
+      } else {
+        log.info({ reason: result.reason }, 'moderation skipped');
+      }
+      return result.outcome === 'decided' ? result.decision.status : result.reason;
+    },
+    {
+      connection: options.connection,
+      prefix: options.prefix,
+      concurrency: options.concurrency,
+      lockDuration: options.lockDurationMs,
+      stalledInterval: options.lockDurationMs,
+      maxStalledCount: 2,
+    },
+  );
+  worker.on('failed', (job, err) => {
+    logger.warn({ commentId: job?.data.commentId, attempt: job?.attemptsMade, err: err.message }, 'moderation job failed');
+  });
+  worker.on('error', (err) => logger.error({ err: err.message }, 'moderation worker error'));
+
+  const sweep = async () => {
+    try {
+      const requeued = await sweepPendingComments({
+        comments: options.comments,
+        queue: options.queue,
+        now: Date.now(),
+        graceMs: Math.min(options.sweepIntervalMs, 10_000),
+        limit: 500,
+      });
+      if (requeued > 0) logger.info({ requeued }, 'sweep queued pending comments that had no job');
+    } catch (err) {
+      logger.warn({ err: (err as Error).message }, 'sweep failed; will try again');
+    }
+  };
+  const timer = setInterval(sweep, options.sweepIntervalMs);
+  timer.unref();
+  void sweep();
+
+  return {
+    worker,
+    async close() {
+      clearInterval(timer);
+      await worker.close();
+    },
+  };
+}
