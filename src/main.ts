@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
+import type { Express } from 'express';
 import { sql } from 'kysely';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -67,9 +69,10 @@ export async function openRuntime(config: Config, options: { logger: Logger; red
   };
 }
 
-export function startApi(runtime: Runtime): Promise<Server> {
+/** The HTTP API over a runtime's services. */
+export function buildApp(runtime: Runtime): Express {
   const { config } = runtime;
-  const app = createApp({
+  return createApp({
     sites: runtime.sites,
     comments: runtime.comments,
     logger: runtime.logger,
@@ -81,8 +84,12 @@ export function startApi(runtime: Runtime): Promise<Server> {
       redis: () => runtime.producerConnection.ping(),
     },
   });
+}
+
+export function startApi(runtime: Runtime): Promise<Server> {
+  const app = buildApp(runtime);
   return new Promise((resolve, reject) => {
-    const server = app.listen(config.port, config.host, () => resolve(server));
+    const server = app.listen(runtime.config.port, runtime.config.host, () => resolve(server));
     server.once('error', reject);
   });
 }
@@ -137,7 +144,7 @@ async function serve(role: Role): Promise<void> {
 
   const server = role === 'worker' ? undefined : await startApi(runtime);
   const worker = role === 'api' ? undefined : startWorker(runtime);
-  if (server) logger.info(`Parley ${role === 'all' ? 'API and workers' : 'API'} listening on http://localhost:${config.port}`);
+  if (server) logger.info(`Parley ${role === 'all' ? 'API and workers' : 'API'} listening on http://localhost:${(server.address() as AddressInfo).port}`);
   if (role === 'worker') logger.info('Parley worker running');
 
   let stopping = false;
