@@ -2,7 +2,8 @@ import path from 'node:path';
 import { z } from 'zod';
 import { defaults, type SettingName } from '../config/defaults';
 
-const port = z.coerce.number().int().min(1).max(65535);
+// 0 asks the OS for a free port (tests, side-by-side instances); the real one is logged.
+const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
 
 /** One validator per setting; the message says what is expected. */

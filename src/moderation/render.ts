@@ -5,6 +5,7 @@ import sanitizeHtml from 'sanitize-html';
 const markdown = new MarkdownIt({ html: false, linkify: true, breaks: true, typographer: false });
 
 const LINK_REL = 'nofollow ugc noopener';
+const ABSOLUTE_LINK = /^(https?:\/\/|mailto:)/i;
 
 const allowlist: sanitizeHtml.IOptions = {
   allowedTags: ['p', 'br', 'em', 'strong', 'code', 'pre', 'blockquote', 'ul', 'ol', 'li', 'a'],
@@ -14,7 +15,13 @@ const allowlist: sanitizeHtml.IOptions = {
   allowProtocolRelative: false,
   disallowedTagsMode: 'discard',
   transformTags: {
-    a: (tagName, attribs) => ({ tagName, attribs: { ...attribs, rel: LINK_REL } }),
+    // A relative link would point into the host page's own site; only absolute
+    // http(s) and mailto links stay links, anything else becomes its plain text
+    // (a tag outside the allowlist is dropped, its text kept).
+    a: (tagName, attribs): sanitizeHtml.Tag =>
+      ABSOLUTE_LINK.test(attribs.href ?? '')
+        ? { tagName, attribs: { href: attribs.href, rel: LINK_REL } }
+        : { tagName: 'span', attribs: {} },
   },
 };
 

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Site } from '../../src/sites/site-repository';
 import { startTestParley, type TestParley } from '../helpers/parley';
+import { xssPayloads } from '../helpers/datasets';
+import { allowlistViolations } from '../helpers/html-allowlist';
 import { DIALECTS, waitFor } from '../helpers/services';
 
 const ORIGIN = 'https://blog.example';
@@ -159,6 +161,22 @@ describe.each(DIALECTS)('comments API and worker on %s', (dialect) => {
     expect(first.headers['cache-control']).toMatch(/max-age=1/);
     const again = await parley.http.get(`/v1/sites/${open.key}/pages/paged/comments`).set('If-None-Match', first.headers.etag);
     expect(again.status).toBe(304);
+  });
+
+  it('carries XSS payloads from the shared lists through the pipeline as inert HTML', async () => {
+    const all = xssPayloads();
+    // Every 150th payload: a spread over all the lists, quick enough to run on both databases.
+    const sample = all.filter((_, i) => i % 150 === 0);
+    const ids: string[] = [];
+    for (const [i, { payload }] of sample.entries()) {
+      const res = await post(open, comment({ pageId: 'xss', email: `x${i}@example.com`, text: payload }));
+      expect(res.status).toBe(202);
+      ids.push(res.body.comment.id);
+    }
+    for (const id of ids) await decided(id);
+    const thread = await parley.http.get(`/v1/sites/${open.key}/pages/xss/comments`).query({ limit: 100 });
+    expect(thread.body.comments.length).toBeGreaterThan(sample.length / 2);
+    for (const c of thread.body.comments as { html: string }[]) expect(allowlistViolations(c.html)).toEqual([]);
   });
 
   describe('bad input gets a clear error and changes nothing', () => {

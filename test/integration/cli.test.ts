@@ -1,0 +1,97 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { clearRedisPrefix, createTestDatabase, DIALECTS, type TestDatabase, TEST_REDIS_URL, uniqueName, waitFor } from '../helpers/services';
+
+// The compiled command, as `npx parley` runs it; `npm test` builds it first.
+const MAIN = path.resolve(__dirname, '../../dist/src/main.js');
+
+describe.each(DIALECTS)('the parley command on %s', (dialect) => {
+  let database: TestDatabase;
+  let env: NodeJS.ProcessEnv;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(dialect);
+    env = {
+      PATH: process.env.PATH,
+      NODE_ENV: 'test',
+      REDIS_URL: TEST_REDIS_URL,
+      PARLEY_REDIS_PREFIX: `{${uniqueName('cli')}}`,
+      ...database.env,
+    };
+  });
+  afterAll(async () => {
+    await clearRedisPrefix(env.PARLEY_REDIS_PREFIX!);
+    await database.drop();
+  });
+
+  const parley = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) =>
+    spawnSync(process.execPath, [MAIN, ...args], { env: { ...env, ...extraEnv }, encoding: 'utf8', timeout: 20_000 });
+
+  it('lists its commands in --help', () => {
+    const help = parley(['--help']);
+    expect(help.status).toBe(0);
+    for (const command of ['start', 'api', 'worker', 'migrate', 'sites']) expect(help.stdout).toMatch(new RegExp(`^\\s+${command}\\b`, 'm'));
+  });
+
+  it('creates a site and prints it as one JSON object, then lists it', () => {
+    const created = parley(['sites', 'create', '--name', 'My Blog', '--origin', 'https://blog.example/', '--origin', 'http://localhost:8080', '--moderation', 'none', '--json']);
+    expect(created.status).toBe(0);
+    const site = JSON.parse(created.stdout);
+    expect(site).toMatchObject({ name: 'My Blog', moderation: 'none', origins: ['https://blog.example', 'http://localhost:8080'] });
+    expect(site.key).toMatch(/^site_/);
+
+    const listed = parley(['sites', 'list', '--json']);
+    expect(JSON.parse(listed.stdout).sites.map((s: { key: string }) => s.key)).toContain(site.key);
+  });
+
+  it('fails with a one-line error and a non-zero exit on misuse', () => {
+    const badOrigin = parley(['sites', 'create', '--name', 'x', '--origin', 'not a url']);
+    expect(badOrigin.status).not.toBe(0);
+    expect(badOrigin.stderr.split('\n')[0]).toMatch(/--origin.*expected a URL/);
+    const badPolicy = parley(['sites', 'create', '--name', 'x', '--origin', 'https://a.example', '--moderation', 'some']);
+    expect(badPolicy.status).not.toBe(0);
+    expect(badPolicy.stderr).toMatch(/expected one of none, first-time, all/);
+    expect(parley(['sites', 'create', '--origin', 'https://a.example']).stderr).toMatch(/--name/);
+    expect(parley(['frobnicate']).status).not.toBe(0);
+  });
+
+  it('refuses to start on a bad setting, naming it', () => {
+    const result = parley(['start'], { PORT: 'eighty' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('PORT="eighty": expected a number');
+  });
+
+  describe('start', () => {
+    let child: ChildProcess;
+    let output = '';
+    afterEach(() => {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    });
+
+    it('serves the API and runs the workers in one process, and drains on SIGTERM', async () => {
+      const site = JSON.parse(parley(['sites', 'create', '--name', 'Start', '--origin', 'https://s.example', '--moderation', 'none', '--json']).stdout);
+      child = spawn(process.execPath, [MAIN, 'start'], { env: { ...env, PORT: '0', PARLEY_HOST: '127.0.0.1' } });
+      child.stdout!.on('data', (chunk) => (output += chunk));
+      child.stderr!.on('data', (chunk) => (output += chunk));
+      const base = await waitFor(async () => /listening on (http:\/\/localhost:\d+)/.exec(output)?.[1], { what: 'the listening line' });
+
+      const res = await fetch(`${base}/v1/sites/${site.key}/comments`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ pageId: 'cli', name: 'Carl', email: 'carl@example.com', text: 'From a real process' }),
+      });
+      expect(res.status).toBe(202);
+      const thread = await waitFor(async () => {
+        const body = (await (await fetch(`${base}/v1/sites/${site.key}/pages/cli/comments`)).json()) as { comments: { html: string }[] };
+        return body.comments.length > 0 ? body : undefined;
+      }, { what: 'the comment to be published' });
+      expect(thread.comments[0].html).toBe('<p>From a real process</p>');
+      expect(output).not.toContain('carl@example.com');
+
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(output).toMatch(/"msg":"stopped"/);
+    });
+  });
+});
