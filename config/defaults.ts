@@ -20,6 +20,8 @@ export const defaults = {
   PARLEY_TRUST_PROXY: 'false',
   /** Secret for keyed hashes and signed tokens; empty means one is generated and kept in the database. */
   PARLEY_SECRET: '',
+  /** An admin token to accept, for bootstrapping (at least 24 characters); empty means none. */
+  PARLEY_ADMIN_TOKEN: '',
   /** pino log level: fatal, error, warn, info, debug, trace. */
   PARLEY_LOG_LEVEL: 'info',
   /** Largest request body accepted, in bytes. */

@@ -18,6 +18,7 @@ const validators: Record<SettingName, z.ZodType> = {
   PARLEY_REDIS_PREFIX: z.string().regex(/^[^:\s]+$/, 'a prefix without spaces or colons'),
   PARLEY_TRUST_PROXY: z.string().min(1),
   PARLEY_SECRET: z.string().refine((v) => v === '' || v.length >= 32, 'at least 32 characters'),
+  PARLEY_ADMIN_TOKEN: z.string().refine((v) => v === '' || v.length >= 24, 'at least 24 characters'),
   PARLEY_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   PARLEY_BODY_LIMIT: positiveInt,
   PARLEY_MAX_COMMENT_LENGTH: positiveInt.max(100_000),
@@ -38,6 +39,7 @@ export interface Config {
   redis: { url: string; prefix: string; explicit: boolean };
   trustProxy: boolean | number | string;
   secret: string | undefined;
+  adminToken: string | undefined;
   logLevel: string;
   bodyLimit: number;
   maxCommentLength: number;
@@ -81,6 +83,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redis: { url: values.REDIS_URL, prefix: values.PARLEY_REDIS_PREFIX, explicit: env.REDIS_URL !== undefined },
     trustProxy: parseTrustProxy(values.PARLEY_TRUST_PROXY),
     secret: values.PARLEY_SECRET || undefined,
+    adminToken: values.PARLEY_ADMIN_TOKEN || undefined,
     logLevel: values.PARLEY_LOG_LEVEL,
     bodyLimit: values.PARLEY_BODY_LIMIT,
     maxCommentLength: values.PARLEY_MAX_COMMENT_LENGTH,

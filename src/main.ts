@@ -16,7 +16,11 @@ import { migrateToLatest } from './db/migrate';
 import { loadInstanceSecret } from './db/settings';
 import { createApp } from './http/app';
 import { createLogger } from './logger';
+import { TokenService, ROLES, type Role } from './auth/token-service';
+import { AuditLog } from './moderation/audit-log';
+import { BanRepository } from './moderation/ban-repository';
 import { CommentModerator } from './moderation/comment-moderator';
+import { ModerationService } from './moderation/moderation-service';
 import { ModerationQueue } from './queue/moderation-queue';
 import { type PrivateRedis, redisServerOnPath, startPrivateRedis } from './queue/private-redis';
 import { createRedisConnection, redisAnswers } from './queue/redis';
@@ -34,6 +38,8 @@ export interface Runtime {
   comments: CommentService;
   moderator: CommentModerator;
   moderationQueue: ModerationQueue;
+  tokens: TokenService;
+  moderation: ModerationService;
   close(): Promise<void>;
 }
 
@@ -50,6 +56,7 @@ export async function openRuntime(config: Config, options: { logger: Logger; red
   const commentRepository = new CommentRepository(db);
   const moderationQueue = new ModerationQueue({ connection: producerConnection, prefix: config.redis.prefix });
   const clock = () => Date.now();
+  const bans = new BanRepository({ db, clock });
   return {
     config,
     logger,
@@ -59,8 +66,10 @@ export async function openRuntime(config: Config, options: { logger: Logger; red
     sites,
     commentRepository,
     comments: new CommentService({ comments: commentRepository, queue: moderationQueue, secret, clock, logger }),
-    moderator: new CommentModerator({ comments: commentRepository, sites, maxLength: config.maxCommentLength, clock }),
+    moderator: new CommentModerator({ comments: commentRepository, sites, bans, maxLength: config.maxCommentLength, clock }),
     moderationQueue,
+    tokens: new TokenService({ db, configuredAdminToken: config.adminToken, clock }),
+    moderation: new ModerationService({ db, comments: commentRepository, bans, audit: new AuditLog({ db, clock }), clock }),
     async close() {
       await moderationQueue.close();
       producerConnection.disconnect();
@@ -75,6 +84,8 @@ export function buildApp(runtime: Runtime): Express {
   return createApp({
     sites: runtime.sites,
     comments: runtime.comments,
+    tokens: runtime.tokens,
+    moderation: runtime.moderation,
     logger: runtime.logger,
     trustProxy: config.trustProxy,
     bodyLimit: config.bodyLimit,
@@ -132,16 +143,17 @@ async function resolveRedis(config: Config, logger: Logger): Promise<{ address: 
   );
 }
 
-type Role = 'all' | 'api' | 'worker';
+type ProcessRole = 'all' | 'api' | 'worker';
 
 /** Runs the API and/or the workers until SIGTERM or SIGINT, then drains and exits. */
-async function serve(role: Role): Promise<void> {
+async function serve(role: ProcessRole): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel, production: config.production });
   // The API alone must start (and accept comments) even while Redis is down.
   const redis = role === 'api' ? { address: config.redis.url } : await resolveRedis(config, logger);
   const runtime = await openRuntime(config, { logger, redisAddress: redis.address });
 
+  if (role !== 'worker') await bootstrapAdminToken(runtime);
   const server = role === 'worker' ? undefined : await startApi(runtime);
   const worker = role === 'api' ? undefined : startWorker(runtime);
   if (server) logger.info(`Parley ${role === 'all' ? 'API and workers' : 'API'} listening on http://localhost:${(server.address() as AddressInfo).port}`);
@@ -166,6 +178,21 @@ async function serve(role: Role): Promise<void> {
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));
+}
+
+/**
+ * A fresh install has no way in to the moderation API: create an admin token and
+ * show it once (unless PARLEY_ADMIN_TOKEN provides one).
+ */
+async function bootstrapAdminToken(runtime: Runtime): Promise<void> {
+  if (runtime.config.adminToken || (await runtime.tokens.hasAdmin())) return;
+  const { token } = await runtime.tokens.create({ role: 'admin', label: 'created at first start' });
+  // Printed, not logged: log lines are shipped and kept; this is shown once to whoever started Parley.
+  process.stdout.write(
+    `\nNo admin token existed, so one was created. It is shown only this once:\n\n  ${token}\n\n` +
+      'Use it as "Authorization: Bearer <token>" or sign in at /moderation. ' +
+      'Create more with: npx parley tokens create --role moderator\n\n',
+  );
 }
 
 /** Opens just the database, for the commands that need nothing else. */
@@ -196,6 +223,11 @@ function parseOrigin(value: string, previous: string[] = []): string[] {
   }
   if (!/^https?:$/.test(url.protocol)) throw new InvalidArgumentError('expected an http(s) URL');
   return [...previous, url.origin];
+}
+
+function parseRole(value: string): Role {
+  if (!(ROLES as string[]).includes(value)) throw new InvalidArgumentError(`expected one of ${ROLES.join(', ')}`);
+  return value as Role;
 }
 
 function parseCount(value: string): number {
@@ -252,6 +284,45 @@ export function buildCli(): Command {
         if (opts.json) console.log(JSON.stringify({ sites: list }));
         else if (list.length === 0) console.log('No sites yet: parley sites create --name N --origin URL');
         else for (const s of list) console.log(`${s.key}\t${s.name}\t${s.moderation}\t${s.origins.join(' ')}`);
+      }),
+    );
+
+  const tokens = program.command('tokens').description('manage moderator and admin API tokens');
+  const tokenService = (db: Db) => new TokenService({ db, configuredAdminToken: undefined, clock: () => Date.now() });
+  tokens
+    .command('create')
+    .description('create a token and print it (it is shown only once)')
+    .requiredOption('--role <role>', 'admin | moderator', parseRole)
+    .option('--site <key>', 'limit the token to one site')
+    .option('--label <label>', 'a note on who or what the token is for')
+    .option('--json', 'print the token as one JSON object')
+    .action((opts: { role: Role; site?: string; label?: string; json?: boolean }) =>
+      withDatabase(async (db) => {
+        if (opts.site && !(await new SiteRepository(db).find(opts.site))) throw new Error(`no site with key ${opts.site}`);
+        const { token, record } = await tokenService(db).create({ role: opts.role, siteKey: opts.site, label: opts.label });
+        if (opts.json) console.log(JSON.stringify({ ...record, token }));
+        else console.log(`Created ${record.role} token ${record.id}${record.siteKey ? ` for ${record.siteKey}` : ''}. Keep it safe; it is not shown again:\n${token}`);
+      }),
+    );
+  tokens
+    .command('list')
+    .description('list the tokens (never their secrets)')
+    .option('--json', 'print the tokens as one JSON object')
+    .action((opts: { json?: boolean }) =>
+      withDatabase(async (db) => {
+        const list = await tokenService(db).list();
+        if (opts.json) console.log(JSON.stringify({ tokens: list }));
+        else for (const t of list) console.log(`${t.id}\t${t.role}\t${t.siteKey ?? '(all sites)'}\t${t.revokedAt ? 'revoked' : 'active'}\t${t.label ?? ''}`);
+      }),
+    );
+  tokens
+    .command('revoke')
+    .description('revoke a token by its id (tok_...)')
+    .argument('<id>', 'the token id')
+    .action((id: string) =>
+      withDatabase(async (db) => {
+        if (!(await tokenService(db).revoke(id))) throw new Error(`no active token with id ${id}`);
+        console.log(`Revoked ${id}`);
       }),
     );
   return program;

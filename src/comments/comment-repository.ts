@@ -1,9 +1,11 @@
+import { type ExpressionBuilder, type Insertable, type Selectable, sql, type Transaction, type Updateable } from 'kysely';
 import type { Db } from '../db/connect';
-import type { CommentsTable } from '../db/schema';
+import type { CommentsTable, Database } from '../db/schema';
 import type { Finding } from '../moderation/finding';
-import type { CommentStatus, DecisionStatus } from './status';
+import { COMMENT_STATUSES, type CommentStatus, type DecisionStatus } from './status';
 
-export type CommentRow = CommentsTable;
+export type CommentRow = Selectable<CommentsTable>;
+export type NewCommentRow = Insertable<CommentsTable>;
 
 export interface ThreadPage {
   rows: CommentRow[];
@@ -25,10 +27,34 @@ export function decodeCursor(cursor: string): { createdAt: number; id: string } 
   return match ? { createdAt: Number(match[1]), id: match[2] } : undefined;
 }
 
+/** What moderators filter the comment list by. */
+export interface CommentFilters {
+  siteKey?: string;
+  pageId?: string;
+  email?: string;
+  /** Case-insensitive substring of the text. */
+  search?: string;
+}
+
+export type StatusCounts = Record<CommentStatus, number>;
+
+function filterConditions(eb: ExpressionBuilder<Database, 'comments'>, filters: CommentFilters) {
+  const conditions = [];
+  if (filters.siteKey) conditions.push(eb('site_key', '=', filters.siteKey));
+  if (filters.pageId) conditions.push(eb('page_id', '=', filters.pageId));
+  if (filters.email) conditions.push(eb('author_email', '=', filters.email.trim().toLowerCase()));
+  if (filters.search) {
+    // Escaped so that % and _ typed by a moderator match themselves.
+    const pattern = `%${filters.search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    conditions.push(sql<boolean>`lower(text) like ${pattern} escape '\\'`);
+  }
+  return eb.and(conditions);
+}
+
 export class CommentRepository {
   constructor(private readonly db: Db) {}
 
-  async insert(row: CommentRow): Promise<void> {
+  async insert(row: NewCommentRow): Promise<void> {
     await this.db.insertInto('comments').values(row).execute();
   }
 
@@ -48,7 +74,10 @@ export class CommentRepository {
     return row !== undefined;
   }
 
-  /** A page's approved comments, oldest first, `limit` at a time. */
+  /**
+   * A page's published thread, oldest first, `limit` at a time: approved comments,
+   * and the tombstones of deleted ones that have approved replies, so those still thread.
+   */
   async approvedThread(options: { siteKey: string; pageId: string; cursor?: string; limit: number }): Promise<ThreadPage> {
     const after = options.cursor ? decodeCursor(options.cursor) : undefined;
     let query = this.db
@@ -56,7 +85,21 @@ export class CommentRepository {
       .selectAll()
       .where('site_key', '=', options.siteKey)
       .where('page_id', '=', options.pageId)
-      .where('status', '=', 'approved');
+      .where((eb) =>
+        eb.or([
+          eb('status', '=', 'approved'),
+          eb.and([
+            eb('status', '=', 'deleted'),
+            eb.exists(
+              eb
+                .selectFrom('comments as reply')
+                .select('reply.id')
+                .whereRef('reply.parent_id', '=', 'comments.id')
+                .where('reply.status', '=', 'approved'),
+            ),
+          ]),
+        ]),
+      );
     if (after) {
       query = query.where((eb) =>
         eb.or([
@@ -135,9 +178,78 @@ export class CommentRepository {
         html: options.html,
         decided_at: options.at,
         updated_at: options.at,
+        version: sql<number>`version + 1`,
       })
       .where('id', '=', options.id)
       .where('status', '=', 'pending')
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  /** One page of comments in a status, for moderators. */
+  async moderationPage(options: CommentFilters & { status: CommentStatus; order: 'newest' | 'oldest'; cursor?: string; limit: number }): Promise<ThreadPage> {
+    const after = options.cursor ? decodeCursor(options.cursor) : undefined;
+    const newest = options.order === 'newest';
+    const direction = newest ? 'desc' : 'asc';
+    let query = this.db
+      .selectFrom('comments')
+      .selectAll()
+      .where((eb) => filterConditions(eb, options))
+      .where('status', '=', options.status);
+    if (after) {
+      const beyond = newest ? '<' : '>';
+      query = query.where((eb) =>
+        eb.or([
+          eb('created_at', beyond, after.createdAt),
+          eb.and([eb('created_at', '=', after.createdAt), eb('id', beyond, after.id)]),
+        ]),
+      );
+    }
+    const rows = await query.orderBy('created_at', direction).orderBy('id', direction).limit(options.limit + 1).execute();
+    const hasMore = rows.length > options.limit;
+    const pageRows = hasMore ? rows.slice(0, options.limit) : rows;
+    return { rows: pageRows, nextCursor: hasMore ? encodeCursor(pageRows[pageRows.length - 1]) : null };
+  }
+
+  /** How many comments match the filters in each status: the moderator's tab bar. */
+  async statusCounts(filters: CommentFilters): Promise<StatusCounts> {
+    const rows = await this.db
+      .selectFrom('comments')
+      .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+      .where((eb) => filterConditions(eb, filters))
+      .groupBy('status')
+      .execute();
+    const counts = Object.fromEntries(COMMENT_STATUSES.map((s) => [s, 0])) as StatusCounts;
+    for (const row of rows) counts[row.status] = Number(row.n);
+    return counts;
+  }
+
+  /** The author's latest comments on a site, newest first. */
+  async recentByAuthor(options: { siteKey: string; email: string; excludeId: string; limit: number }): Promise<CommentRow[]> {
+    return this.db
+      .selectFrom('comments')
+      .selectAll()
+      .where('site_key', '=', options.siteKey)
+      .where('author_email', '=', options.email)
+      .where('id', '!=', options.excludeId)
+      .orderBy('created_at', 'desc')
+      .limit(options.limit)
+      .execute();
+  }
+
+  /**
+   * Changes a comment only if it is still at `version` (what the caller read), and
+   * bumps the version. False means someone else changed it first: read again.
+   */
+  async updateIfVersion(
+    trx: Transaction<Database>,
+    options: { id: string; version: number; changes: Updateable<CommentsTable> },
+  ): Promise<boolean> {
+    const result = await trx
+      .updateTable('comments')
+      .set({ ...options.changes, version: options.version + 1 })
+      .where('id', '=', options.id)
+      .where('version', '=', options.version)
       .executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
   }

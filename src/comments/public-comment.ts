@@ -10,15 +10,17 @@ export interface PublicComment {
   avatar: string;
   html: string;
   createdAt: string;
+  /** Present on the tombstone of a deleted comment that has published replies. */
+  deleted?: true;
 }
 
 type PublicFields = Pick<
   CommentsTable,
-  'id' | 'parent_id' | 'page_id' | 'author_name' | 'author_website' | 'author_hash' | 'html' | 'created_at'
+  'id' | 'parent_id' | 'page_id' | 'author_name' | 'author_website' | 'author_hash' | 'html' | 'created_at' | 'status'
 >;
 
 export function toPublicComment(row: PublicFields): PublicComment {
-  return {
+  const comment: PublicComment = {
     id: row.id,
     parentId: row.parent_id,
     pageId: row.page_id,
@@ -28,4 +30,5 @@ export function toPublicComment(row: PublicFields): PublicComment {
     html: row.html,
     createdAt: new Date(Number(row.created_at)).toISOString(),
   };
+  return row.status === 'deleted' ? { ...comment, deleted: true } : comment;
 }

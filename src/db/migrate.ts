@@ -1,10 +1,12 @@
 import { type Migration, type MigrationProvider, Migrator } from 'kysely';
 import type { Db } from './connect';
 import * as m001 from './migrations/001_initial';
+import * as m002 from './migrations/002_moderation';
 
 /** Migrations are listed here, not read from disk, so the compiled build needs no globbing. */
 const migrations: Record<string, Migration> = {
   '001_initial': m001,
+  '002_moderation': m002,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -9,6 +9,9 @@ export interface Database {
   sites: SitesTable;
   comments: CommentsTable;
   settings: SettingsTable;
+  api_tokens: ApiTokensTable;
+  bans: BansTable;
+  audit_log: AuditLogTable;
 }
 
 export interface SitesTable {
@@ -51,6 +54,11 @@ export interface CommentsTable {
   created_at: number;
   updated_at: number;
   decided_at: number | null;
+  /** Bumped by every change; a moderator action applies only to the version it read. */
+  version: Generated<number>;
+  /** The text as the author sent it, kept when a moderator edits it. */
+  original_text: string | null;
+  edited_at: number | null;
 }
 
 export type CommentStatusColumn = 'pending' | 'approved' | 'held' | 'spam' | 'rejected' | 'deleted';
@@ -59,4 +67,44 @@ export interface SettingsTable {
   name: string;
   value: string;
   created_at: Generated<number>;
+}
+
+export interface ApiTokensTable {
+  /** Public part of the token (`tok_...`); the secret part is only stored hashed. */
+  id: string;
+  secret_hash: string;
+  role: 'admin' | 'moderator';
+  /** A token limited to one site; null for all sites. */
+  site_key: string | null;
+  label: string | null;
+  created_at: number;
+  revoked_at: number | null;
+}
+
+export interface BansTable {
+  id: string;
+  /** Null for a ban on every site. */
+  site_key: string | null;
+  kind: 'email' | 'domain' | 'ip';
+  /** Lower-cased email or domain, or an IP address or CIDR range. */
+  value: string;
+  reason: string | null;
+  expires_at: number | null;
+  created_by: string;
+  created_at: number;
+}
+
+export interface AuditLogTable {
+  id: string;
+  at: number;
+  actor_id: string;
+  actor_label: string | null;
+  action: string;
+  site_key: string | null;
+  comment_id: string | null;
+  before_status: string | null;
+  after_status: string | null;
+  note: string | null;
+  /** JSON object with what else the action changed. */
+  details: string;
 }

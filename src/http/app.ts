@@ -1,14 +1,20 @@
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
+import type { TokenService } from '../auth/token-service';
 import type { CommentService } from '../comments/comment-service';
+import type { ModerationService } from '../moderation/moderation-service';
 import type { SiteRepository } from '../sites/site-repository';
+import { adminRoutes } from './admin-routes';
 import { errorHandler, notFoundHandler } from './errors';
+import { moderationRoutes } from './moderation-routes';
 import { opsRoutes, type Readiness } from './ops-routes';
 import { publicRoutes } from './public-routes';
 
 export interface AppOptions {
   sites: SiteRepository;
   comments: CommentService;
+  tokens: TokenService;
+  moderation: ModerationService;
   logger: Logger;
   readiness: Readiness;
   /** Express `trust proxy`: which proxies' X-Forwarded-For to believe for the client IP. */
@@ -26,6 +32,8 @@ export function createApp(options: AppOptions): Express {
 
   app.use(opsRoutes(options.readiness));
   app.use(publicRoutes(options));
+  app.use(moderationRoutes(options));
+  app.use(adminRoutes(options));
 
   app.use(notFoundHandler);
   app.use(errorHandler(options.logger));

@@ -5,6 +5,7 @@ import { decodeCursor } from '../comments/comment-repository';
 import { submitCommentSchema } from '../comments/submit-schema';
 import { ApiError } from '../errors';
 import type { Site, SiteRepository } from '../sites/site-repository';
+import { bearerToken } from './auth';
 import { allowSiteOrigin, answerPreflight } from './site-access';
 import { parseOrThrow } from './validate';
 
@@ -29,10 +30,10 @@ const commentIdSchema = z.uuid();
 /** A thread may change any second (approval, removal): caches revalidate with the ETag. */
 const THREAD_CACHE_CONTROL = 'public, max-age=1, must-revalidate';
 
-function bearerToken(req: Request): string {
-  const match = /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '');
-  if (!match) throw new ApiError(401, 'unauthorized', 'Send the authorToken as "Authorization: Bearer <token>".');
-  return match[1];
+function authorToken(req: Request): string {
+  const token = bearerToken(req);
+  if (!token) throw new ApiError(401, 'unauthorized', 'Send the authorToken as "Authorization: Bearer <token>".');
+  return token;
 }
 
 /** The widget's API: submit, read a thread, follow one's own comment. */
@@ -92,7 +93,7 @@ export function publicRoutes(options: PublicRoutesOptions): Router {
   });
 
   router.get('/v1/comments/:id/status', async (req, res) => {
-    const token = bearerToken(req);
+    const token = authorToken(req);
     if (!commentIdSchema.safeParse(req.params.id).success) throw ApiError.notFound('Comment');
     const { siteKey, ...status } = await options.comments.statusForAuthor({ id: req.params.id, authorToken: token });
     const owner = await options.sites.find(siteKey);

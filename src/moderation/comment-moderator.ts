@@ -1,11 +1,13 @@
 import type { CommentRepository } from '../comments/comment-repository';
 import type { SiteRepository } from '../sites/site-repository';
+import type { BanRepository } from './ban-repository';
 import { type Decision, moderate } from './pipeline';
 import { renderCommentHtml } from './render';
 
 export interface CommentModeratorOptions {
   comments: CommentRepository;
   sites: SiteRepository;
+  bans: BanRepository;
   maxLength: number;
   clock: () => number;
 }
@@ -29,9 +31,10 @@ export class CommentModerator {
     if (!site) return { outcome: 'skipped', reason: 'not-found' };
 
     const html = renderCommentHtml(comment.text);
-    const [history, earlierDuplicateId] = await Promise.all([
+    const [history, earlierDuplicateId, bans] = await Promise.all([
       comments.authorHistory({ siteKey: comment.site_key, email: comment.author_email, excludeId: comment.id }),
       comments.findEarlierDuplicate(comment),
+      this.options.bans.matcherFor(comment.site_key),
     ]);
     const signals = JSON.parse(comment.signals) as { honeypot?: string };
     const decision = moderate({
@@ -43,6 +46,7 @@ export class CommentModerator {
       policy: site.moderation,
       history,
       earlierDuplicateId,
+      matchingBan: bans.match({ email: comment.author_email, ip: comment.ip }),
     });
 
     const saved = await comments.saveDecision({ id: comment.id, ...decision, html, at: this.options.clock() });

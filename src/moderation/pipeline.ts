@@ -1,7 +1,9 @@
 import type { AuthorHistory } from '../comments/comment-repository';
 import type { DecisionStatus } from '../comments/status';
 import type { ModerationPolicy } from '../sites/site-repository';
+import type { Ban } from './ban-repository';
 import { authorHistory } from './checks/author-history';
+import { ban } from './checks/ban';
 import { duplicate } from './checks/duplicate';
 import { honeypot } from './checks/honeypot';
 import { length } from './checks/length';
@@ -20,6 +22,7 @@ export interface ModerationContext {
   policy: ModerationPolicy;
   history: AuthorHistory;
   earlierDuplicateId: string | undefined;
+  matchingBan: Ban | undefined;
 }
 
 export interface Decision {
@@ -38,6 +41,7 @@ const STATUS_OF: Record<Verdict, DecisionStatus> = {
 function runChecks(ctx: ModerationContext): Finding[] {
   const findings = [
     honeypot({ honeypot: ctx.honeypot }),
+    ban({ matchingBan: ctx.matchingBan }),
     length({ text: ctx.text, html: ctx.html, maxLength: ctx.maxLength }),
     linkCount({ links: countLinks(ctx.html), linkLimit: ctx.linkLimit }),
     duplicate({ earlierDuplicateId: ctx.earlierDuplicateId }),

@@ -12,6 +12,7 @@ function context(overrides: Partial<ModerationContext> = {}): ModerationContext 
     policy: 'none',
     history: { approved: 0, spam: 0 },
     earlierDuplicateId: undefined,
+    matchingBan: undefined,
     ...overrides,
   };
 }

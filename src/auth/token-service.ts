@@ -1,0 +1,111 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Db } from '../db/connect';
+import type { ApiTokensTable } from '../db/schema';
+
+export type Role = ApiTokensTable['role'];
+export const ROLES: readonly Role[] = ['admin', 'moderator'];
+
+/** Who is calling the moderation or admin API. */
+export interface Principal {
+  id: string;
+  role: Role;
+  /** Limited to this site; null for every site. */
+  siteKey: string | null;
+  label: string | null;
+}
+
+export interface TokenRecord extends Principal {
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+/** Tokens look like `tok_<id>.<secret>`: the id finds the record, the secret is compared in constant time. */
+const TOKEN_PATTERN = /^(tok_[A-Za-z0-9_-]{12})\.([A-Za-z0-9_-]{43})$/;
+
+/** The principal of PARLEY_ADMIN_TOKEN, the bootstrap admin. */
+const CONFIGURED_ADMIN: Principal = { id: 'configured-admin', role: 'admin', siteKey: null, label: 'PARLEY_ADMIN_TOKEN' };
+
+const sha256 = (value: string) => createHash('sha256').update(value).digest();
+
+function sameSecret(a: Buffer, b: Buffer): boolean {
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function toRecord(row: ApiTokensTable): TokenRecord {
+  return {
+    id: row.id,
+    role: row.role,
+    siteKey: row.site_key,
+    label: row.label,
+    createdAt: new Date(Number(row.created_at)).toISOString(),
+    revokedAt: row.revoked_at === null ? null : new Date(Number(row.revoked_at)).toISOString(),
+  };
+}
+
+export interface TokenServiceOptions {
+  db: Db;
+  /** PARLEY_ADMIN_TOKEN, accepted as an admin token when set. */
+  configuredAdminToken: string | undefined;
+  clock: () => number;
+}
+
+/** API tokens for moderators and admins, stored only as hashes. */
+export class TokenService {
+  constructor(private readonly options: TokenServiceOptions) {}
+
+  /** Creates a token; the returned `token` is the only time the secret is seen. */
+  async create(input: { role: Role; siteKey?: string | null; label?: string | null }): Promise<{ token: string; record: TokenRecord }> {
+    const id = `tok_${randomBytes(9).toString('base64url')}`;
+    const secret = randomBytes(32).toString('base64url');
+    const row: ApiTokensTable = {
+      id,
+      secret_hash: sha256(secret).toString('hex'),
+      role: input.role,
+      site_key: input.siteKey ?? null,
+      label: input.label ?? null,
+      created_at: this.options.clock(),
+      revoked_at: null,
+    };
+    await this.options.db.insertInto('api_tokens').values(row).execute();
+    return { token: `${id}.${secret}`, record: toRecord(row) };
+  }
+
+  async list(): Promise<TokenRecord[]> {
+    const rows = await this.options.db.selectFrom('api_tokens').selectAll().orderBy('created_at').execute();
+    return rows.map(toRecord);
+  }
+
+  /** Revokes a token; false if there is no such live token. */
+  async revoke(id: string): Promise<boolean> {
+    const result = await this.options.db
+      .updateTable('api_tokens')
+      .set({ revoked_at: this.options.clock() })
+      .where('id', '=', id)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  /** Whether any live admin token exists (a fresh install has none). */
+  async hasAdmin(): Promise<boolean> {
+    const row = await this.options.db
+      .selectFrom('api_tokens')
+      .select('id')
+      .where('role', '=', 'admin')
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  /** The principal a bearer token stands for, or undefined for an unknown, malformed or revoked one. */
+  async authenticate(token: string): Promise<Principal | undefined> {
+    const configured = this.options.configuredAdminToken;
+    if (configured && sameSecret(sha256(token), sha256(configured))) return CONFIGURED_ADMIN;
+    const match = TOKEN_PATTERN.exec(token);
+    if (!match) return undefined;
+    const row = await this.options.db.selectFrom('api_tokens').selectAll().where('id', '=', match[1]).executeTakeFirst();
+    if (!row || row.revoked_at !== null) return undefined;
+    if (!sameSecret(sha256(match[2]), Buffer.from(row.secret_hash, 'hex'))) return undefined;
+    return { id: row.id, role: row.role, siteKey: row.site_key, label: row.label };
+  }
+}

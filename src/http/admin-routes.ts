@@ -1,0 +1,60 @@
+import express, { Router } from 'express';
+import { z } from 'zod';
+import { ROLES, type TokenService } from '../auth/token-service';
+import { ApiError } from '../errors';
+import { MODERATION_POLICIES, type SiteRepository } from '../sites/site-repository';
+import { requireRole } from './auth';
+import { parseOrThrow } from './validate';
+
+export interface AdminRoutesOptions {
+  tokens: TokenService;
+  sites: SiteRepository;
+  bodyLimit: number;
+}
+
+const tokenBody = z.object({
+  role: z.enum(ROLES),
+  siteKey: z.string().max(100).nullish(),
+  label: z.string().trim().max(100).nullish(),
+});
+
+const siteBody = z.object({
+  name: z.string().trim().min(1).max(200),
+  origins: z.array(z.url({ protocol: /^https?$/ })).min(1).max(50),
+  moderation: z.enum(MODERATION_POLICIES as ['none', 'first-time', 'all']).optional(),
+  linkLimit: z.number().int().min(0).max(100).optional(),
+});
+
+/** Sites and tokens: admin tokens only. */
+export function adminRoutes(options: AdminRoutesOptions): Router {
+  const router = Router();
+  router.use('/v1/admin', requireRole(options.tokens, 'admin'), express.json({ limit: options.bodyLimit }));
+
+  router.get('/v1/admin/sites', async (_req, res) => {
+    res.json({ sites: await options.sites.list() });
+  });
+
+  router.post('/v1/admin/sites', async (req, res) => {
+    res.status(201).json(await options.sites.create(parseOrThrow(siteBody, req.body)));
+  });
+
+  router.get('/v1/admin/tokens', async (_req, res) => {
+    res.json({ tokens: await options.tokens.list() });
+  });
+
+  router.post('/v1/admin/tokens', async (req, res) => {
+    const body = parseOrThrow(tokenBody, req.body);
+    if (body.siteKey && !(await options.sites.find(body.siteKey))) {
+      throw ApiError.validation([{ path: 'siteKey', message: 'no such site' }]);
+    }
+    const { token, record } = await options.tokens.create(body);
+    res.status(201).json({ ...record, token });
+  });
+
+  router.delete('/v1/admin/tokens/:id', async (req, res) => {
+    if (!(await options.tokens.revoke(String(req.params.id)))) throw ApiError.notFound('Token');
+    res.status(204).end();
+  });
+
+  return router;
+}

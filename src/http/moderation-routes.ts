@@ -1,0 +1,168 @@
+import express, { Router } from 'express';
+import { z } from 'zod';
+import type { TokenService } from '../auth/token-service';
+import { decodeCursor } from '../comments/comment-repository';
+import { COMMENT_STATUSES } from '../comments/status';
+import { ApiError } from '../errors';
+import { parseAddressRange } from '../moderation/ban-repository';
+import { MODERATOR_ACTIONS, type ModerationService } from '../moderation/moderation-service';
+import type { SiteRepository } from '../sites/site-repository';
+import { principalOf, requireRole } from './auth';
+import { parseOrThrow } from './validate';
+
+export interface ModerationRoutesOptions {
+  tokens: TokenService;
+  moderation: ModerationService;
+  sites: SiteRepository;
+  bodyLimit: number;
+  maxCommentLength: number;
+}
+
+const cursor = z
+  .string()
+  .max(200)
+  .refine((c) => decodeCursor(c) !== undefined, 'not a cursor this API gave out')
+  .optional();
+const limit = z.coerce.number().int().min(1).max(100).default(50);
+const note = z.string().trim().max(1000).optional();
+const commentId = z.uuid();
+
+const listQuery = z.object({
+  status: z.enum(COMMENT_STATUSES).default('held'),
+  site: z.string().max(100).optional(),
+  pageId: z.string().max(500).optional(),
+  email: z.string().max(254).optional(),
+  q: z.string().trim().min(1).max(200).optional(),
+  order: z.enum(['newest', 'oldest']).default('newest'),
+  cursor,
+  limit,
+});
+const actionBody = z.object({ action: z.enum(MODERATOR_ACTIONS), note });
+const bulkBody = z.object({ ids: z.array(commentId).min(1).max(500), action: z.enum(MODERATOR_ACTIONS), note });
+const auditQuery = z.object({ commentId: commentId.optional(), site: z.string().max(100).optional(), cursor, limit });
+
+const domain = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const banBody = z
+  .object({
+    kind: z.enum(['email', 'domain', 'ip']),
+    value: z.string().trim().min(1).max(254),
+    siteKey: z.string().max(100).nullish(),
+    reason: z.string().trim().max(500).nullish(),
+    expiresAt: z.iso.datetime({ offset: true }).nullish(),
+    rejectPending: z.boolean().default(false),
+  })
+  .transform((ban, ctx) => {
+    const value = normalizeBanValue(ban.kind, ban.value);
+    if (value === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['value'], message: `not a valid ${ban.kind === 'ip' ? 'IP address or CIDR range' : ban.kind}` });
+      return z.NEVER;
+    }
+    return { ...ban, value, expiresAt: ban.expiresAt ? Date.parse(ban.expiresAt) : null };
+  });
+
+function normalizeBanValue(kind: 'email' | 'domain' | 'ip', raw: string): string | undefined {
+  const value = raw.toLowerCase();
+  if (kind === 'email') return z.email().safeParse(value).success ? value : undefined;
+  if (kind === 'domain') return domain.test(value.replace(/^@/, '')) ? value.replace(/^@/, '') : undefined;
+  return parseAddressRange(value);
+}
+
+function idParam(value: string | string[] | undefined): string {
+  const parsed = commentId.safeParse(value);
+  if (!parsed.success) throw ApiError.notFound('Comment');
+  return parsed.data;
+}
+
+/** The review queue's API: every route needs a moderator or admin token. */
+export function moderationRoutes(options: ModerationRoutesOptions): Router {
+  const { moderation } = options;
+  const router = Router();
+  const editBody = z.object({
+    text: z.string().max(options.maxCommentLength).refine((t) => t.trim().length > 0, 'must not be empty'),
+    note,
+  });
+  router.use('/v1/moderation', requireRole(options.tokens, 'moderator'), express.json({ limit: options.bodyLimit }));
+
+  router.get('/v1/moderation/me', (_req, res) => {
+    res.json(principalOf(res));
+  });
+
+  router.get('/v1/moderation/sites', async (_req, res) => {
+    const principal = principalOf(res);
+    const sites = await options.sites.list();
+    res.json({
+      sites: sites.filter((s) => principal.siteKey === null || s.key === principal.siteKey).map((s) => ({ key: s.key, name: s.name })),
+    });
+  });
+
+  router.get('/v1/moderation/comments', async (req, res) => {
+    const query = parseOrThrow(listQuery, req.query);
+    res.set('Cache-Control', 'private, no-store');
+    res.json(
+      await moderation.list(principalOf(res), {
+        status: query.status,
+        siteKey: query.site,
+        pageId: query.pageId,
+        email: query.email,
+        search: query.q,
+        order: query.order,
+        cursor: query.cursor,
+        limit: query.limit,
+      }),
+    );
+  });
+
+  router.get('/v1/moderation/comments/:id', async (req, res) => {
+    res.set('Cache-Control', 'private, no-store');
+    res.json(await moderation.get(principalOf(res), idParam(req.params.id)));
+  });
+
+  router.post('/v1/moderation/comments/:id/actions', async (req, res) => {
+    const id = idParam(req.params.id);
+    const body = parseOrThrow(actionBody, req.body);
+    res.json(await moderation.act(principalOf(res), { id, ...body }));
+  });
+
+  router.post('/v1/moderation/actions', async (req, res) => {
+    const body = parseOrThrow(bulkBody, req.body);
+    res.json({ results: await moderation.actOnMany(principalOf(res), body) });
+  });
+
+  router.patch('/v1/moderation/comments/:id', async (req, res) => {
+    const id = idParam(req.params.id);
+    const body = parseOrThrow(editBody, req.body);
+    res.json(await moderation.edit(principalOf(res), { id, ...body }));
+  });
+
+  router.delete('/v1/moderation/comments/:id', async (req, res) => {
+    const id = idParam(req.params.id);
+    const body = parseOrThrow(z.object({ note }), req.body);
+    res.json(await moderation.erase(principalOf(res), { id, note: body.note }));
+  });
+
+  router.get('/v1/moderation/bans', async (_req, res) => {
+    res.json({ bans: await moderation.listBans(principalOf(res)) });
+  });
+
+  router.post('/v1/moderation/bans', async (req, res) => {
+    const body = parseOrThrow(banBody, req.body);
+    res.status(201).json(await moderation.createBan(principalOf(res), body));
+  });
+
+  router.delete('/v1/moderation/bans/:id', async (req, res) => {
+    const parsed = z.uuid().safeParse(req.params.id);
+    if (!parsed.success) throw ApiError.notFound('Ban');
+    await moderation.deleteBan(principalOf(res), parsed.data);
+    res.status(204).end();
+  });
+
+  router.get('/v1/moderation/audit', async (req, res) => {
+    const query = parseOrThrow(auditQuery, req.query);
+    const principal = principalOf(res);
+    res.json(
+      await moderation.auditLog(principal, { siteKey: query.site, commentId: query.commentId, cursor: query.cursor, limit: query.limit }),
+    );
+  });
+
+  return router;
+}

@@ -1,0 +1,271 @@
+import type { Principal } from '../auth/token-service';
+import type { CommentFilters, CommentRepository, CommentRow, StatusCounts } from '../comments/comment-repository';
+import { textHash } from '../comments/identity';
+import type { CommentStatus, DecisionStatus } from '../comments/status';
+import type { Db } from '../db/connect';
+import { ApiError } from '../errors';
+import type { AuditLog } from './audit-log';
+import { type Ban, type BanKind, BanMatcher, type BanRepository } from './ban-repository';
+import { type ModeratorComment, toModeratorComment } from './moderator-comment';
+import { renderCommentHtml } from './render';
+
+export const MODERATOR_ACTIONS = ['approve', 'hold', 'reject', 'spam'] as const;
+export type ModeratorAction = (typeof MODERATOR_ACTIONS)[number];
+
+const STATUS_OF_ACTION: Record<ModeratorAction, DecisionStatus> = {
+  approve: 'approved',
+  hold: 'held',
+  reject: 'rejected',
+  spam: 'spam',
+};
+
+/** How often an action re-reads a comment that changed under it before giving up. */
+const MAX_ATTEMPTS = 5;
+
+export interface ActionResult {
+  comment: ModeratorComment;
+  previousStatus: CommentStatus;
+}
+
+export type BulkResult =
+  | { id: string; ok: true; status: CommentStatus; previousStatus: CommentStatus }
+  | { id: string; ok: false; error: { code: string; message: string } };
+
+export interface NewBanRequest {
+  kind: BanKind;
+  value: string;
+  siteKey?: string | null;
+  reason?: string | null;
+  expiresAt?: number | null;
+  rejectPending?: boolean;
+}
+
+export interface ModerationServiceOptions {
+  db: Db;
+  comments: CommentRepository;
+  bans: BanRepository;
+  audit: AuditLog;
+  clock: () => number;
+}
+
+/**
+ * What moderators do: review, decide, edit, delete, ban. Every change applies to the
+ * version of the comment that was read and is audited in the same transaction, so two
+ * moderators acting at once both succeed, in some order, and both are recorded.
+ */
+export class ModerationService {
+  constructor(private readonly options: ModerationServiceOptions) {}
+
+  /** The site a principal may see: its own if it is limited to one, else what it asked for. */
+  scopeSite(principal: Principal, requested?: string): string | undefined {
+    if (principal.siteKey === null) return requested;
+    if (requested && requested !== principal.siteKey) throw forbiddenSite();
+    return principal.siteKey;
+  }
+
+  async list(
+    principal: Principal,
+    options: CommentFilters & { status: CommentStatus; order: 'newest' | 'oldest'; cursor?: string; limit: number },
+  ): Promise<{ comments: ModeratorComment[]; counts: StatusCounts; nextCursor: string | null }> {
+    const { status, order, cursor, limit, ...filters } = options;
+    const scoped = { ...filters, siteKey: this.scopeSite(principal, filters.siteKey) };
+    const [page, counts] = await Promise.all([
+      this.options.comments.moderationPage({ ...scoped, status, order, cursor, limit }),
+      this.options.comments.statusCounts(scoped),
+    ]);
+    return { comments: page.rows.map(toModeratorComment), counts, nextCursor: page.nextCursor };
+  }
+
+  /** One comment in full, with the comment it replies to and its author's history on the site. */
+  async get(principal: Principal, id: string) {
+    const row = await this.load(principal, id);
+    const { comments } = this.options;
+    const [parent, counts, recent] = await Promise.all([
+      row.parent_id ? comments.find(row.parent_id) : undefined,
+      comments.statusCounts({ siteKey: row.site_key, email: row.author_email }),
+      row.status === 'deleted'
+        ? []
+        : comments.recentByAuthor({ siteKey: row.site_key, email: row.author_email, excludeId: row.id, limit: 5 }),
+    ]);
+    return {
+      comment: toModeratorComment(row),
+      parent: parent ? toModeratorComment(parent) : null,
+      history: { counts: row.status === 'deleted' ? null : counts, recent: recent.map(toModeratorComment) },
+    };
+  }
+
+  /** Approve, hold, reject or mark as spam. Repeating the current status is allowed (and audited). */
+  async act(principal: Principal, options: { id: string; action: ModeratorAction; note?: string }): Promise<ActionResult> {
+    const status = STATUS_OF_ACTION[options.action];
+    return this.change(principal, options.id, () => ({
+      action: options.action,
+      note: options.note,
+      changes: { status, decided_at: this.options.clock() },
+    }));
+  }
+
+  /** The same action on up to 500 comments, each on its own: one failure does not undo the others. */
+  async actOnMany(principal: Principal, options: { ids: string[]; action: ModeratorAction; note?: string }): Promise<BulkResult[]> {
+    const results: BulkResult[] = [];
+    for (const id of new Set(options.ids)) {
+      try {
+        const { comment, previousStatus } = await this.act(principal, { id, action: options.action, note: options.note });
+        results.push({ id, ok: true, status: comment.status, previousStatus });
+      } catch (err) {
+        if (!(err instanceof ApiError)) throw err;
+        results.push({ id, ok: false, error: { code: err.code, message: err.message } });
+      }
+    }
+    return results;
+  }
+
+  /** Replaces the text (re-rendered and re-sanitized), keeping what the author first sent. */
+  async edit(principal: Principal, options: { id: string; text: string; note?: string }): Promise<ActionResult> {
+    const html = renderCommentHtml(options.text);
+    return this.change(principal, options.id, (row) => ({
+      action: 'edit',
+      note: options.note,
+      changes: {
+        text: options.text,
+        html,
+        text_hash: textHash(options.text),
+        original_text: row.original_text ?? row.text,
+        edited_at: this.options.clock(),
+      },
+    }));
+  }
+
+  /** Erases the content and the author's details; the tombstone keeps replies threaded. */
+  async erase(principal: Principal, options: { id: string; note?: string }): Promise<ActionResult> {
+    return this.change(principal, options.id, () => ({
+      action: 'delete',
+      note: options.note,
+      changes: {
+        status: 'deleted',
+        text: '',
+        html: '',
+        original_text: null,
+        text_hash: '',
+        author_name: '',
+        author_email: '',
+        author_hash: '',
+        author_website: null,
+        ip: null,
+        user_agent: null,
+        findings: '[]',
+        signals: '{}',
+      },
+    }));
+  }
+
+  async listBans(principal: Principal): Promise<Ban[]> {
+    return this.options.bans.active({ siteKey: principal.siteKey });
+  }
+
+  /** Creates a ban; with `rejectPending`, also rejects the author's held and pending comments in its scope. */
+  async createBan(principal: Principal, request: NewBanRequest): Promise<{ ban: Ban; rejected: string[] }> {
+    const siteKey = request.siteKey ?? null;
+    if (principal.siteKey !== null && siteKey !== principal.siteKey) throw forbiddenSite();
+    const ban = await this.options.bans.create({
+      siteKey,
+      kind: request.kind,
+      value: request.value,
+      reason: request.reason,
+      expiresAt: request.expiresAt,
+      createdBy: principal.id,
+    });
+    await this.options.audit.record({
+      actor: principal,
+      action: 'ban',
+      siteKey,
+      details: { banId: ban.id, kind: ban.kind, value: ban.value, expiresAt: ban.expiresAt },
+      note: request.reason,
+    });
+    const rejected: string[] = [];
+    if (request.rejectPending) {
+      const matcher = new BanMatcher([ban]);
+      for (const status of ['pending', 'held'] as const) {
+        let cursor: string | undefined;
+        do {
+          const page = await this.options.comments.moderationPage({
+            siteKey: siteKey ?? undefined,
+            email: ban.kind === 'email' ? ban.value : undefined,
+            status,
+            order: 'oldest',
+            cursor,
+            limit: 500,
+          });
+          for (const row of page.rows) {
+            if (!matcher.match({ email: row.author_email, ip: row.ip })) continue;
+            await this.act(principal, { id: row.id, action: 'reject', note: `banned (${ban.kind} ${ban.value})` });
+            rejected.push(row.id);
+          }
+          cursor = page.nextCursor ?? undefined;
+        } while (cursor);
+      }
+    }
+    return { ban, rejected };
+  }
+
+  async deleteBan(principal: Principal, id: string): Promise<void> {
+    const ban = await this.options.bans.find(id);
+    if (!ban) throw ApiError.notFound('Ban');
+    if (principal.siteKey !== null && ban.siteKey !== principal.siteKey) throw forbiddenSite();
+    await this.options.bans.delete(id);
+    await this.options.audit.record({ actor: principal, action: 'unban', siteKey: ban.siteKey, details: { banId: id, kind: ban.kind, value: ban.value } });
+  }
+
+  /** The audit trail, newest first, within the principal's site. */
+  async auditLog(principal: Principal, options: { siteKey?: string; commentId?: string; cursor?: string; limit: number }) {
+    return this.options.audit.list({ ...options, siteKey: this.scopeSite(principal, options.siteKey) });
+  }
+
+  private async load(principal: Principal, id: string): Promise<CommentRow> {
+    const row = await this.options.comments.find(id);
+    if (!row) throw ApiError.notFound('Comment');
+    if (principal.siteKey !== null && row.site_key !== principal.siteKey) throw forbiddenSite();
+    return row;
+  }
+
+  /**
+   * Applies a change to the version of the comment just read, with its audit entry,
+   * in one transaction; if another change got there first, reads again and retries.
+   */
+  private async change(
+    principal: Principal,
+    id: string,
+    plan: (row: CommentRow) => { action: string; note?: string; changes: Parameters<CommentRepository['updateIfVersion']>[1]['changes'] },
+  ): Promise<ActionResult> {
+    const { db, comments, audit, clock } = this.options;
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
+      const row = await this.load(principal, id);
+      if (row.status === 'deleted') {
+        throw new ApiError(409, 'comment_deleted', 'The comment was deleted; nothing can be done to it any more.');
+      }
+      const { action, note, changes } = plan(row);
+      const applied = await db.transaction().execute(async (trx) => {
+        const updated = await comments.updateIfVersion(trx, { id, version: Number(row.version), changes: { ...changes, updated_at: clock() } });
+        if (!updated) return false;
+        await audit.record(
+          {
+            actor: principal,
+            action,
+            siteKey: row.site_key,
+            commentId: id,
+            beforeStatus: row.status,
+            afterStatus: changes.status ?? row.status,
+            note,
+          },
+          trx,
+        );
+        return true;
+      });
+      if (applied) return { comment: toModeratorComment((await comments.find(id))!), previousStatus: row.status };
+    }
+    throw new ApiError(409, 'conflict', 'The comment kept changing while this action was applied; try again.');
+  }
+}
+
+function forbiddenSite(): ApiError {
+  return new ApiError(403, 'forbidden', 'This token is limited to another site.');
+}
