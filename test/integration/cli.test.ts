@@ -44,6 +44,28 @@ describe.each(DIALECTS)('the parley command on %s', (dialect) => {
     expect(JSON.parse(listed.stdout).sites.map((s: { key: string }) => s.key)).toContain(site.key);
   });
 
+  it('creates, lists and revokes tokens, showing the secret only at creation', () => {
+    const created = parley(['tokens', 'create', '--role', 'moderator', '--label', 'night shift', '--json']);
+    expect(created.status).toBe(0);
+    const token = JSON.parse(created.stdout);
+    expect(token).toMatchObject({ role: 'moderator', siteKey: null, label: 'night shift' });
+    expect(token.token).toMatch(/^tok_[\w-]{12}\.[\w-]{43}$/);
+
+    const listed = parley(['tokens', 'list', '--json']);
+    expect(JSON.parse(listed.stdout).tokens).toContainEqual(expect.objectContaining({ id: token.id, revokedAt: null }));
+    expect(listed.stdout).not.toContain(token.token.split('.')[1]);
+
+    expect(parley(['tokens', 'revoke', token.id]).status).toBe(0);
+    expect(JSON.parse(parley(['tokens', 'list', '--json']).stdout).tokens).toContainEqual(
+      expect.objectContaining({ id: token.id, revokedAt: expect.any(String) }),
+    );
+    const again = parley(['tokens', 'revoke', token.id]);
+    expect(again.status).not.toBe(0);
+    expect(again.stderr).toMatch(/no active token/);
+    expect(parley(['tokens', 'create', '--role', 'owner']).stderr).toMatch(/expected one of admin, moderator/);
+    expect(parley(['tokens', 'create', '--role', 'moderator', '--site', 'site_nope']).stderr).toMatch(/no site with key site_nope/);
+  });
+
   it('fails with a one-line error and a non-zero exit on misuse', () => {
     const badOrigin = parley(['sites', 'create', '--name', 'x', '--origin', 'not a url']);
     expect(badOrigin.status).not.toBe(0);
@@ -87,6 +109,12 @@ describe.each(DIALECTS)('the parley command on %s', (dialect) => {
       }, { what: 'the comment to be published' });
       expect(thread.comments[0].html).toBe('<p>From a real process</p>');
       expect(output).not.toContain('carl@example.com');
+
+      // A fresh install has no admin token: start made one and printed it once.
+      const adminToken = /No admin token existed[\s\S]*?(tok_\S+)/.exec(output)?.[1];
+      expect(adminToken).toBeDefined();
+      const me = await fetch(`${base}/v1/moderation/me`, { headers: { Authorization: `Bearer ${adminToken}` } });
+      expect(await me.json()).toMatchObject({ role: 'admin' });
 
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
       child.kill('SIGTERM');
