@@ -10,6 +10,7 @@ COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 COPY config ./config
 COPY src ./src
 COPY workers ./workers
+COPY scripts ./scripts
 # `npm ci` runs the `prepare` script, which builds dist/.
 RUN npm ci && npm prune --omit=dev
 

@@ -7,6 +7,7 @@ import type { SiteRepository } from '../sites/site-repository';
 import { adminRoutes } from './admin-routes';
 import { errorHandler, notFoundHandler } from './errors';
 import { moderationRoutes } from './moderation-routes';
+import { moderatorUiRoutes } from './moderator-ui-routes';
 import { opsRoutes, type Readiness } from './ops-routes';
 import { publicRoutes } from './public-routes';
 
@@ -34,6 +35,7 @@ export function createApp(options: AppOptions): Express {
   app.use(publicRoutes(options));
   app.use(moderationRoutes(options));
   app.use(adminRoutes(options));
+  app.use(moderatorUiRoutes());
 
   app.use(notFoundHandler);
   app.use(errorHandler(options.logger));
