@@ -10,6 +10,7 @@ import { moderationRoutes } from './moderation-routes';
 import { moderatorUiRoutes } from './moderator-ui-routes';
 import { opsRoutes, type Readiness } from './ops-routes';
 import { publicRoutes } from './public-routes';
+import { widgetRoutes } from './widget-routes';
 
 export interface AppOptions {
   sites: SiteRepository;
@@ -36,6 +37,7 @@ export function createApp(options: AppOptions): Express {
   app.use(moderationRoutes(options));
   app.use(adminRoutes(options));
   app.use(moderatorUiRoutes());
+  app.use(widgetRoutes());
 
   app.use(notFoundHandler);
   app.use(errorHandler(options.logger));

@@ -1,0 +1,114 @@
+// Browser code: the public API as the widget uses it (see README "Public (the widget)").
+// Errors are `{error: {code, message, details?}}`; a 429 carries Retry-After.
+
+export interface PublicComment {
+  id: string;
+  parentId: string | null;
+  pageId: string;
+  name: string;
+  website: string | null;
+  avatar: string;
+  html: string;
+  createdAt: string;
+  deleted?: true;
+}
+
+export type Status = 'pending' | 'approved' | 'held' | 'spam' | 'rejected' | 'deleted';
+
+export interface Thread {
+  comments: PublicComment[];
+  total: number;
+  nextCursor: string | null;
+}
+
+export interface Submission {
+  pageId: string;
+  pageUrl?: string;
+  pageTitle?: string;
+  parentId?: string;
+  name: string;
+  email: string;
+  website?: string;
+  text: string;
+  formToken?: string;
+  hp?: string;
+}
+
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+/** A failed call: `status` 0 when the server could not be reached at all. */
+export class ApiFailure extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly fields: FieldError[] = [],
+    readonly retryAfter?: number,
+  ) {
+    super(message);
+  }
+}
+
+export class Api {
+  /** `base` ends with a slash: the folder embed.js was served from. */
+  constructor(
+    private readonly base: string,
+    private readonly site: string,
+    private readonly signal: AbortSignal,
+  ) {}
+
+  private async call<T>(path: string, init: RequestInit = {}): Promise<T> {
+    let res: Response;
+    try {
+      res = await fetch(this.base + path, { ...init, credentials: 'omit', signal: this.signal });
+    } catch {
+      throw new ApiFailure(0, 'network', 'unreachable');
+    }
+    const body = await res.json().catch(() => undefined);
+    if (res.ok) return body as T;
+    const error = body?.error ?? {};
+    const retry = res.headers.get('Retry-After');
+    throw new ApiFailure(
+      res.status,
+      String(error.code ?? 'http_' + res.status),
+      String(error.message ?? res.statusText),
+      Array.isArray(error.details) ? error.details : [],
+      retry && /^\d+$/.test(retry) ? Number(retry) : undefined,
+    );
+  }
+
+  private sitePath(rest: string): string {
+    return `v1/sites/${encodeURIComponent(this.site)}/${rest}`;
+  }
+
+  thread(pageId: string, limit: number, cursor?: string | null): Promise<Thread> {
+    const query = `?limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+    return this.call(this.sitePath(`pages/${encodeURIComponent(pageId)}/comments${query}`));
+  }
+
+  submit(body: Submission): Promise<{ comment: PublicComment; authorToken: string }> {
+    return this.call(this.sitePath('comments'), {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  }
+
+  status(id: string, authorToken: string): Promise<{ id: string; status: Status }> {
+    return this.call(`v1/comments/${encodeURIComponent(id)}/status`, {
+      headers: { Authorization: `Bearer ${authorToken}` },
+      cache: 'no-store',
+    });
+  }
+
+  /** The time-trap token, or undefined when the server has none to give (the API then takes posts without). */
+  formToken(): Promise<string | undefined> {
+    return this.call<{ formToken?: string }>(this.sitePath('form-token'), { cache: 'no-store' }).then(
+      (body) => body?.formToken,
+      () => undefined,
+    );
+  }
+}
