@@ -1,22 +1,52 @@
-import type { CommentRepository } from '../comments/comment-repository';
-import type { SiteRepository } from '../sites/site-repository';
+import type { CommentRepository, CommentRow } from '../comments/comment-repository';
+import type { Site, SiteRepository } from '../sites/site-repository';
+import { commentEvent, STATUS_EVENT } from '../webhooks/events';
+import type { EventOutbox } from '../webhooks/outbox';
+import { type AkismetClient, type AkismetComment, AkismetError } from './akismet';
 import type { BanRepository } from './ban-repository';
-import { type Decision, moderate } from './pipeline';
-import { renderCommentHtml } from './render';
+import type { SpamClassifier } from './classifier/spam-classifier';
+import type { FloodCounters } from './flood-counters';
+import { verifyFormToken } from './form-token';
+import { type Decision, type ModerationContext, moderate } from './pipeline';
+import { countLinks, renderCommentHtml } from './render';
 
 export interface CommentModeratorOptions {
   comments: CommentRepository;
+  /** Writes the decision's event (comment.approved, .held, ...) with the decision. */
+  outbox: EventOutbox;
   sites: SiteRepository;
   bans: BanRepository;
+  flood: FloodCounters;
+  classifier: SpamClassifier;
+  /** Present only when an Akismet key is configured. */
+  akismet: AkismetClient | undefined;
+  /** The instance secret that signs form tokens. */
+  secret: string;
   maxLength: number;
   clock: () => number;
 }
 
 export type ModerationOutcome =
-  | { outcome: 'decided'; decision: Decision }
+  /** `acceptedAt` (the comment's created_at) and `decidedAt`, in ms: the pipeline latency metric. */
+  | { outcome: 'decided'; decision: Decision; acceptedAt: number; decidedAt: number }
   | { outcome: 'skipped'; reason: 'not-found' | 'already-decided' };
 
-/** Loads a pending comment, runs the pipeline on it and stores the decision. */
+/** What a comment looks like to Akismet, for checks and for feedback. */
+export function akismetComment(comment: CommentRow, site: Site): AkismetComment {
+  return {
+    blog: site.origins[0] ?? '',
+    userIp: comment.ip,
+    userAgent: comment.user_agent,
+    permalink: comment.page_url,
+    author: comment.author_name,
+    authorEmail: comment.author_email,
+    authorUrl: comment.author_website,
+    content: comment.text,
+    createdAt: Number(comment.created_at),
+  };
+}
+
+/** Loads a pending comment, gathers what the checks need, runs the pipeline and stores the decision. */
 export class CommentModerator {
   constructor(private readonly options: CommentModeratorOptions) {}
 
@@ -26,30 +56,67 @@ export class CommentModerator {
     if (!comment) return { outcome: 'skipped', reason: 'not-found' };
     // A retried or duplicated job for a decided comment must change nothing.
     if (comment.status !== 'pending') return { outcome: 'skipped', reason: 'already-decided' };
-
     const site = await sites.find(comment.site_key);
     if (!site) return { outcome: 'skipped', reason: 'not-found' };
 
+    const context = await this.gather(comment, site);
+    let decision = moderate(context);
+    // The remote service is asked last, and only about comments the local checks did not already condemn.
+    if (this.options.akismet && decision.status !== 'spam' && decision.status !== 'rejected') {
+      const verdict = await this.options.akismet.check(akismetComment(comment, site)).catch((err: unknown) => {
+        if (err instanceof AkismetError) return err;
+        throw err;
+      });
+      decision = moderate({ ...context, akismet: verdict });
+    }
+
+    const decidedAt = this.options.clock();
+    const saved = await this.options.outbox.commit(async (trx) => {
+      if (!(await comments.saveDecision({ id: comment.id, ...decision, html: context.comment.html, at: decidedAt }, trx))) {
+        return { result: false, events: [] };
+      }
+      const decided = (await comments.find(comment.id, trx))!;
+      return { result: true, events: [commentEvent({ type: STATUS_EVENT[decision.status]!, comment: decided, at: decidedAt })] };
+    });
+    return saved
+      ? { outcome: 'decided', decision, acceptedAt: Number(comment.created_at), decidedAt }
+      : { outcome: 'skipped', reason: 'already-decided' };
+  }
+
+  private async gather(comment: CommentRow, site: Site): Promise<ModerationContext> {
+    const { comments, bans, flood, classifier, secret } = this.options;
     const html = renderCommentHtml(comment.text);
-    const [history, earlierDuplicateId, bans] = await Promise.all([
+    const signals = JSON.parse(comment.signals) as { honeypot?: string; formToken?: string };
+    const [history, earlierDuplicateId, banMatcher, floodCounts, classifierScore] = await Promise.all([
       comments.authorHistory({ siteKey: comment.site_key, email: comment.author_email, excludeId: comment.id }),
       comments.findEarlierDuplicate(comment),
-      this.options.bans.matcherFor(comment.site_key),
+      bans.matcherFor(comment.site_key),
+      flood.record({ id: comment.id, email: comment.author_email, ip: comment.ip, textHash: comment.text_hash, at: Number(comment.created_at) }),
+      classifier.score({ text: comment.text, name: comment.author_name, website: comment.author_website, links: countLinks(html) }),
     ]);
-    const signals = JSON.parse(comment.signals) as { honeypot?: string };
-    const decision = moderate({
-      text: comment.text,
-      html,
-      honeypot: signals.honeypot,
-      maxLength: this.options.maxLength,
-      linkLimit: site.linkLimit,
-      policy: site.moderation,
+    return {
+      comment: {
+        text: comment.text,
+        html,
+        name: comment.author_name,
+        email: comment.author_email,
+        website: comment.author_website,
+        submittedAt: Number(comment.created_at),
+        honeypot: signals.honeypot,
+        formToken: signals.formToken ? verifyFormToken({ secret, siteKey: site.key, token: signals.formToken }) : undefined,
+      },
+      site: {
+        moderation: site.moderation,
+        linkLimit: site.linkLimit,
+        maxLength: this.options.maxLength,
+        ownDomains: site.origins.map((origin) => new URL(origin).hostname),
+        policy: site.policy,
+      },
       history,
       earlierDuplicateId,
-      matchingBan: bans.match({ email: comment.author_email, ip: comment.ip }),
-    });
-
-    const saved = await comments.saveDecision({ id: comment.id, ...decision, html, at: this.options.clock() });
-    return saved ? { outcome: 'decided', decision } : { outcome: 'skipped', reason: 'already-decided' };
+      matchingBan: banMatcher.match({ email: comment.author_email, ip: comment.ip }),
+      flood: floodCounts,
+      classifier: classifierScore,
+    };
   }
 }

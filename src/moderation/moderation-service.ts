@@ -2,7 +2,10 @@ import type { Principal } from '../auth/token-service';
 import type { CommentFilters, CommentRepository, CommentRow, StatusCounts } from '../comments/comment-repository';
 import { textHash } from '../comments/identity';
 import type { CommentStatus, DecisionStatus } from '../comments/status';
-import type { Db } from '../db/connect';
+import type { Logger } from 'pino';
+import type { FeedbackQueue } from '../queue/feedback-queue';
+import { commentEvent, STATUS_EVENT } from '../webhooks/events';
+import type { EventOutbox } from '../webhooks/outbox';
 import { ApiError } from '../errors';
 import type { AuditLog } from './audit-log';
 import { type Ban, type BanKind, BanMatcher, type BanRepository } from './ban-repository';
@@ -41,10 +44,14 @@ export interface NewBanRequest {
 }
 
 export interface ModerationServiceOptions {
-  db: Db;
   comments: CommentRepository;
+  /** Writes each change's webhook event with the change. */
+  outbox: EventOutbox;
   bans: BanRepository;
   audit: AuditLog;
+  /** Where decisions go to teach the classifier. */
+  feedback: FeedbackQueue;
+  logger: Logger;
   clock: () => number;
 }
 
@@ -94,14 +101,27 @@ export class ModerationService {
     };
   }
 
-  /** Approve, hold, reject or mark as spam. Repeating the current status is allowed (and audited). */
+  /**
+   * Approve, hold, reject or mark as spam. Repeating the current status is allowed (and
+   * audited). Approving a held or spam comment teaches the classifier ham; marking
+   * spam teaches it spam.
+   */
   async act(principal: Principal, options: { id: string; action: ModeratorAction; note?: string }): Promise<ActionResult> {
     const status = STATUS_OF_ACTION[options.action];
-    return this.change(principal, options.id, () => ({
+    const result = await this.change(principal, options.id, () => ({
       action: options.action,
       note: options.note,
       changes: { status, decided_at: this.options.clock() },
     }));
+    const label =
+      options.action === 'spam' ? 'spam' : options.action === 'approve' && ['held', 'spam'].includes(result.previousStatus) ? 'ham' : undefined;
+    if (label) {
+      // The decision is stored and audited; a lost training example must not fail the moderator's action.
+      await this.options.feedback.enqueue({ commentId: options.id, label, version: result.comment.version }).catch((err: Error) => {
+        this.options.logger.warn({ commentId: options.id, err: err.message }, 'could not queue classifier feedback');
+      });
+    }
+    return result;
   }
 
   /** The same action on up to 500 comments, each on its own: one failure does not undo the others. */
@@ -236,16 +256,17 @@ export class ModerationService {
     id: string,
     plan: (row: CommentRow) => { action: string; note?: string; changes: Parameters<CommentRepository['updateIfVersion']>[1]['changes'] },
   ): Promise<ActionResult> {
-    const { db, comments, audit, clock } = this.options;
+    const { outbox, comments, audit, clock } = this.options;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
       const row = await this.load(principal, id);
       if (row.status === 'deleted') {
         throw new ApiError(409, 'comment_deleted', 'The comment was deleted; nothing can be done to it any more.');
       }
       const { action, note, changes } = plan(row);
-      const applied = await db.transaction().execute(async (trx) => {
-        const updated = await comments.updateIfVersion(trx, { id, version: Number(row.version), changes: { ...changes, updated_at: clock() } });
-        if (!updated) return false;
+      const applied = await outbox.commit(async (trx) => {
+        const at = clock();
+        const updated = await comments.updateIfVersion(trx, { id, version: Number(row.version), changes: { ...changes, updated_at: at } });
+        if (!updated) return { result: false, events: [] };
         await audit.record(
           {
             actor: principal,
@@ -258,7 +279,9 @@ export class ModerationService {
           },
           trx,
         );
-        return true;
+        const changed = (await comments.find(id, trx))!;
+        const type = action === 'edit' ? 'comment.edited' : STATUS_EVENT[changed.status]!;
+        return { result: true, events: [commentEvent({ type, comment: changed, at })] };
       });
       if (applied) return { comment: toModeratorComment((await comments.find(id))!), previousStatus: row.status };
     }

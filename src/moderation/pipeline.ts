@@ -1,28 +1,59 @@
 import type { AuthorHistory } from '../comments/comment-repository';
 import type { DecisionStatus } from '../comments/status';
+import type { SitePolicy } from '../sites/site-policy';
 import type { ModerationPolicy } from '../sites/site-repository';
+import type { AkismetVerdict } from './akismet';
 import type { Ban } from './ban-repository';
+import { akismet } from './checks/akismet';
 import { authorHistory } from './checks/author-history';
 import { ban } from './checks/ban';
+import { classifier } from './checks/classifier';
+import { disposableEmail } from './checks/disposable-email';
 import { duplicate } from './checks/duplicate';
+import { flood } from './checks/flood';
 import { honeypot } from './checks/honeypot';
 import { length } from './checks/length';
+import { linkContent, linkUrls } from './checks/link-content';
 import { linkCount } from './checks/link-count';
+import { profanity } from './checks/profanity';
+import { timeTrap } from './checks/time-trap';
+import { wordLists } from './checks/word-lists';
+import type { SpamScore } from './classifier/spam-classifier';
 import { type Finding, VERDICTS, type Verdict } from './finding';
+import type { FloodCounts } from './flood-counters';
+import type { FormTokenCheck } from './form-token';
 import { countLinks } from './render';
 import { sitePolicy } from './site-policy';
+import { WordList } from './word-list';
 
 /** Everything the checks may look at, gathered once by the caller. */
 export interface ModerationContext {
-  text: string;
-  html: string;
-  honeypot: string | undefined;
-  maxLength: number;
-  linkLimit: number;
-  policy: ModerationPolicy;
+  comment: {
+    text: string;
+    html: string;
+    name: string;
+    email: string;
+    website: string | null;
+    submittedAt: number;
+    honeypot: string | undefined;
+    /** Undefined when the comment came without a form token. */
+    formToken: FormTokenCheck | undefined;
+  };
+  site: {
+    moderation: ModerationPolicy;
+    linkLimit: number;
+    maxLength: number;
+    /** Host names of the site's own origins: links there are never suspicious. */
+    ownDomains: string[];
+    policy: SitePolicy;
+  };
   history: AuthorHistory;
   earlierDuplicateId: string | undefined;
   matchingBan: Ban | undefined;
+  flood: FloodCounts;
+  classifier: SpamScore | undefined;
+  /** Undefined when Akismet is not configured, or was not asked. */
+  akismet?: AkismetVerdict | Error;
 }
 
 export interface Decision {
@@ -39,13 +70,43 @@ const STATUS_OF: Record<Verdict, DecisionStatus> = {
 
 /** The checks, cheapest first. Each takes only the context fields it uses. */
 function runChecks(ctx: ModerationContext): Finding[] {
+  const { comment, site } = ctx;
+  const { policy } = site;
   const findings = [
-    honeypot({ honeypot: ctx.honeypot }),
+    honeypot({ honeypot: comment.honeypot }),
+    timeTrap({
+      token: comment.formToken,
+      submittedAt: comment.submittedAt,
+      minSubmitSeconds: policy.minSubmitSeconds,
+      maxFormAgeHours: policy.maxFormAgeHours,
+      required: policy.requireFormToken,
+    }),
     ban({ matchingBan: ctx.matchingBan }),
-    length({ text: ctx.text, html: ctx.html, maxLength: ctx.maxLength }),
-    linkCount({ links: countLinks(ctx.html), linkLimit: ctx.linkLimit }),
+    length({ text: comment.text, html: comment.html, maxLength: site.maxLength }),
+    linkCount({ links: countLinks(comment.html), linkLimit: site.linkLimit }),
+    linkContent({
+      urls: [...linkUrls(comment.html), ...(comment.website ? [comment.website] : [])],
+      blockedDomains: policy.blockedLinkDomains,
+      ownDomains: site.ownDomains,
+    }),
+    disposableEmail({ email: comment.email, action: policy.disposableEmail }),
+    wordLists({
+      fields: { text: comment.text, name: comment.name, email: comment.email, website: comment.website },
+      blockList: new WordList(policy.blockList),
+      watchList: new WordList(policy.watchList),
+      blockVerdict: policy.blockListVerdict,
+    }),
+    profanity({ name: comment.name, text: comment.text, action: policy.profanity }),
     duplicate({ earlierDuplicateId: ctx.earlierDuplicateId }),
+    flood({ counts: ctx.flood, perMinuteLimit: policy.floodPerMinute, duplicateOnPage: ctx.earlierDuplicateId !== undefined }),
     authorHistory({ history: ctx.history }),
+    classifier({
+      result: ctx.classifier,
+      spamThreshold: policy.classifierSpamThreshold,
+      holdThreshold: policy.classifierHoldThreshold,
+      hasFormToken: comment.formToken !== undefined,
+    }),
+    akismet({ result: ctx.akismet }),
   ];
   return findings.filter((f): f is Finding => f !== undefined);
 }
@@ -61,7 +122,7 @@ export function moderate(ctx: ModerationContext): Decision {
   const strongest = strongestVerdict(findings);
   if (strongest !== 'approve') return { status: STATUS_OF[strongest], findings };
 
-  const policyFinding = sitePolicy({ policy: ctx.policy, trustedAuthor: ctx.history.approved > 0 });
+  const policyFinding = sitePolicy({ policy: ctx.site.moderation, trustedAuthor: ctx.history.lastModerated === 'approved' });
   if (policyFinding) return { status: 'held', findings: [...findings, policyFinding] };
   return { status: 'approved', findings };
 }

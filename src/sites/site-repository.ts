@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import type { Selectable } from 'kysely';
 import type { Db } from '../db/connect';
 import type { SitesTable } from '../db/schema';
+import { parseSitePolicy, type SitePolicy, sitePolicySchema } from './site-policy';
 
 export type ModerationPolicy = SitesTable['moderation'];
 export const MODERATION_POLICIES: readonly ModerationPolicy[] = ['none', 'first-time', 'all'];
@@ -11,6 +13,7 @@ export interface Site {
   origins: string[];
   moderation: ModerationPolicy;
   linkLimit: number;
+  policy: SitePolicy;
   createdAt: string;
 }
 
@@ -19,15 +22,19 @@ export interface NewSite {
   origins: string[];
   moderation?: ModerationPolicy;
   linkLimit?: number;
+  policy?: Partial<SitePolicy>;
 }
 
-function toSite(row: SitesTable): Site {
+export type SiteChanges = Partial<NewSite>;
+
+function toSite(row: Selectable<SitesTable>): Site {
   return {
     key: row.key,
     name: row.name,
     origins: JSON.parse(row.origins),
     moderation: row.moderation,
     linkLimit: row.link_limit,
+    policy: parseSitePolicy(row.policy),
     createdAt: new Date(Number(row.created_at)).toISOString(),
   };
 }
@@ -41,13 +48,14 @@ export class SiteRepository {
   constructor(private readonly db: Db) {}
 
   async create(input: NewSite): Promise<Site> {
-    const row: SitesTable = {
+    const row = {
       key: `site_${randomBytes(9).toString('base64url')}`,
       name: input.name,
       origins: JSON.stringify(input.origins.map(normalizeOrigin)),
       moderation: input.moderation ?? 'first-time',
       link_limit: input.linkLimit ?? 2,
       created_at: Date.now(),
+      policy: JSON.stringify(sitePolicySchema.parse(input.policy ?? {})),
     };
     await this.db.insertInto('sites').values(row).execute();
     return toSite(row);
@@ -56,6 +64,24 @@ export class SiteRepository {
   async find(key: string): Promise<Site | undefined> {
     const row = await this.db.selectFrom('sites').selectAll().where('key', '=', key).executeTakeFirst();
     return row && toSite(row);
+  }
+
+  /** Changes some settings; policy keys not given keep their values. Undefined if there is no such site. */
+  async update(key: string, changes: SiteChanges): Promise<Site | undefined> {
+    const current = await this.find(key);
+    if (!current) return undefined;
+    await this.db
+      .updateTable('sites')
+      .set({
+        name: changes.name ?? current.name,
+        origins: JSON.stringify((changes.origins ?? current.origins).map(normalizeOrigin)),
+        moderation: changes.moderation ?? current.moderation,
+        link_limit: changes.linkLimit ?? current.linkLimit,
+        policy: JSON.stringify(sitePolicySchema.parse({ ...current.policy, ...changes.policy })),
+      })
+      .where('key', '=', key)
+      .execute();
+    return this.find(key);
   }
 
   async list(): Promise<Site[]> {

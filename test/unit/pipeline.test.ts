@@ -1,23 +1,39 @@
 import { type ModerationContext, moderate } from '../../src/moderation/pipeline';
 import { renderCommentHtml } from '../../src/moderation/render';
+import { sitePolicySchema } from '../../src/sites/site-policy';
 
-function context(overrides: Partial<ModerationContext> = {}): ModerationContext {
-  const text = overrides.text ?? 'A perfectly ordinary comment.';
+type Overrides = {
+  comment?: Partial<ModerationContext['comment']>;
+  site?: Partial<ModerationContext['site']>;
+} & Partial<Omit<ModerationContext, 'comment' | 'site'>>;
+
+function context(overrides: Overrides = {}): ModerationContext {
+  const text = overrides.comment?.text ?? 'A perfectly ordinary comment.';
+  const { comment, site, ...rest } = overrides;
   return {
-    text,
-    html: renderCommentHtml(text),
-    honeypot: undefined,
-    maxLength: 5000,
-    linkLimit: 2,
-    policy: 'none',
-    history: { approved: 0, spam: 0 },
+    comment: {
+      text,
+      html: renderCommentHtml(text),
+      name: 'Ann',
+      email: 'ann@example.com',
+      website: null,
+      submittedAt: 1_800_000_000_000,
+      honeypot: undefined,
+      formToken: undefined,
+      ...comment,
+    },
+    site: { moderation: 'none', linkLimit: 2, maxLength: 5000, ownDomains: ['blog.example'], policy: sitePolicySchema.parse({}), ...site },
+    history: { approved: 0, spam: 0, lastModerated: undefined },
     earlierDuplicateId: undefined,
     matchingBan: undefined,
-    ...overrides,
+    flood: { perIpLastMinute: 1, perEmailLastMinute: 1, sameTextLastDay: 0 },
+    classifier: undefined,
+    ...rest,
   };
 }
 
 const checksOf = (ctx: ModerationContext) => moderate(ctx).findings.map((f) => `${f.check}:${f.verdict}`);
+const trusted = { approved: 1, spam: 0, lastModerated: 'approved' as const };
 
 describe('moderate', () => {
   it('approves a clean comment on a site that moderates nothing, with no findings', () => {
@@ -25,42 +41,101 @@ describe('moderate', () => {
   });
 
   it('applies the site policy last, and only when no check objected', () => {
-    expect(moderate(context({ policy: 'all' })).status).toBe('held');
-    expect(checksOf(context({ policy: 'all' }))).toEqual(['site-policy:hold']);
-    expect(moderate(context({ policy: 'first-time' })).status).toBe('held');
-    expect(moderate(context({ policy: 'first-time', history: { approved: 1, spam: 0 } })).status).toBe('approved');
+    expect(checksOf(context({ site: { moderation: 'all' } }))).toEqual(['site-policy:hold']);
+    expect(moderate(context({ site: { moderation: 'first-time' } })).status).toBe('held');
+    expect(moderate(context({ site: { moderation: 'first-time' }, history: trusted })).status).toBe('approved');
     // The policy adds nothing to a comment that is already spam.
-    expect(checksOf(context({ policy: 'all', honeypot: 'x' }))).toEqual(['honeypot:spam']);
+    expect(checksOf(context({ site: { moderation: 'all' }, comment: { honeypot: 'x' } }))).toEqual(['honeypot:spam']);
   });
 
   it('ranks spam over reject over hold over approve, and keeps every finding', () => {
     const text = 'x https://a.example https://b.example https://c.example';
-    const all = context({ text, honeypot: 'filled', earlierDuplicateId: 'c1', history: { approved: 3, spam: 0 } });
+    const all = context({ comment: { text, honeypot: 'filled' }, earlierDuplicateId: 'c1', history: trusted });
     expect(moderate(all).status).toBe('spam');
     expect(checksOf(all)).toEqual(['honeypot:spam', 'link-count:hold', 'duplicate:reject', 'author-history:approve']);
-    expect(moderate(context({ text, earlierDuplicateId: 'c1' })).status).toBe('rejected');
-    expect(moderate(context({ text })).status).toBe('held');
+    expect(moderate(context({ comment: { text }, earlierDuplicateId: 'c1' })).status).toBe('rejected');
+    expect(moderate(context({ comment: { text } })).status).toBe('held');
   });
 
   it("never lets a trusted author's standing override spam", () => {
-    const ctx = context({ honeypot: 'bot', history: { approved: 50, spam: 0 }, policy: 'first-time' });
+    const ctx = context({ comment: { honeypot: 'bot' }, history: { approved: 50, spam: 0, lastModerated: 'approved' }, site: { moderation: 'first-time' } });
     expect(moderate(ctx).status).toBe('spam');
   });
 
-  it('treats an author with spam on record as spam', () => {
-    expect(moderate(context({ history: { approved: 2, spam: 1 } })).status).toBe('spam');
+  it("treats an author as spam while their latest judged comment is spam, and trusts them once a moderator approves again", () => {
+    expect(moderate(context({ history: { approved: 2, spam: 1, lastModerated: 'spam' } })).status).toBe('spam');
+    expect(moderate(context({ history: { approved: 2, spam: 1, lastModerated: 'approved' }, site: { moderation: 'first-time' } })).status).toBe('approved');
   });
 
   it('holds above the link limit and not at it', () => {
-    expect(moderate(context({ text: 'https://a.example https://b.example' })).status).toBe('approved');
-    const three = moderate(context({ text: 'https://a.example https://b.example https://c.example' }));
+    expect(moderate(context({ comment: { text: 'https://a.example https://b.example' } })).status).toBe('approved');
+    const three = moderate(context({ comment: { text: 'https://a.example https://b.example https://c.example' } }));
     expect(three.status).toBe('held');
     expect(three.findings[0]).toMatchObject({ check: 'link-count', score: 3 });
-    expect(moderate(context({ text: 'https://a.example', linkLimit: 0 })).status).toBe('held');
+    expect(moderate(context({ comment: { text: 'https://a.example' }, site: { linkLimit: 0 } })).status).toBe('held');
   });
 
   it('rejects text over the length limit and text with nothing visible', () => {
-    expect(moderate(context({ text: 'x'.repeat(11), maxLength: 10 })).status).toBe('rejected');
-    expect(moderate(context({ text: '<br>', html: '' })).status).toBe('rejected');
+    expect(moderate(context({ comment: { text: 'x'.repeat(11) }, site: { maxLength: 10 } })).status).toBe('rejected');
+    expect(moderate(context({ comment: { text: '<br>', html: '' } })).status).toBe('rejected');
+  });
+
+  it('rejects a banned author', () => {
+    const ban = { id: 'b', siteKey: null, kind: 'email' as const, value: 'ann@example.com', reason: 'troll', expiresAt: null, createdBy: 't', createdAt: '' };
+    expect(checksOf(context({ matchingBan: ban, history: trusted }))).toEqual(['ban:reject', 'author-history:approve']);
+    expect(moderate(context({ matchingBan: ban })).findings[0].reason).toMatch(/banned on every site: troll/);
+  });
+
+  it('applies the word lists, profanity and disposable email from the site policy', () => {
+    const policy = sitePolicySchema.parse({ blockList: ['casino'], watchList: ['refund*'] });
+    expect(checksOf(context({ comment: { text: 'Best CASINO bonus' }, site: { policy } }))).toEqual(['word-lists:spam']);
+    expect(checksOf(context({ comment: { text: 'I want refunds now' }, site: { policy } }))).toEqual(['word-lists:hold']);
+    expect(checksOf(context({ comment: { text: 'What a load of shit' } }))).toEqual(['profanity:hold']);
+    const relaxed = sitePolicySchema.parse({ profanity: 'ignore', disposableEmail: 'ignore' });
+    expect(checksOf(context({ comment: { text: 'What a load of shit', email: 'x@mailinator.com' }, site: { policy: relaxed } }))).toEqual([]);
+    expect(checksOf(context({ comment: { email: 'x@mailinator.com' } }))).toEqual(['disposable-email:hold']);
+  });
+
+  it('holds a flood and calls a repeated text on another page spam, but leaves a same-page double submit to the duplicate check', () => {
+    expect(checksOf(context({ flood: { perIpLastMinute: 6, perEmailLastMinute: 1, sameTextLastDay: 0 } }))).toEqual(['flood:hold']);
+    expect(checksOf(context({ flood: { perIpLastMinute: 5, perEmailLastMinute: 5, sameTextLastDay: 0 } }))).toEqual([]);
+    expect(checksOf(context({ flood: { perIpLastMinute: 1, perEmailLastMinute: 2, sameTextLastDay: 1 } }))).toEqual(['flood:spam']);
+    expect(checksOf(context({ flood: { perIpLastMinute: 1, perEmailLastMinute: 2, sameTextLastDay: 1 }, earlierDuplicateId: 'c1' }))).toEqual(['duplicate:reject']);
+  });
+
+  it('turns the classifier score into spam, hold or no opinion through the thresholds', () => {
+    const scored = (score: number, formToken = { valid: true as const, issuedAt: 1_799_999_990_000 }) =>
+      checksOf(context({ classifier: { score, examples: { spam: 50, ham: 50 } }, comment: { formToken } }));
+    expect(scored(0.9)).toEqual(['classifier:spam']);
+    expect(scored(0.5)).toEqual(['classifier:hold']);
+    expect(scored(0.4)).toEqual([]);
+    // Without a form token the hold threshold is lower: a weak signal, not a verdict.
+    expect(checksOf(context({ classifier: { score: 0.4, examples: { spam: 50, ham: 50 } } }))).toEqual(['classifier:hold']);
+    expect(checksOf(context({ classifier: undefined }))).toEqual([]);
+  });
+
+  it('springs the time trap on forged, too fast and stale form tokens', () => {
+    const at = 1_800_000_000_000;
+    const token = (issuedAt: number) => ({ valid: true as const, issuedAt });
+    expect(checksOf(context({ comment: { formToken: { valid: false } } }))).toEqual(['time-trap:spam']);
+    expect(checksOf(context({ comment: { formToken: token(at - 1000) } }))).toEqual(['time-trap:hold']);
+    expect(checksOf(context({ comment: { formToken: token(at - 30_000) } }))).toEqual([]);
+    expect(checksOf(context({ comment: { formToken: token(at - 25 * 3600_000) } }))).toEqual(['time-trap:hold']);
+    expect(checksOf(context({ site: { policy: sitePolicySchema.parse({ requireFormToken: true }) } }))).toEqual(['time-trap:hold']);
+  });
+
+  it('asks about link targets: shorteners and IP hosts held, blocked domains spam, own site fine', () => {
+    const policy = sitePolicySchema.parse({ blockedLinkDomains: ['pills.example'] });
+    expect(checksOf(context({ comment: { text: 'see https://bit.ly/x' } }))).toEqual(['link-content:hold']);
+    expect(checksOf(context({ comment: { text: 'see http://192.0.2.1/x' } }))).toEqual(['link-content:hold']);
+    expect(checksOf(context({ comment: { text: 'buy https://shop.pills.example' }, site: { policy } }))).toEqual(['link-content:spam']);
+    expect(checksOf(context({ comment: { website: 'https://pills.example' }, site: { policy } }))).toEqual(['link-content:spam']);
+    expect(checksOf(context({ comment: { text: 'as I wrote in https://blog.example/earlier-post' } }))).toEqual([]);
+  });
+
+  it('reports an Akismet error as a hold, never an approval', () => {
+    expect(checksOf(context({ akismet: new Error('timeout') }))).toEqual(['akismet:hold']);
+    expect(checksOf(context({ akismet: { spam: true, discard: false } }))).toEqual(['akismet:spam']);
+    expect(checksOf(context({ akismet: { spam: false, discard: false } }))).toEqual([]);
   });
 });
