@@ -2,8 +2,10 @@ import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { CommentRepository } from '../src/comments/comment-repository';
+import type { ParleyMetrics } from '../src/http/metrics';
 import type { CommentModerator } from '../src/moderation/comment-moderator';
 import { MODERATION_QUEUE, type ModerationJobData, type ModerationQueue } from '../src/queue/moderation-queue';
+import { startPeriodicSweep } from '../src/queue/periodic-sweep';
 import { sweepPendingComments } from '../src/queue/sweep';
 
 export interface ModerationWorkerOptions {
@@ -18,6 +20,8 @@ export interface ModerationWorkerOptions {
   /** A job whose lock is not renewed for this long (its worker died) is run again. */
   lockDurationMs: number;
   sweepIntervalMs: number;
+  /** This process's metrics: decisions, findings and pipeline latency are recorded when given. */
+  metrics?: ParleyMetrics;
 }
 
 export interface RunningWorker {
@@ -36,6 +40,7 @@ export function startModerationWorker(options: ModerationWorkerOptions): Running
       const log = logger.child({ commentId: job.data.commentId, jobId: job.id, attempt: job.attemptsMade + 1 });
       if (result.outcome === 'decided') {
         log.info({ status: result.decision.status, checks: result.decision.findings.map((f) => f.check) }, 'comment moderated');
+        options.metrics?.recordDecision({ status: result.decision.status, findings: result.decision.findings, acceptedAt: result.acceptedAt, decidedAt: result.decidedAt });
       } else {
         log.info({ reason: result.reason }, 'moderation skipped');
       }
@@ -55,28 +60,24 @@ export function startModerationWorker(options: ModerationWorkerOptions): Running
   });
   worker.on('error', (err) => logger.error({ err: err.message }, 'moderation worker error'));
 
-  const sweep = async () => {
-    try {
-      const requeued = await sweepPendingComments({
+  const stopSweep = startPeriodicSweep({
+    intervalMs: options.sweepIntervalMs,
+    logger,
+    found: 'queued pending comments that had no job',
+    sweep: () =>
+      sweepPendingComments({
         comments: options.comments,
         queue: options.queue,
         now: Date.now(),
         graceMs: Math.min(options.sweepIntervalMs, 10_000),
         limit: 500,
-      });
-      if (requeued > 0) logger.info({ requeued }, 'sweep queued pending comments that had no job');
-    } catch (err) {
-      logger.warn({ err: (err as Error).message }, 'sweep failed; will try again');
-    }
-  };
-  const timer = setInterval(sweep, options.sweepIntervalMs);
-  timer.unref();
-  void sweep();
+      }),
+  });
 
   return {
     worker,
     async close() {
-      clearInterval(timer);
+      stopSweep();
       await worker.close();
     },
   };

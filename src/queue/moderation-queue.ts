@@ -1,13 +1,12 @@
 import { type JobsOptions, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { ENQUEUE_TIMEOUT_MS, withinTimeout } from './redis';
 
 export const MODERATION_QUEUE = 'moderation';
 
 export interface ModerationJobData {
   commentId: string;
 }
-
-const ENQUEUE_TIMEOUT_MS = 2000;
 
 const jobOptions: JobsOptions = {
   attempts: 8,
@@ -34,15 +33,7 @@ export class ModerationQueue {
 
   /** Queues a comment for moderation; rejects quickly when Redis is unreachable. */
   async enqueue(commentId: string): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error('enqueue timed out')), ENQUEUE_TIMEOUT_MS);
-    });
-    try {
-      await Promise.race([this.queue.add('moderate', { commentId }, { jobId: commentId }), timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
+    await withinTimeout(this.queue.add('moderate', { commentId }, { jobId: commentId }), ENQUEUE_TIMEOUT_MS, 'enqueue');
   }
 
   /**

@@ -36,3 +36,22 @@ export async function redisAnswers(url: string, timeoutMs = 1500): Promise<boole
     probe.disconnect();
   }
 }
+
+/**
+ * Rejects if `work` has not settled within `ms`. BullMQ waits for its connection before
+ * adding a job, so without a bound an add during a Redis outage would hang its caller.
+ */
+export async function withinTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** How long a producer waits for Redis to take a job before the caller moves on. */
+export const ENQUEUE_TIMEOUT_MS = 2000;

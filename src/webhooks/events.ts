@@ -1,0 +1,76 @@
+import type { CommentRow } from '../comments/comment-repository';
+import { type PublicComment, toPublicComment } from '../comments/public-comment';
+import type { CommentStatus } from '../comments/status';
+import type { Finding } from '../moderation/finding';
+
+export const EVENT_TYPES = [
+  'comment.created',
+  'comment.approved',
+  'comment.held',
+  'comment.spam',
+  'comment.rejected',
+  'comment.edited',
+  'comment.deleted',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/** The event a status reports: an approval, a hold, and so on. */
+export const STATUS_EVENT: Partial<Record<CommentStatus, EventType>> = {
+  approved: 'comment.approved',
+  held: 'comment.held',
+  spam: 'comment.spam',
+  rejected: 'comment.rejected',
+  deleted: 'comment.deleted',
+};
+
+/**
+ * What receivers get: the comment exactly as the public API shows it, plus its
+ * status and the checks' reasons. Never the email or the IP.
+ */
+export interface EventPayload {
+  type: EventType | 'webhook.test';
+  timestamp: string;
+  data: {
+    comment: PublicComment & { status: CommentStatus; reasons: Pick<Finding, 'check' | 'verdict' | 'reason'>[] };
+    site: { key: string };
+    page: { id: string; url: string | null; title: string | null };
+  };
+}
+
+export interface NewEvent {
+  /** Stable for the change it reports (comment id and version), and so the `webhook-id` of every delivery. */
+  id: string;
+  type: EventType;
+  siteKey: string;
+  commentId: string;
+  /** Orders a comment's events: its version after the change. */
+  sequence: number;
+  payload: EventPayload;
+}
+
+/** The event for a comment as it is now (after the change it reports). */
+export function commentEvent(options: { type: EventType; comment: CommentRow; at: number }): NewEvent {
+  const { comment } = options;
+  const findings = JSON.parse(comment.findings) as Finding[];
+  const version = Number(comment.version);
+  return {
+    id: `evt_${comment.id}_${version}`,
+    type: options.type,
+    siteKey: comment.site_key,
+    commentId: comment.id,
+    sequence: version,
+    payload: {
+      type: options.type,
+      timestamp: new Date(options.at).toISOString(),
+      data: {
+        comment: {
+          ...toPublicComment(comment),
+          status: comment.status,
+          reasons: findings.map(({ check, verdict, reason }) => ({ check, verdict, reason })),
+        },
+        site: { key: comment.site_key },
+        page: { id: comment.page_id, url: comment.page_url, title: comment.page_title },
+      },
+    },
+  };
+}

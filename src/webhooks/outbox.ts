@@ -1,0 +1,40 @@
+import type { Transaction } from 'kysely';
+import type { Logger } from 'pino';
+import type { Db } from '../db/connect';
+import type { Database } from '../db/schema';
+import type { WebhookQueue } from '../queue/webhook-queue';
+import type { NewEvent } from './events';
+import type { WebhookStore } from './webhook-store';
+
+export interface EventOutboxOptions {
+  db: Db;
+  store: WebhookStore;
+  queue: WebhookQueue;
+  logger: Logger;
+  clock: () => number;
+}
+
+/**
+ * Changes that emit webhook events: the change and its events are written in one
+ * transaction, then the events are queued. If queueing fails (Redis down), the events
+ * are still in the database and the webhook worker's sweep queues them later, so an
+ * event is never lost and keeps its id (the `webhook-id`).
+ */
+export class EventOutbox {
+  constructor(private readonly options: EventOutboxOptions) {}
+
+  async commit<T>(change: (trx: Transaction<Database>) => Promise<{ result: T; events: NewEvent[] }>): Promise<T> {
+    const { db, store, clock } = this.options;
+    const { result, events } = await db.transaction().execute(async (trx) => {
+      const outcome = await change(trx);
+      for (const event of outcome.events) await store.addEvent(trx, event, clock());
+      return outcome;
+    });
+    for (const event of events) {
+      await this.options.queue.fanOut(event.id).catch((err: Error) => {
+        this.options.logger.warn({ eventId: event.id, err: err.message }, 'could not queue a webhook event; the sweep will');
+      });
+    }
+    return result;
+  }
+}

@@ -1,0 +1,151 @@
+import type { Logger } from 'pino';
+import type { WebhookQueue } from '../queue/webhook-queue';
+import { signatureHeaders } from './signing';
+import type { SendResult } from './send';
+import { sendWebhook } from './send';
+import type { TargetPolicy } from './target-policy';
+import type { Delivery, EndpointRow, MessageRow, WebhookStore } from './webhook-store';
+
+export type DeliveryOutcome =
+  | { kind: 'delivered' }
+  /** An earlier event of the same comment is still on its way to this endpoint. */
+  | { kind: 'wait' }
+  | { kind: 'retry'; error: string }
+  | { kind: 'failed'; reason: string }
+  | { kind: 'skipped'; reason: string };
+
+export interface WebhookDeliveryOptions {
+  store: WebhookStore;
+  queue: WebhookQueue;
+  policy: TargetPolicy;
+  timeoutMs: number;
+  /** An endpoint whose deliveries have all failed for this long is disabled. */
+  disableAfterMs: number;
+  logger: Logger;
+  clock: () => number;
+}
+
+/** The secrets that sign now: the current one, and the previous one during its grace period. */
+export function signingSecrets(endpoint: EndpointRow, now: number): string[] {
+  const previousValid = endpoint.previous_secret && endpoint.previous_secret_expires_at !== null && Number(endpoint.previous_secret_expires_at) > now;
+  return previousValid ? [endpoint.secret, endpoint.previous_secret!] : [endpoint.secret];
+}
+
+/** The worker side of webhooks: fan events out to endpoints, and deliver each message. */
+export class WebhookDelivery {
+  constructor(private readonly options: WebhookDeliveryOptions) {}
+
+  async fanOut(eventId: string): Promise<number> {
+    const messageIds = await this.options.store.fanOut(eventId, this.options.clock());
+    for (const id of messageIds) await this.options.queue.deliver(id);
+    return messageIds.length;
+  }
+
+  /** Re-queues events whose fan-out job was lost. */
+  async sweep(options: { graceMs: number; limit: number }): Promise<number> {
+    const ids = await this.options.store.eventsNotFannedOut({ before: this.options.clock() - options.graceMs, limit: options.limit });
+    for (const id of ids) await this.options.queue.fanOut(id);
+    return ids.length;
+  }
+
+  async deliver(options: { messageId: string; finalAttempt: boolean }): Promise<DeliveryOutcome> {
+    const { store, clock } = this.options;
+    const message = await store.message(options.messageId);
+    if (!message) return { kind: 'skipped', reason: 'no such message' };
+    if (message.state !== 'pending') return { kind: 'skipped', reason: `already ${message.state}` };
+    const endpoint = await store.endpoint(message.endpoint_id);
+    if (!endpoint || !endpoint.enabled) {
+      await store.updateMessage(message.id, { state: 'failed', finished_at: clock() });
+      return { kind: 'skipped', reason: 'the endpoint is disabled' };
+    }
+    if (await store.hasEarlierPending(message)) return { kind: 'wait' };
+    const event = await store.event(message.event_id);
+    if (!event) return { kind: 'skipped', reason: 'no such event' };
+
+    const attempt = Number(message.attempts) + 1;
+    const result = await this.send(endpoint, event.id, event.payload);
+    await store.recordDelivery({
+      message_id: message.id,
+      endpoint_id: endpoint.id,
+      event_id: event.id,
+      event_type: event.type,
+      attempt,
+      succeeded: isSuccess(result) ? 1 : 0,
+      status_code: result.statusCode,
+      latency_ms: result.latencyMs,
+      response_body: result.responseBody,
+      error: result.error,
+      created_at: clock(),
+    });
+    await store.updateMessage(message.id, { attempts: attempt });
+    return this.conclude({ message, endpoint, result, finalAttempt: options.finalAttempt });
+  }
+
+  /** Sends a `webhook.test` event now and returns the attempt (it is recorded like any other). */
+  async sendTest(endpoint: EndpointRow): Promise<Delivery> {
+    const now = this.options.clock();
+    const id = `evt_test_${now}`;
+    const payload = JSON.stringify({ type: 'webhook.test', timestamp: new Date(now).toISOString(), data: { site: { key: endpoint.site_key } } });
+    const result = await this.send(endpoint, id, payload);
+    return this.options.store.recordDelivery({
+      message_id: null,
+      endpoint_id: endpoint.id,
+      event_id: id,
+      event_type: 'webhook.test',
+      attempt: 1,
+      succeeded: isSuccess(result) ? 1 : 0,
+      status_code: result.statusCode,
+      latency_ms: result.latencyMs,
+      response_body: result.responseBody,
+      error: result.error,
+      created_at: now,
+    });
+  }
+
+  private async send(endpoint: EndpointRow, eventId: string, body: string): Promise<SendResult> {
+    const now = this.options.clock();
+    return sendWebhook({
+      url: endpoint.url,
+      body,
+      headers: signatureHeaders({ id: eventId, timestamp: new Date(now), body, secrets: signingSecrets(endpoint, now) }),
+      timeoutMs: this.options.timeoutMs,
+      policy: this.options.policy,
+    });
+  }
+
+  private async conclude(options: { message: MessageRow; endpoint: EndpointRow; result: SendResult; finalAttempt: boolean }): Promise<DeliveryOutcome> {
+    const { store, clock } = this.options;
+    const { message, endpoint, result } = options;
+    const now = clock();
+    if (isSuccess(result)) {
+      await store.updateMessage(message.id, { state: 'succeeded', finished_at: now });
+      if (endpoint.failing_since !== null) await store.updateEndpoint(endpoint.id, { failing_since: null });
+      return { kind: 'delivered' };
+    }
+    if (result.statusCode === 410) {
+      await store.updateEndpoint(endpoint.id, { enabled: 0, disabled_reason: `the receiver answered 410 Gone (${new Date(now).toISOString()})`, updated_at: now });
+      await store.updateMessage(message.id, { state: 'failed', finished_at: now });
+      return { kind: 'failed', reason: '410 Gone: endpoint disabled' };
+    }
+    const failingSince = endpoint.failing_since === null ? now : Number(endpoint.failing_since);
+    if (endpoint.failing_since === null) await store.updateEndpoint(endpoint.id, { failing_since: now });
+    if (now - failingSince >= this.options.disableAfterMs) {
+      const days = Math.round((now - failingSince) / 86_400_000);
+      await store.updateEndpoint(endpoint.id, { enabled: 0, disabled_reason: `every delivery failed for ${days} day(s); last: ${describe(result)}`, updated_at: now });
+    }
+    const error = describe(result);
+    if (options.finalAttempt) {
+      await store.updateMessage(message.id, { state: 'failed', finished_at: now });
+      return { kind: 'failed', reason: `gave up after ${Number(message.attempts) + 1} attempts: ${error}` };
+    }
+    return { kind: 'retry', error };
+  }
+}
+
+function isSuccess(result: SendResult): boolean {
+  return result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
+}
+
+function describe(result: SendResult): string {
+  return result.error ?? `HTTP ${result.statusCode}`;
+}

@@ -1,0 +1,203 @@
+import { randomUUID } from 'node:crypto';
+import type { Selectable, Transaction } from 'kysely';
+import type { Db } from '../db/connect';
+import type { Database, WebhookDeliveriesTable, WebhookEndpointsTable, WebhookMessagesTable } from '../db/schema';
+import type { NewEvent } from './events';
+
+export type EndpointRow = Selectable<WebhookEndpointsTable>;
+export type MessageRow = Selectable<WebhookMessagesTable>;
+export type DeliveryRow = Selectable<WebhookDeliveriesTable>;
+
+export interface Endpoint {
+  id: string;
+  siteKey: string;
+  url: string;
+  description: string | null;
+  events: string[];
+  enabled: boolean;
+  disabledReason: string | null;
+  failingSince: string | null;
+  secretRotatedUntil: string | null;
+  createdAt: string;
+}
+
+export interface Delivery {
+  id: string;
+  eventId: string;
+  eventType: string;
+  attempt: number;
+  succeeded: boolean;
+  statusCode: number | null;
+  latencyMs: number;
+  responseBody: string | null;
+  error: string | null;
+  createdAt: string;
+}
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(Number(ms)).toISOString());
+
+export function toEndpoint(row: EndpointRow): Endpoint {
+  return {
+    id: row.id,
+    siteKey: row.site_key,
+    url: row.url,
+    description: row.description,
+    events: JSON.parse(row.events),
+    enabled: Boolean(row.enabled),
+    disabledReason: row.disabled_reason,
+    failingSince: iso(row.failing_since),
+    secretRotatedUntil: iso(row.previous_secret_expires_at),
+    createdAt: iso(row.created_at)!,
+  };
+}
+
+export function toDelivery(row: DeliveryRow): Delivery {
+  return {
+    id: row.id,
+    eventId: row.event_id,
+    eventType: row.event_type,
+    attempt: Number(row.attempt),
+    succeeded: Boolean(row.succeeded),
+    statusCode: row.status_code === null ? null : Number(row.status_code),
+    latencyMs: Number(row.latency_ms),
+    responseBody: row.response_body,
+    error: row.error,
+    createdAt: iso(row.created_at)!,
+  };
+}
+
+type Executor = Db | Transaction<Database>;
+
+/** The webhook tables: endpoints, the event outbox, messages per endpoint, delivery attempts. */
+export class WebhookStore {
+  constructor(private readonly db: Db) {}
+
+  async createEndpoint(row: WebhookEndpointsTable): Promise<void> {
+    await this.db.insertInto('webhook_endpoints').values(row).execute();
+  }
+
+  async endpoint(id: string): Promise<EndpointRow | undefined> {
+    return this.db.selectFrom('webhook_endpoints').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  async endpoints(siteKey: string): Promise<EndpointRow[]> {
+    return this.db.selectFrom('webhook_endpoints').selectAll().where('site_key', '=', siteKey).orderBy('created_at').execute();
+  }
+
+  async updateEndpoint(id: string, changes: Partial<WebhookEndpointsTable>): Promise<void> {
+    await this.db.updateTable('webhook_endpoints').set(changes).where('id', '=', id).execute();
+  }
+
+  async deleteEndpoint(id: string): Promise<void> {
+    await this.db.deleteFrom('webhook_endpoints').where('id', '=', id).execute();
+  }
+
+  /** Adds an event in the caller's transaction; adding the same event twice changes nothing. */
+  async addEvent(trx: Executor, event: NewEvent, at: number): Promise<void> {
+    await trx
+      .insertInto('webhook_events')
+      .values({
+        id: event.id,
+        site_key: event.siteKey,
+        comment_id: event.commentId,
+        type: event.type,
+        sequence: event.sequence,
+        payload: JSON.stringify(event.payload),
+        created_at: at,
+        fanned_out_at: null,
+      })
+      .onConflict((oc) => oc.column('id').doNothing())
+      .execute();
+  }
+
+  async event(id: string) {
+    return this.db.selectFrom('webhook_events').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  /** Events whose messages were never created (their fan-out job was lost), oldest first. */
+  async eventsNotFannedOut(options: { before: number; limit: number }): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('webhook_events')
+      .select('id')
+      .where('fanned_out_at', 'is', null)
+      .where('created_at', '<', options.before)
+      .orderBy('created_at')
+      .limit(options.limit)
+      .execute();
+    return rows.map((r) => r.id);
+  }
+
+  /**
+   * Creates one message per enabled endpoint of the site that wants this event type,
+   * and marks the event fanned out, in one transaction. Returns the new messages' ids.
+   */
+  async fanOut(eventId: string, at: number): Promise<string[]> {
+    return this.db.transaction().execute(async (trx) => {
+      const event = await trx.selectFrom('webhook_events').selectAll().where('id', '=', eventId).executeTakeFirst();
+      if (!event || event.fanned_out_at !== null) return [];
+      const endpoints = await trx
+        .selectFrom('webhook_endpoints')
+        .selectAll()
+        .where('site_key', '=', event.site_key)
+        .where('enabled', '=', 1)
+        .execute();
+      const wanted = endpoints.filter((e) => {
+        const types = JSON.parse(e.events) as string[];
+        return types.includes('*') || types.includes(event.type);
+      });
+      const messages = wanted.map((e) => ({
+        id: `${event.id}.${e.id}`,
+        endpoint_id: e.id,
+        event_id: event.id,
+        comment_id: event.comment_id,
+        sequence: event.sequence,
+        state: 'pending' as const,
+        attempts: 0,
+        created_at: at,
+        finished_at: null,
+      }));
+      if (messages.length > 0) await trx.insertInto('webhook_messages').values(messages).onConflict((oc) => oc.column('id').doNothing()).execute();
+      await trx.updateTable('webhook_events').set({ fanned_out_at: at }).where('id', '=', eventId).execute();
+      return messages.map((m) => m.id);
+    });
+  }
+
+  async message(id: string): Promise<MessageRow | undefined> {
+    return this.db.selectFrom('webhook_messages').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  /** Whether an earlier event of the same comment is still on its way to this endpoint. */
+  async hasEarlierPending(message: MessageRow): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('webhook_messages')
+      .select('id')
+      .where('endpoint_id', '=', message.endpoint_id)
+      .where('comment_id', '=', message.comment_id)
+      .where('sequence', '<', message.sequence)
+      .where('state', '=', 'pending')
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  async updateMessage(id: string, changes: Partial<WebhookMessagesTable>): Promise<void> {
+    await this.db.updateTable('webhook_messages').set(changes).where('id', '=', id).execute();
+  }
+
+  async recordDelivery(delivery: Omit<WebhookDeliveriesTable, 'id'>): Promise<Delivery> {
+    const row = { id: randomUUID(), ...delivery };
+    await this.db.insertInto('webhook_deliveries').values(row).execute();
+    return toDelivery(row);
+  }
+
+  async delivery(id: string): Promise<DeliveryRow | undefined> {
+    return this.db.selectFrom('webhook_deliveries').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  /** An endpoint's delivery attempts, newest first. */
+  async deliveries(options: { endpointId: string; limit: number; before?: number }): Promise<Delivery[]> {
+    let query = this.db.selectFrom('webhook_deliveries').selectAll().where('endpoint_id', '=', options.endpointId);
+    if (options.before !== undefined) query = query.where('created_at', '<', options.before);
+    const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(options.limit).execute();
+    return rows.map(toDelivery);
+  }
+}

@@ -1,0 +1,78 @@
+import { DelayedError, UnrecoverableError, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { ParleyMetrics } from '../src/http/metrics';
+import { startPeriodicSweep } from '../src/queue/periodic-sweep';
+import { WEBHOOK_QUEUE, type WebhookJobData, webhookBackoff } from '../src/queue/webhook-queue';
+import type { WebhookDelivery } from '../src/webhooks/webhook-delivery';
+
+export interface WebhookWorkerOptions {
+  connection: Redis;
+  prefix: string;
+  delivery: WebhookDelivery;
+  logger: Logger;
+  retrySchedule: number[];
+  /** How long a message waits before looking again whether the one before it was delivered. */
+  orderingWaitMs: number;
+  sweepIntervalMs: number;
+  concurrency: number;
+  /** This process's metrics: every delivery attempt is counted by result. */
+  metrics?: ParleyMetrics;
+}
+
+export interface RunningWebhookWorker {
+  worker: Worker<WebhookJobData>;
+  close(): Promise<void>;
+}
+
+/** Runs the webhook queue: fans events out to endpoints and delivers each message, in order per comment. */
+export function startWebhookWorker(options: WebhookWorkerOptions): RunningWebhookWorker {
+  const { delivery, logger } = options;
+  const worker = new Worker<WebhookJobData>(
+    WEBHOOK_QUEUE,
+    async (job, token) => {
+      if (job.data.kind === 'fan-out') return { messages: await delivery.fanOut(job.data.eventId) };
+      const finalAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      const outcome = await delivery.deliver({ messageId: job.data.messageId, finalAttempt });
+      if (outcome.kind !== 'wait') options.metrics?.webhookDeliveries.inc({ result: outcome.kind });
+      const log = logger.child({ messageId: job.data.messageId, attempt: job.attemptsMade + 1 });
+      switch (outcome.kind) {
+        case 'wait':
+          // Not an attempt: wait for the earlier event of the same comment to go first.
+          await job.moveToDelayed(Date.now() + options.orderingWaitMs, token);
+          throw new DelayedError();
+        case 'retry':
+          log.info({ error: outcome.error }, 'webhook delivery failed; will retry');
+          throw new Error(outcome.error);
+        case 'failed':
+          log.warn({ reason: outcome.reason }, 'webhook delivery failed for good');
+          throw new UnrecoverableError(outcome.reason);
+        default:
+          log.info({ outcome: outcome.kind }, 'webhook delivery done');
+          return outcome;
+      }
+    },
+    {
+      connection: options.connection,
+      prefix: options.prefix,
+      concurrency: options.concurrency,
+      settings: { backoffStrategy: webhookBackoff(options.retrySchedule) },
+    },
+  );
+  worker.on('error', (err) => logger.error({ err: err.message }, 'webhook worker error'));
+
+  const stopSweep = startPeriodicSweep({
+    intervalMs: options.sweepIntervalMs,
+    logger,
+    found: 'queued webhook events that had no job',
+    sweep: () => delivery.sweep({ graceMs: Math.min(options.sweepIntervalMs, 10_000), limit: 500 }),
+  });
+
+  return {
+    worker,
+    async close() {
+      stopSweep();
+      await worker.close();
+    },
+  };
+}
