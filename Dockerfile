@@ -11,7 +11,12 @@ COPY config ./config
 COPY src ./src
 COPY workers ./workers
 COPY scripts ./scripts
-# `npm ci` runs the `prepare` script, which builds dist/.
+# `npm ci` runs the `prepare` script, which builds dist/. Then `npm prune --omit=dev`
+# leaves exactly the tree `npm ci --omit=dev` would install (same lockfile), keeping the
+# better-sqlite3 addon compiled above: running `npm ci --omit=dev` in the final stage
+# instead would need python3, make and g++ there (or a download of a prebuilt addon),
+# and `prepare` would fail without the dev dependencies. The final stage copies only
+# this pruned node_modules, dist/ and package.json: no compilers, sources or dev tools.
 RUN npm ci && npm prune --omit=dev
 
 # Runtime stage: only what runs, as the unprivileged `node` user.
@@ -26,7 +31,8 @@ COPY --from=build /app/dist ./dist
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]
-EXPOSE 3000
+# 3000: the API. 9100: /metrics and /healthz when PARLEY_METRICS_PORT=9100 (compose sets it).
+EXPOSE 3000 9100
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # `start` runs the API and the workers together; compose runs `api` and `worker` separately.

@@ -1,0 +1,106 @@
+import path from 'node:path';
+import { Router } from 'express';
+import { ApiError } from '../errors';
+import { buildOpenApiDocument } from './openapi';
+
+export interface DocsRoutesOptions {
+  maxCommentLength: number;
+}
+
+/** swagger-ui-dist's folder, from the package itself (no CDN: the page loads only from this server). */
+const SWAGGER_UI_DIR = path.dirname(require.resolve('swagger-ui-dist/package.json'));
+
+/** The files of swagger-ui-dist the page uses; nothing else in that folder is served. */
+const ASSETS: Record<string, string> = {
+  'swagger-ui.css': 'text/css; charset=utf-8',
+  'swagger-ui-bundle.js': 'text/javascript; charset=utf-8',
+  'favicon-32x32.png': 'image/png',
+  'favicon-16x16.png': 'image/png',
+};
+
+/**
+ * Swagger UI's own start-up script would load a sample API from the internet; this one
+ * loads ours, and turns off the validator badge (which asks an outside service).
+ */
+const INIT_SCRIPT = `window.addEventListener('load', function () {
+  window.ui = SwaggerUIBundle({
+    url: '/openapi.json',
+    dom_id: '#swagger-ui',
+    deepLinking: true,
+    validatorUrl: null,
+    presets: [SwaggerUIBundle.presets.apis],
+    layout: 'BaseLayout',
+    defaultModelsExpandDepth: 0,
+  });
+});
+`;
+
+const PAGE = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Parley API</title>
+<link rel="stylesheet" href="/docs/swagger-ui.css">
+<link rel="icon" type="image/png" href="/docs/favicon-32x32.png" sizes="32x32">
+<link rel="icon" type="image/png" href="/docs/favicon-16x16.png" sizes="16x16">
+</head>
+<body>
+<div id="swagger-ui"></div>
+<script src="/docs/swagger-ui-bundle.js"></script>
+<script src="/docs/init.js"></script>
+</body>
+</html>
+`;
+
+/** Only this server: Swagger UI styles some elements inline, nothing else is relaxed. */
+const CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** `GET /openapi.json`, and `GET /docs`: Swagger UI from the swagger-ui-dist package, served by Parley itself. */
+export function docsRoutes(options: DocsRoutesOptions): Router {
+  let document: string | undefined;
+  const router = Router();
+
+  router.get('/openapi.json', (_req, res) => {
+    document ??= JSON.stringify(buildOpenApiDocument({ maxCommentLength: options.maxCommentLength }));
+    res.set({ 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-cache', 'Access-Control-Allow-Origin': '*' });
+    res.send(document);
+  });
+
+  router.get('/docs', (_req, res) => {
+    res.set({
+      'Content-Type': 'text/html; charset=utf-8',
+      'Cache-Control': 'no-cache',
+      'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+      'X-Content-Type-Options': 'nosniff',
+      'Referrer-Policy': 'no-referrer',
+    });
+    res.send(PAGE);
+  });
+
+  router.get('/docs/:asset', (req, res, next) => {
+    const name = String(req.params.asset);
+    res.set({ 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'public, max-age=3600' });
+    if (name === 'init.js') {
+      res.type('text/javascript; charset=utf-8').send(INIT_SCRIPT);
+      return;
+    }
+    const type = ASSETS[name];
+    if (!type) throw ApiError.notFound('File');
+    res.sendFile(path.join(SWAGGER_UI_DIR, name), { headers: { 'Content-Type': type } }, (err) => {
+      if (err) next(new ApiError(404, 'not_found', 'File not found.'));
+    });
+  });
+
+  return router;
+}

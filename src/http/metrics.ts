@@ -1,0 +1,230 @@
+import http, { type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Queue } from 'bullmq';
+import { type RequestHandler, Router } from 'express';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Finding } from '../moderation/finding';
+import { routeTemplateOf } from './route-list';
+
+/** Job states reported per queue: the backlog (`waiting`, `prioritized`), what runs, what waits to retry, what gave up. */
+export const QUEUE_STATES = ['waiting', 'prioritized', 'active', 'delayed', 'failed'] as const;
+
+/** A queue-count read that takes longer than this is skipped (Redis down must not hang a scrape). */
+const QUEUE_COUNT_TIMEOUT_MS = 1000;
+
+export interface ParleyMetricsOptions {
+  /**
+   * The queues whose job counts are reported (read from Redis at each scrape). The
+   * array is read at each scrape, so a queue pushed onto it later is reported too.
+   */
+  queues?: Queue[];
+}
+
+/** What the moderation worker reports of one decision. */
+export interface DecisionSample {
+  status: string;
+  findings: Pick<Finding, 'check' | 'verdict'>[];
+  /** When the comment was accepted (its `created_at`), ms since the epoch. */
+  acceptedAt: number;
+  /** When the decision was stored, ms since the epoch. */
+  decidedAt: number;
+}
+
+/**
+ * The Prometheus metrics of one process, in a registry of its own (never prom-client's
+ * global one), so several runtimes in one process (tests) do not collide. Counters
+ * count what this process did; the queue gauges read Redis, so every process reports
+ * the same, shared, queue state.
+ *
+ * Family names are listed in README.md, "Metrics".
+ */
+export class ParleyMetrics {
+  readonly registry = new Registry();
+  private readonly queues: Queue[];
+  private processMetrics = false;
+
+  readonly httpRequests = new Counter({
+    name: 'parley_http_requests_total',
+    help: 'HTTP requests answered, by method, route template and status code.',
+    labelNames: ['method', 'route', 'status'] as const,
+    registers: [this.registry],
+  });
+
+  readonly httpDuration = new Histogram({
+    name: 'parley_http_request_duration_seconds',
+    help: 'Time to answer an HTTP request, by method, route template and status code.',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+
+  readonly commentsAccepted = new Counter({
+    name: 'parley_comments_accepted_total',
+    help: 'Comments accepted (stored as pending and answered 202).',
+    registers: [this.registry],
+  });
+
+  readonly decisions = new Counter({
+    name: 'parley_moderation_decisions_total',
+    help: "The moderation worker's decisions, by resulting status (approved, held, spam, rejected).",
+    labelNames: ['status'] as const,
+    registers: [this.registry],
+  });
+
+  readonly findings = new Counter({
+    name: 'parley_moderation_findings_total',
+    help: 'Findings of the moderation checks on decided comments, by check and verdict.',
+    labelNames: ['check', 'verdict'] as const,
+    registers: [this.registry],
+  });
+
+  readonly pipelineLatency = new Histogram({
+    name: 'parley_moderation_latency_seconds',
+    help: 'Time from accepting a comment to storing its moderation decision, by resulting status.',
+    labelNames: ['status'] as const,
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800, 3600],
+    registers: [this.registry],
+  });
+
+  readonly webhookDeliveries = new Counter({
+    name: 'parley_webhook_deliveries_total',
+    help: 'Webhook delivery attempts, by result.',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+
+  readonly classifierTrainings = new Counter({
+    name: 'parley_classifier_trainings_total',
+    help: 'Examples the spam classifier learned from moderator decisions, by label (spam, ham).',
+    labelNames: ['label'] as const,
+    registers: [this.registry],
+  });
+
+  readonly queueJobs: Gauge<'queue' | 'state'>;
+
+  constructor(options: ParleyMetricsOptions = {}) {
+    this.queues = options.queues ?? [];
+    const queues = this.queues;
+    this.queueJobs = new Gauge({
+      name: 'parley_queue_jobs',
+      help: `Jobs per queue and state (${QUEUE_STATES.join(', ')}), read from Redis at each scrape.`,
+      labelNames: ['queue', 'state'] as const,
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        await Promise.all(
+          queues.map(async (queue) => {
+            const counts = await withTimeout(queue.getJobCounts(...QUEUE_STATES), QUEUE_COUNT_TIMEOUT_MS).catch(() => undefined);
+            // Redis not answering: leave the queue out rather than report zeros or fail the scrape.
+            if (!counts) return;
+            for (const state of QUEUE_STATES) this.set({ queue: queue.name, state }, counts[state] ?? 0);
+          }),
+        );
+      },
+    });
+  }
+
+  /**
+   * Adds Node's process metrics (CPU, memory, event loop lag, GC, handles) once. Done
+   * when metrics are served rather than in the constructor, because the GC observer
+   * and event loop monitor cannot be stopped again.
+   */
+  enableProcessMetrics(): void {
+    if (this.processMetrics) return;
+    this.processMetrics = true;
+    collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** Counts and times every HTTP request under its route template (never the raw path: labels stay few). */
+  httpMiddleware(): RequestHandler {
+    return (req, res, next) => {
+      const started = process.hrtime.bigint();
+      // Named now: a mounted app (the queue dashboard) answers as itself, with req.app changed.
+      const route = routeTemplateOf(req);
+      res.once('finish', () => {
+        const labels = { method: req.method, route, status: String(res.statusCode) };
+        this.httpRequests.inc(labels);
+        this.httpDuration.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
+      });
+      next();
+    };
+  }
+
+  /** Records one moderation decision: its outcome, every check's verdict, and its latency from acceptance. */
+  recordDecision(sample: DecisionSample): void {
+    this.decisions.inc({ status: sample.status });
+    for (const finding of sample.findings) this.findings.inc({ check: finding.check, verdict: finding.verdict });
+    this.pipelineLatency.observe({ status: sample.status }, Math.max(0, sample.decidedAt - sample.acceptedAt) / 1000);
+  }
+
+  /** The Prometheus text exposition of every family. */
+  async exposition(): Promise<{ contentType: string; body: string }> {
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('timeout')), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+/** `GET /metrics` in Prometheus text format. */
+export function metricsRoutes(metrics: ParleyMetrics): Router {
+  metrics.enableProcessMetrics();
+  const router = Router();
+  router.get('/metrics', async (_req, res) => {
+    const { contentType, body } = await metrics.exposition();
+    res.set({ 'Content-Type': contentType, 'Cache-Control': 'no-store' });
+    res.send(body);
+  });
+  return router;
+}
+
+/**
+ * A small HTTP server for `PARLEY_METRICS_PORT`: `GET /metrics`, and `GET /healthz` for
+ * the container health check of a worker, which serves nothing else. Nothing else is
+ * answered on this port.
+ */
+export function startMetricsServer(metrics: ParleyMetrics, options: { port: number; host: string }): Promise<Server> {
+  metrics.enableProcessMetrics();
+  const server = http.createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': 'application/json' }).end(
+        JSON.stringify({ error: { code: 'method_not_allowed', message: 'Only GET is answered here.' } }),
+      );
+      return;
+    }
+    if (path === '/healthz') {
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ status: 'ok' }));
+      return;
+    }
+    if (path !== '/metrics') {
+      res.writeHead(404, { 'Content-Type': 'application/json' }).end(
+        JSON.stringify({ error: { code: 'not_found', message: 'This port serves /metrics and /healthz only.' } }),
+      );
+      return;
+    }
+    metrics.exposition().then(
+      ({ contentType, body }) => res.writeHead(200, { 'Content-Type': contentType, 'Cache-Control': 'no-store' }).end(body),
+      () => res.writeHead(500, { 'Content-Type': 'application/json' }).end(JSON.stringify({ error: { code: 'internal', message: 'Could not collect the metrics.' } })),
+    );
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve(server);
+    });
+  });
+}
+
+/** The port a server listens on (for logs when the configured port was 0). */
+export function listeningPort(server: Server): number {
+  return (server.address() as AddressInfo).port;
+}
