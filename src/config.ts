@@ -19,7 +19,15 @@ const validators: Record<SettingName, z.ZodType> = {
   PARLEY_TRUST_PROXY: z.string().min(1),
   PARLEY_SECRET: z.string().refine((v) => v === '' || v.length >= 32, 'at least 32 characters'),
   PARLEY_ADMIN_TOKEN: z.string().refine((v) => v === '' || v.length >= 24, 'at least 24 characters'),
+  PARLEY_AKISMET_KEY: z.string().regex(/^[A-Za-z0-9]*$/, 'an Akismet API key (letters and digits)'),
+  PARLEY_AKISMET_URL: z.string().refine((v) => /^https?:\/\//.test(v), 'an http(s) URL'),
+  PARLEY_WEBHOOK_ALLOWLIST: z.string().regex(/^[\w.:\/\-,\s]*$/, 'comma-separated hosts or CIDR ranges'),
+  PARLEY_WEBHOOK_TIMEOUT_MS: positiveInt.max(120_000),
+  PARLEY_WEBHOOK_RETRY_SCHEDULE: z
+    .string()
+    .regex(/^\s*\d+(ms|s|m|h)(\s*,\s*\d+(ms|s|m|h))*\s*$/, 'durations such as 5s,5m,2h'),
   PARLEY_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  PARLEY_METRICS_PORT: z.union([z.literal(''), port], 'a port number, or empty for the API port'),
   PARLEY_BODY_LIMIT: positiveInt,
   PARLEY_MAX_COMMENT_LENGTH: positiveInt.max(100_000),
   PARLEY_WORKER_CONCURRENCY: positiveInt.max(100),
@@ -40,7 +48,12 @@ export interface Config {
   trustProxy: boolean | number | string;
   secret: string | undefined;
   adminToken: string | undefined;
+  webhooks: { allowlist: string[]; timeoutMs: number; retryScheduleMs: number[] };
+  /** Present when an Akismet key is configured. */
+  akismet: { apiKey: string; baseUrl: string } | undefined;
   logLevel: string;
+  /** A port of its own for /metrics; undefined serves it on the API port. */
+  metricsPort: number | undefined;
   bodyLimit: number;
   maxCommentLength: number;
   worker: { concurrency: number; sweepIntervalMs: number; lockDurationMs: number };
@@ -84,7 +97,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: parseTrustProxy(values.PARLEY_TRUST_PROXY),
     secret: values.PARLEY_SECRET || undefined,
     adminToken: values.PARLEY_ADMIN_TOKEN || undefined,
+    webhooks: {
+      allowlist: values.PARLEY_WEBHOOK_ALLOWLIST.split(',').map((s: string) => s.trim()).filter(Boolean),
+      timeoutMs: values.PARLEY_WEBHOOK_TIMEOUT_MS,
+      retryScheduleMs: values.PARLEY_WEBHOOK_RETRY_SCHEDULE.split(',').map(parseDuration),
+    },
+    akismet: values.PARLEY_AKISMET_KEY ? { apiKey: values.PARLEY_AKISMET_KEY, baseUrl: values.PARLEY_AKISMET_URL } : undefined,
     logLevel: values.PARLEY_LOG_LEVEL,
+    metricsPort: values.PARLEY_METRICS_PORT || undefined,
     bodyLimit: values.PARLEY_BODY_LIMIT,
     maxCommentLength: values.PARLEY_MAX_COMMENT_LENGTH,
     worker: {
@@ -93,6 +113,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       lockDurationMs: values.PARLEY_JOB_LOCK_MS,
     },
   };
+}
+
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** `5s`, `30m`, `2h`, `250ms` in milliseconds (the format is checked by the validator). */
+function parseDuration(text: string): number {
+  const [, amount, unit] = /^\s*(\d+)(ms|s|m|h)\s*$/.exec(text)!;
+  return Number(amount) * UNIT_MS[unit];
 }
 
 function describeIssue(error: z.ZodError): string {

@@ -2,11 +2,14 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import type { Queue } from 'bullmq';
 import { Command, InvalidArgumentError } from 'commander';
 import type { Express } from 'express';
 import { sql } from 'kysely';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { startFeedbackWorker } from '../workers/feedback.worker';
+import { startWebhookWorker } from '../workers/webhook.worker';
 import { type RunningWorker, startModerationWorker } from '../workers/moderation.worker';
 import { CommentRepository } from './comments/comment-repository';
 import { CommentService } from './comments/comment-service';
@@ -15,15 +18,30 @@ import { connectDatabase, type Db } from './db/connect';
 import { migrateToLatest } from './db/migrate';
 import { loadInstanceSecret } from './db/settings';
 import { createApp } from './http/app';
+import { listeningPort, ParleyMetrics, startMetricsServer } from './http/metrics';
 import { createLogger } from './logger';
 import { TokenService, ROLES, type Role } from './auth/token-service';
 import { AuditLog } from './moderation/audit-log';
 import { BanRepository } from './moderation/ban-repository';
 import { CommentModerator } from './moderation/comment-moderator';
 import { ModerationService } from './moderation/moderation-service';
+import { AkismetClient } from './moderation/akismet';
+import { RedisSpamClassifier } from './moderation/classifier/redis-spam-classifier';
+import type { SpamClassifier } from './moderation/classifier/spam-classifier';
+import { ModerationFeedback } from './moderation/feedback';
+import { FloodCounters } from './moderation/flood-counters';
+import { FeedbackQueue } from './queue/feedback-queue';
 import { ModerationQueue } from './queue/moderation-queue';
+import { WebhookQueue } from './queue/webhook-queue';
+import { EventOutbox } from './webhooks/outbox';
+import { TargetPolicy } from './webhooks/target-policy';
+import { WebhookDelivery } from './webhooks/webhook-delivery';
+import { WebhookService } from './webhooks/webhook-service';
+import { WebhookStore } from './webhooks/webhook-store';
 import { type PrivateRedis, redisServerOnPath, startPrivateRedis } from './queue/private-redis';
 import { createRedisConnection, redisAnswers } from './queue/redis';
+import { trainFromCsv } from './moderation/classifier/training';
+import { sitePolicyChangesSchema } from './sites/site-policy';
 import { MODERATION_POLICIES, type ModerationPolicy, SiteRepository } from './sites/site-repository';
 
 /** Everything a role needs, built once from the configuration. */
@@ -38,8 +56,18 @@ export interface Runtime {
   comments: CommentService;
   moderator: CommentModerator;
   moderationQueue: ModerationQueue;
+  feedbackQueue: FeedbackQueue;
+  feedback: ModerationFeedback;
+  classifier: SpamClassifier;
   tokens: TokenService;
   moderation: ModerationService;
+  webhookQueue: WebhookQueue;
+  webhookDelivery: WebhookDelivery;
+  webhooks: WebhookService;
+  /** Every queue of this runtime: the metrics and the queue dashboard report these. */
+  queues: Queue[];
+  /** This process's Prometheus metrics (a registry of its own). */
+  metrics: ParleyMetrics;
   close(): Promise<void>;
 }
 
@@ -57,6 +85,24 @@ export async function openRuntime(config: Config, options: { logger: Logger; red
   const moderationQueue = new ModerationQueue({ connection: producerConnection, prefix: config.redis.prefix });
   const clock = () => Date.now();
   const bans = new BanRepository({ db, clock });
+  const feedbackQueue = new FeedbackQueue({ connection: producerConnection, prefix: config.redis.prefix });
+  const classifier = new RedisSpamClassifier({ redis: producerConnection, prefix: config.redis.prefix });
+  const akismet = config.akismet && new AkismetClient({ ...config.akismet, timeoutMs: 5000 });
+  const webhookQueue = new WebhookQueue({ connection: producerConnection, prefix: config.redis.prefix, retrySchedule: config.webhooks.retryScheduleMs });
+  const webhookStore = new WebhookStore(db);
+  const outbox = new EventOutbox({ db, store: webhookStore, queue: webhookQueue, logger, clock });
+  const targetPolicy = new TargetPolicy({ strict: config.production, allowlist: config.webhooks.allowlist });
+  const webhookDelivery = new WebhookDelivery({
+    store: webhookStore,
+    queue: webhookQueue,
+    policy: targetPolicy,
+    timeoutMs: config.webhooks.timeoutMs,
+    disableAfterMs: 3 * 24 * 3600_000,
+    logger,
+    clock,
+  });
+  const queues: Queue[] = [moderationQueue.queue, feedbackQueue.queue, webhookQueue.queue];
+  const metrics = new ParleyMetrics({ queues });
   return {
     config,
     logger,
@@ -65,13 +111,47 @@ export async function openRuntime(config: Config, options: { logger: Logger; red
     producerConnection,
     sites,
     commentRepository,
-    comments: new CommentService({ comments: commentRepository, queue: moderationQueue, secret, clock, logger }),
-    moderator: new CommentModerator({ comments: commentRepository, sites, bans, maxLength: config.maxCommentLength, clock }),
+    comments: new CommentService({ comments: commentRepository, queue: moderationQueue, outbox, secret, clock, logger }),
+    moderator: new CommentModerator({
+      comments: commentRepository,
+      outbox,
+      sites,
+      bans,
+      flood: new FloodCounters({ redis: producerConnection, prefix: config.redis.prefix }),
+      classifier,
+      akismet,
+      secret,
+      maxLength: config.maxCommentLength,
+      clock,
+    }),
     moderationQueue,
+    feedbackQueue,
+    feedback: new ModerationFeedback({ comments: commentRepository, sites, classifier, akismet }),
+    classifier,
     tokens: new TokenService({ db, configuredAdminToken: config.adminToken, clock }),
-    moderation: new ModerationService({ db, comments: commentRepository, bans, audit: new AuditLog({ db, clock }), clock }),
+    moderation: new ModerationService({
+      comments: commentRepository,
+      outbox,
+      bans,
+      audit: new AuditLog({ db, clock }),
+      feedback: feedbackQueue,
+      logger,
+      clock,
+    }),
+    webhookQueue,
+    webhookDelivery,
+    webhooks: new WebhookService({
+      store: webhookStore,
+      queue: webhookQueue,
+      delivery: webhookDelivery,
+      policy: targetPolicy,
+      rotationGraceMs: 24 * 3600_000,
+      clock,
+    }),
+    queues,
+    metrics,
     async close() {
-      await moderationQueue.close();
+      await Promise.all([moderationQueue.close(), feedbackQueue.close(), webhookQueue.close()]);
       producerConnection.disconnect();
       await db.destroy();
     },
@@ -86,10 +166,14 @@ export function buildApp(runtime: Runtime): Express {
     comments: runtime.comments,
     tokens: runtime.tokens,
     moderation: runtime.moderation,
+    webhooks: runtime.webhooks,
     logger: runtime.logger,
     trustProxy: config.trustProxy,
     bodyLimit: config.bodyLimit,
     maxCommentLength: config.maxCommentLength,
+    metrics: runtime.metrics,
+    serveMetrics: config.metricsPort === undefined,
+    queues: runtime.queues,
     readiness: {
       database: () => sql`select 1`.execute(runtime.db),
       redis: () => runtime.producerConnection.ping(),
@@ -119,12 +203,29 @@ export function startWorker(runtime: Runtime): RunningWorker {
     concurrency: config.worker.concurrency,
     lockDurationMs: config.worker.lockDurationMs,
     sweepIntervalMs: config.worker.sweepIntervalMs,
+    metrics: runtime.metrics,
   });
+  const feedbackWorker = startFeedbackWorker({ connection, prefix: config.redis.prefix, feedback: runtime.feedback, logger: runtime.logger, metrics: runtime.metrics });
+  const webhookWorker = startWebhookWorker({
+    connection,
+    prefix: config.redis.prefix,
+    delivery: runtime.webhookDelivery,
+    logger: runtime.logger,
+    retrySchedule: config.webhooks.retryScheduleMs,
+    orderingWaitMs: Math.min(config.webhooks.retryScheduleMs[0], 5000),
+    sweepIntervalMs: config.worker.sweepIntervalMs,
+    concurrency: config.worker.concurrency,
+    metrics: runtime.metrics,
+  });
+  let closing: Promise<void> | undefined;
   return {
     worker: running.worker,
-    async close() {
-      await running.close();
-      connection.disconnect();
+    // Idempotent: a second close (a test, a second signal) waits for the first.
+    close() {
+      closing ??= Promise.all([running.close(), feedbackWorker.close(), webhookWorker.close()]).then(() => {
+        connection.disconnect();
+      });
+      return closing;
     },
   };
 }
@@ -158,6 +259,8 @@ async function serve(role: ProcessRole): Promise<void> {
   const worker = role === 'api' ? undefined : startWorker(runtime);
   if (server) logger.info(`Parley ${role === 'all' ? 'API and workers' : 'API'} listening on http://localhost:${(server.address() as AddressInfo).port}`);
   if (role === 'worker') logger.info('Parley worker running');
+  const metricsServer = config.metricsPort ? await startMetricsServer(runtime.metrics, { port: config.metricsPort, host: config.host }) : undefined;
+  if (metricsServer) logger.info(`Metrics on http://localhost:${listeningPort(metricsServer)}/metrics`);
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -170,7 +273,7 @@ async function serve(role: ProcessRole): Promise<void> {
           server.closeIdleConnections();
         })
       : Promise.resolve();
-    await Promise.all([serverClosed, worker?.close()]);
+    await Promise.all([serverClosed, worker?.close(), new Promise((resolve) => (metricsServer ? metricsServer.close(resolve) : resolve(undefined)))]);
     await runtime.close();
     await redis.privateRedis?.stop();
     logger.info('stopped');
@@ -193,6 +296,17 @@ async function bootstrapAdminToken(runtime: Runtime): Promise<void> {
       'Use it as "Authorization: Bearer <token>" or sign in at /moderation. ' +
       'Create more with: npx parley tokens create --role moderator\n\n',
   );
+}
+
+/** Opens the whole runtime (database and Redis) for a command, and closes it after. */
+async function withRuntime<T>(work: (runtime: Runtime) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const runtime = await openRuntime(config, { logger: createLogger({ level: 'warn', production: config.production }) });
+  try {
+    return await work(runtime);
+  } finally {
+    await runtime.close();
+  }
 }
 
 /** Opens just the database, for the commands that need nothing else. */
@@ -225,6 +339,20 @@ function parseOrigin(value: string, previous: string[] = []): string[] {
   return [...previous, url.origin];
 }
 
+/** `--set key=value`: the value is JSON (`3`, `true`, `"reject"`, `["a","b"]`), or a plain word taken as a string. */
+function parseSetting(value: string, previous: Record<string, unknown>): Record<string, unknown> {
+  const eq = value.indexOf('=');
+  if (eq < 1) throw new InvalidArgumentError('expected key=value');
+  const raw = value.slice(eq + 1);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    parsed = raw;
+  }
+  return { ...previous, [value.slice(0, eq)]: parsed };
+}
+
 function parseRole(value: string): Role {
   if (!(ROLES as string[]).includes(value)) throw new InvalidArgumentError(`expected one of ${ROLES.join(', ')}`);
   return value as Role;
@@ -238,7 +366,7 @@ function parseCount(value: string): number {
 export function buildCli(): Command {
   const program = new Command('parley')
     .description('Parley: self-hosted comments with a moderation pipeline')
-    .showHelpAfterError()
+    .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ outputError: (text, write) => write(text) });
 
   program.command('start').description('run the API and all workers in one process').action(() => serve('all'));
@@ -286,6 +414,48 @@ export function buildCli(): Command {
         else for (const s of list) console.log(`${s.key}\t${s.name}\t${s.moderation}\t${s.origins.join(' ')}`);
       }),
     );
+
+  sites
+    .command('update')
+    .description("change a site's settings; policy keys not given keep their values")
+    .argument('<key>', 'the site key')
+    .option('--name <name>', 'the site name')
+    .option('--origin <url>', 'replace the allowed origins (repeatable)', parseOrigin)
+    .option('--moderation <policy>', 'none | first-time | all', parseModeration)
+    .option('--link-limit <n>', 'hold comments with more links than this', parseCount)
+    .option('--set <key=json>', 'a policy setting, e.g. --set profanity=\'"reject"\' --set blockList=\'["casino"]\' (repeatable)', parseSetting, {})
+    .option('--json', 'print the site as one JSON object')
+    .action(
+      (key: string, opts: { name?: string; origin?: string[]; moderation?: ModerationPolicy; linkLimit?: number; set: Record<string, unknown>; json?: boolean }) =>
+        withDatabase(async (db) => {
+          const policy = sitePolicyChangesSchema.safeParse(opts.set);
+          if (!policy.success) {
+            const issue = policy.error.issues[0];
+            throw new Error(`--set ${issue.path.join('.') || ''}: ${issue.message}`);
+          }
+          const site = await new SiteRepository(db).update(key, {
+            name: opts.name,
+            origins: opts.origin,
+            moderation: opts.moderation,
+            linkLimit: opts.linkLimit,
+            policy: policy.data,
+          });
+          if (!site) throw new Error(`no site with key ${key}`);
+          if (opts.json) console.log(JSON.stringify(site));
+          else console.log(`Updated site ${site.key}: ${JSON.stringify({ moderation: site.moderation, linkLimit: site.linkLimit, ...site.policy })}`);
+        }),
+    );
+
+  program
+    .command('train')
+    .description('teach the spam classifier from labeled CSV files (CONTENT/CLASS or text/label columns)')
+    .requiredOption('--csv <file...>', 'one or more CSV files')
+    .option('--json', 'print the counts as one JSON object')
+    .action((opts: { csv: string[]; json?: boolean }) => withRuntime(async (runtime) => {
+      const result = await trainFromCsv({ classifier: runtime.classifier, files: opts.csv });
+      if (opts.json) console.log(JSON.stringify(result));
+      else console.log(`Learned ${result.spam} spam and ${result.ham} ham examples from ${opts.csv.length} file(s).`);
+    }));
 
   const tokens = program.command('tokens').description('manage moderator and admin API tokens');
   const tokenService = (db: Db) => new TokenService({ db, configuredAdminToken: undefined, clock: () => Date.now() });

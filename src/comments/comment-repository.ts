@@ -7,14 +7,20 @@ import { COMMENT_STATUSES, type CommentStatus, type DecisionStatus } from './sta
 export type CommentRow = Selectable<CommentsTable>;
 export type NewCommentRow = Insertable<CommentsTable>;
 
-export interface ThreadPage {
-  rows: CommentRow[];
+export interface Page<Row> {
+  rows: Row[];
   nextCursor: string | null;
 }
+
+/** The columns the public thread shows: reading only these keeps the hot read path lean. */
+const PUBLIC_COLUMNS = ['id', 'parent_id', 'page_id', 'author_name', 'author_website', 'author_hash', 'html', 'created_at', 'status'] as const;
+export type PublicRow = Pick<CommentRow, (typeof PUBLIC_COLUMNS)[number]>;
 
 export interface AuthorHistory {
   approved: number;
   spam: number;
+  /** The latest verdict on one of the author's comments: a moderator's word overrides older ones. */
+  lastModerated: 'approved' | 'spam' | undefined;
 }
 
 /** Cursor of the read path: the (created_at, id) of the last comment shown. */
@@ -38,6 +44,9 @@ export interface CommentFilters {
 
 export type StatusCounts = Record<CommentStatus, number>;
 
+/** The database or a transaction: what a statement runs on. */
+type Executor = Db | Transaction<Database>;
+
 function filterConditions(eb: ExpressionBuilder<Database, 'comments'>, filters: CommentFilters) {
   const conditions = [];
   if (filters.siteKey) conditions.push(eb('site_key', '=', filters.siteKey));
@@ -54,12 +63,12 @@ function filterConditions(eb: ExpressionBuilder<Database, 'comments'>, filters: 
 export class CommentRepository {
   constructor(private readonly db: Db) {}
 
-  async insert(row: NewCommentRow): Promise<void> {
-    await this.db.insertInto('comments').values(row).execute();
+  async insert(row: NewCommentRow, db: Executor = this.db): Promise<void> {
+    await db.insertInto('comments').values(row).execute();
   }
 
-  async find(id: string): Promise<CommentRow | undefined> {
-    return this.db.selectFrom('comments').selectAll().where('id', '=', id).executeTakeFirst();
+  async find(id: string, db: Executor = this.db): Promise<CommentRow | undefined> {
+    return db.selectFrom('comments').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
   async isApprovedOnPage(options: { id: string; siteKey: string; pageId: string }): Promise<boolean> {
@@ -78,11 +87,11 @@ export class CommentRepository {
    * A page's published thread, oldest first, `limit` at a time: approved comments,
    * and the tombstones of deleted ones that have approved replies, so those still thread.
    */
-  async approvedThread(options: { siteKey: string; pageId: string; cursor?: string; limit: number }): Promise<ThreadPage> {
+  async approvedThread(options: { siteKey: string; pageId: string; cursor?: string; limit: number }): Promise<Page<PublicRow>> {
     const after = options.cursor ? decodeCursor(options.cursor) : undefined;
     let query = this.db
       .selectFrom('comments')
-      .selectAll()
+      .select(PUBLIC_COLUMNS)
       .where('site_key', '=', options.siteKey)
       .where('page_id', '=', options.pageId)
       .where((eb) =>
@@ -127,17 +136,22 @@ export class CommentRepository {
 
   /** How the author (by email) has fared on this site so far, this comment excluded. */
   async authorHistory(options: { siteKey: string; email: string; excludeId: string }): Promise<AuthorHistory> {
-    const rows = await this.db
+    const base = this.db
       .selectFrom('comments')
-      .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
       .where('site_key', '=', options.siteKey)
       .where('author_email', '=', options.email)
       .where('status', 'in', ['approved', 'spam'])
-      .where('id', '!=', options.excludeId)
-      .groupBy('status')
-      .execute();
+      .where('id', '!=', options.excludeId);
+    const [rows, latest] = await Promise.all([
+      base.select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status').execute(),
+      base.select('status').orderBy('decided_at', 'desc').limit(1).executeTakeFirst(),
+    ]);
     const count = (status: CommentStatus) => Number(rows.find((r) => r.status === status)?.n ?? 0);
-    return { approved: count('approved'), spam: count('spam') };
+    return {
+      approved: count('approved'),
+      spam: count('spam'),
+      lastModerated: latest?.status as AuthorHistory['lastModerated'],
+    };
   }
 
   /**
@@ -169,8 +183,11 @@ export class CommentRepository {
    * in one statement. Returns false when the comment was no longer pending (another
    * worker, or a moderator, decided it first).
    */
-  async saveDecision(options: { id: string; status: DecisionStatus; findings: Finding[]; html: string; at: number }): Promise<boolean> {
-    const result = await this.db
+  async saveDecision(
+    options: { id: string; status: DecisionStatus; findings: Finding[]; html: string; at: number },
+    db: Executor = this.db,
+  ): Promise<boolean> {
+    const result = await db
       .updateTable('comments')
       .set({
         status: options.status,
@@ -187,7 +204,7 @@ export class CommentRepository {
   }
 
   /** One page of comments in a status, for moderators. */
-  async moderationPage(options: CommentFilters & { status: CommentStatus; order: 'newest' | 'oldest'; cursor?: string; limit: number }): Promise<ThreadPage> {
+  async moderationPage(options: CommentFilters & { status: CommentStatus; order: 'newest' | 'oldest'; cursor?: string; limit: number }): Promise<Page<CommentRow>> {
     const after = options.cursor ? decodeCursor(options.cursor) : undefined;
     const newest = options.order === 'newest';
     const direction = newest ? 'desc' : 'asc';

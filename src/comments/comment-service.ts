@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { ApiError } from '../errors';
+import { issueFormToken } from '../moderation/form-token';
 import { renderCommentHtml } from '../moderation/render';
 import type { ModerationQueue } from '../queue/moderation-queue';
+import { commentEvent } from '../webhooks/events';
+import type { EventOutbox } from '../webhooks/outbox';
 import type { Site } from '../sites/site-repository';
 import type { CommentRepository } from './comment-repository';
 import { authorHash, hashToken, newAuthorToken, textHash, tokenMatches } from './identity';
@@ -13,6 +16,8 @@ import type { SubmitComment } from './submit-schema';
 export interface CommentServiceOptions {
   comments: CommentRepository;
   queue: ModerationQueue;
+  /** Writes the comment.created event with the comment. */
+  outbox: EventOutbox;
   secret: string;
   clock: () => number;
   logger: Logger;
@@ -46,7 +51,7 @@ export class CommentService {
    * sweep picks it up when Redis is back).
    */
   async submit(request: SubmitRequest): Promise<SubmitResult> {
-    const { comments, queue, secret, clock, logger } = this.options;
+    const { comments, queue, outbox, secret, clock, logger } = this.options;
     const { site, input } = request;
     if (input.parentId) {
       const parentOk = await comments.isApprovedOnPage({ id: input.parentId, siteKey: site.key, pageId: input.pageId });
@@ -76,13 +81,22 @@ export class CommentService {
       html: '',
       status: 'pending' as const,
       findings: '[]',
-      signals: JSON.stringify({ honeypot: input.hp }),
+      signals: JSON.stringify({ honeypot: input.hp, formToken: input.formToken }),
       author_token_hash: hashToken(authorToken),
       created_at: now,
       updated_at: now,
       decided_at: null,
+      version: 0,
+      original_text: null,
+      edited_at: null,
     };
-    await comments.insert(row);
+    // What will be published, rendered now for the author's preview and the comment.created
+    // event; the worker renders it again when it decides.
+    const preview = { ...row, html: renderCommentHtml(row.text) };
+    await outbox.commit(async (trx) => {
+      await comments.insert(row, trx);
+      return { result: undefined, events: [commentEvent({ type: 'comment.created', comment: preview, at: now })] };
+    });
 
     try {
       await queue.enqueue(row.id);
@@ -90,9 +104,12 @@ export class CommentService {
       logger.warn({ commentId: row.id, err: (err as Error).message }, 'enqueue failed; the sweep will queue the comment');
     }
 
-    // The author sees a preview of what will be published; the worker renders it again for real.
-    const preview = toPublicComment({ ...row, html: renderCommentHtml(row.text) });
-    return { comment: { ...preview, status: 'pending' }, authorToken };
+    return { comment: { ...toPublicComment(preview), status: 'pending' }, authorToken };
+  }
+
+  /** A signed, timestamped token for the widget's form: the time trap's start. */
+  formToken(site: Site): string {
+    return issueFormToken({ secret: this.options.secret, siteKey: site.key, now: this.options.clock() });
   }
 
   /** A page's published comments, oldest first. */

@@ -2,11 +2,15 @@ import { type Migration, type MigrationProvider, Migrator } from 'kysely';
 import type { Db } from './connect';
 import * as m001 from './migrations/001_initial';
 import * as m002 from './migrations/002_moderation';
+import * as m003 from './migrations/003_site_policy';
+import * as m004 from './migrations/004_webhooks';
 
 /** Migrations are listed here, not read from disk, so the compiled build needs no globbing. */
 const migrations: Record<string, Migration> = {
   '001_initial': m001,
   '002_moderation': m002,
+  '003_site_policy': m003,
+  '004_webhooks': m004,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -12,6 +12,10 @@ export interface Database {
   api_tokens: ApiTokensTable;
   bans: BansTable;
   audit_log: AuditLogTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_events: WebhookEventsTable;
+  webhook_messages: WebhookMessagesTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }
 
 export interface SitesTable {
@@ -22,6 +26,8 @@ export interface SitesTable {
   moderation: 'none' | 'first-time' | 'all';
   link_limit: number;
   created_at: number;
+  /** JSON of the site's policy settings (see src/sites/site-policy.ts); missing keys take the defaults. */
+  policy: Generated<string>;
 }
 
 export interface CommentsTable {
@@ -107,4 +113,66 @@ export interface AuditLogTable {
   note: string | null;
   /** JSON object with what else the action changed. */
   details: string;
+}
+
+export interface WebhookEndpointsTable {
+  id: string;
+  site_key: string;
+  url: string;
+  description: string | null;
+  /** JSON array of event types, or ["*"]. */
+  events: string;
+  enabled: number;
+  /** `whsec_...`: kept as is, since signing needs it. */
+  secret: string;
+  /** The secret before the last rotation, still signing until it expires. */
+  previous_secret: string | null;
+  previous_secret_expires_at: number | null;
+  /** Why the endpoint was disabled by Parley (410 Gone, days of failures). */
+  disabled_reason: string | null;
+  /** When its deliveries started failing without a success since. */
+  failing_since: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface WebhookEventsTable {
+  id: string;
+  site_key: string;
+  comment_id: string;
+  type: string;
+  sequence: number;
+  /** The JSON body every delivery of the event sends. */
+  payload: string;
+  created_at: number;
+  fanned_out_at: number | null;
+}
+
+export interface WebhookMessagesTable {
+  id: string;
+  endpoint_id: string;
+  event_id: string;
+  comment_id: string;
+  sequence: number;
+  state: 'pending' | 'succeeded' | 'failed';
+  attempts: number;
+  created_at: number;
+  finished_at: number | null;
+}
+
+export interface WebhookDeliveriesTable {
+  id: string;
+  /** Null for a test event, which belongs to no message. */
+  message_id: string | null;
+  endpoint_id: string;
+  event_id: string;
+  event_type: string;
+  attempt: number;
+  succeeded: number;
+  status_code: number | null;
+  latency_ms: number;
+  /** The first 1 KB of the answer. */
+  response_body: string | null;
+  error: string | null;
+  created_at: number;
 }

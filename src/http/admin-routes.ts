@@ -2,6 +2,7 @@ import express, { Router } from 'express';
 import { z } from 'zod';
 import { ROLES, type TokenService } from '../auth/token-service';
 import { ApiError } from '../errors';
+import { sitePolicyChangesSchema } from '../sites/site-policy';
 import { MODERATION_POLICIES, type SiteRepository } from '../sites/site-repository';
 import { requireRole } from './auth';
 import { parseOrThrow } from './validate';
@@ -12,18 +13,20 @@ export interface AdminRoutesOptions {
   bodyLimit: number;
 }
 
-const tokenBody = z.object({
+export const tokenBody = z.object({
   role: z.enum(ROLES),
   siteKey: z.string().max(100).nullish(),
   label: z.string().trim().max(100).nullish(),
 });
 
-const siteBody = z.object({
+export const siteBody = z.object({
   name: z.string().trim().min(1).max(200),
   origins: z.array(z.url({ protocol: /^https?$/ })).min(1).max(50),
   moderation: z.enum(MODERATION_POLICIES as ['none', 'first-time', 'all']).optional(),
   linkLimit: z.number().int().min(0).max(100).optional(),
+  policy: sitePolicyChangesSchema.optional(),
 });
+export const siteChanges = siteBody.partial().strict();
 
 /** Sites and tokens: admin tokens only. */
 export function adminRoutes(options: AdminRoutesOptions): Router {
@@ -36,6 +39,18 @@ export function adminRoutes(options: AdminRoutesOptions): Router {
 
   router.post('/v1/admin/sites', async (req, res) => {
     res.status(201).json(await options.sites.create(parseOrThrow(siteBody, req.body)));
+  });
+
+  router.get('/v1/admin/sites/:key', async (req, res) => {
+    const site = await options.sites.find(String(req.params.key));
+    if (!site) throw ApiError.notFound('Site');
+    res.json(site);
+  });
+
+  router.patch('/v1/admin/sites/:key', async (req, res) => {
+    const site = await options.sites.update(String(req.params.key), parseOrThrow(siteChanges, req.body));
+    if (!site) throw ApiError.notFound('Site');
+    res.json(site);
   });
 
   router.get('/v1/admin/tokens', async (_req, res) => {

@@ -27,7 +27,7 @@ const limit = z.coerce.number().int().min(1).max(100).default(50);
 const note = z.string().trim().max(1000).optional();
 const commentId = z.uuid();
 
-const listQuery = z.object({
+export const listQuery = z.object({
   status: z.enum(COMMENT_STATUSES).default('held'),
   site: z.string().max(100).optional(),
   pageId: z.string().max(500).optional(),
@@ -37,12 +37,12 @@ const listQuery = z.object({
   cursor,
   limit,
 });
-const actionBody = z.object({ action: z.enum(MODERATOR_ACTIONS), note });
-const bulkBody = z.object({ ids: z.array(commentId).min(1).max(500), action: z.enum(MODERATOR_ACTIONS), note });
-const auditQuery = z.object({ commentId: commentId.optional(), site: z.string().max(100).optional(), cursor, limit });
+export const actionBody = z.object({ action: z.enum(MODERATOR_ACTIONS), note });
+export const bulkBody = z.object({ ids: z.array(commentId).min(1).max(500), action: z.enum(MODERATOR_ACTIONS), note });
+export const auditQuery = z.object({ commentId: commentId.optional(), site: z.string().max(100).optional(), cursor, limit });
 
 const domain = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
-const banBody = z
+export const banBody = z
   .object({
     kind: z.enum(['email', 'domain', 'ip']),
     value: z.string().trim().min(1).max(254),
@@ -59,6 +59,17 @@ const banBody = z
     }
     return { ...ban, value, expiresAt: ban.expiresAt ? Date.parse(ban.expiresAt) : null };
   });
+
+/** The body of `PATCH /v1/moderation/comments/:id`. */
+export function editCommentBody(maxCommentLength: number) {
+  return z.object({
+    text: z.string().max(maxCommentLength).refine((t) => t.trim().length > 0, 'must not be empty'),
+    note,
+  });
+}
+
+/** The (optional) body of `DELETE /v1/moderation/comments/:id`. */
+export const deleteBody = z.object({ note });
 
 function normalizeBanValue(kind: 'email' | 'domain' | 'ip', raw: string): string | undefined {
   const value = raw.toLowerCase();
@@ -77,10 +88,7 @@ function idParam(value: string | string[] | undefined): string {
 export function moderationRoutes(options: ModerationRoutesOptions): Router {
   const { moderation } = options;
   const router = Router();
-  const editBody = z.object({
-    text: z.string().max(options.maxCommentLength).refine((t) => t.trim().length > 0, 'must not be empty'),
-    note,
-  });
+  const editBody = editCommentBody(options.maxCommentLength);
   router.use('/v1/moderation', requireRole(options.tokens, 'moderator'), express.json({ limit: options.bodyLimit }));
 
   router.get('/v1/moderation/me', (_req, res) => {
@@ -136,7 +144,7 @@ export function moderationRoutes(options: ModerationRoutesOptions): Router {
 
   router.delete('/v1/moderation/comments/:id', async (req, res) => {
     const id = idParam(req.params.id);
-    const body = parseOrThrow(z.object({ note }), req.body);
+    const body = parseOrThrow(deleteBody, req.body);
     res.json(await moderation.erase(principalOf(res), { id, note: body.note }));
   });
 

@@ -6,6 +6,7 @@ import { submitCommentSchema } from '../comments/submit-schema';
 import { ApiError } from '../errors';
 import type { Site, SiteRepository } from '../sites/site-repository';
 import { bearerToken } from './auth';
+import type { ParleyMetrics } from './metrics';
 import { allowSiteOrigin, answerPreflight } from './site-access';
 import { parseOrThrow } from './validate';
 
@@ -14,9 +15,10 @@ export interface PublicRoutesOptions {
   comments: CommentService;
   bodyLimit: number;
   maxCommentLength: number;
+  metrics?: ParleyMetrics;
 }
 
-const threadQuerySchema = z.object({
+export const threadQuerySchema = z.object({
   cursor: z
     .string()
     .max(200)
@@ -65,7 +67,13 @@ export function publicRoutes(options: PublicRoutesOptions): Router {
       ip: req.ip,
       userAgent: req.get('user-agent'),
     });
+    options.metrics?.commentsAccepted.inc();
     res.status(202).json(result);
+  });
+
+  site.get('/form-token', (_req, res) => {
+    res.set('Cache-Control', 'no-store');
+    res.json({ formToken: options.comments.formToken(res.locals.site as Site) });
   });
 
   site.get('/pages/:pageId/comments', async (req, res) => {

@@ -1,5 +1,5 @@
 import type { Express } from 'express';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import request from 'supertest';
 import type { RunningWorker } from '../../workers/moderation.worker';
 import { loadConfig } from '../../src/config';
@@ -26,6 +26,8 @@ export interface TestParleyOptions {
   env?: Record<string, string>;
   /** Reuse another instance's database (and Redis prefix) instead of creating one. */
   shareWith?: TestParley;
+  /** A logger of the test's own (to capture what is logged); default: pino at PARLEY_LOG_LEVEL, silent. */
+  logger?: Logger;
 }
 
 /**
@@ -49,7 +51,7 @@ export async function startTestParley(options: TestParleyOptions): Promise<TestP
     };
   }
   const config = loadConfig(env);
-  const runtime = await openRuntime(config, { logger: pino({ level: config.logLevel }) });
+  const runtime = await openRuntime(config, { logger: options.logger ?? pino({ level: config.logLevel }) });
   const app = buildApp(runtime);
   const workers: RunningWorker[] = [];
   const parley: TestParley = {
