@@ -173,7 +173,7 @@ export async function evaluate(options: {
     return { files, overall: finish(overall) };
   } finally {
     await runtime?.close();
-    await clearRedisPrefix(options.redisUrl, prefix);
+    await clearRedisPrefix(prefix, options.redisUrl);
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }

@@ -1,16 +1,12 @@
-import fs from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
-import IORedis from 'ioredis';
 import pino from 'pino';
-import { Client } from 'pg';
 import { loadConfig } from '../src/config';
 import { openRuntime, type Runtime, startApi } from '../src/main';
 import type { Site } from '../src/sites/site-repository';
+import { clearRedisPrefix, createTestDatabase, type Dialect } from '../test/helpers/services';
 
-export type Dialect = 'sqlite' | 'postgres';
+export { clearRedisPrefix, type Dialect } from '../test/helpers/services';
 
 export interface InstanceOptions {
   dialect: Dialect;
@@ -36,9 +32,9 @@ export interface ParleyInstance {
  * close() stops it and removes all of that data.
  */
 export async function startParley(options: InstanceOptions): Promise<ParleyInstance> {
-  const database = await createDatabase(options);
+  const database = await createTestDatabase(options.dialect, { postgresUrl: options.postgresUrl, name: options.name });
   const redisPrefix = `{${options.name}}`;
-  const cleanups: Array<() => Promise<void>> = [() => clearRedisPrefix(options.redisUrl, redisPrefix), database.drop];
+  const cleanups: Array<() => Promise<void>> = [() => clearRedisPrefix(redisPrefix, options.redisUrl), database.drop];
   try {
     const config = loadConfig({
       ...database.env,
@@ -75,42 +71,4 @@ function closeServer(server: Server): Promise<void> {
     server.close(() => resolve());
     server.closeAllConnections();
   });
-}
-
-async function createDatabase(options: InstanceOptions): Promise<{ env: Record<string, string>; drop(): Promise<void> }> {
-  if (options.dialect === 'sqlite') {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-'));
-    return { env: { PARLEY_DATA_DIR: dir }, drop: async () => fs.rmSync(dir, { recursive: true, force: true }) };
-  }
-  const admin = async (statement: string) => {
-    const client = new Client({ connectionString: options.postgresUrl });
-    await client.connect();
-    try {
-      await client.query(statement);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`create database ${options.name}`);
-  const url = new URL(options.postgresUrl);
-  url.pathname = `/${options.name}`;
-  return {
-    env: { DATABASE_URL: url.toString() },
-    drop: () => admin(`drop database if exists ${options.name} with (force)`),
-  };
-}
-
-/** Deletes every key under `prefix` (Parley's queues and counters, or the no-op queue's). */
-export async function clearRedisPrefix(redisUrl: string, prefix: string): Promise<void> {
-  const redis = new IORedis(redisUrl);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      if (keys.length > 0) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
 }

@@ -152,7 +152,7 @@ async function benchModeration(parley: ParleyInstance, noopPrefix: string): Prom
   try {
     baselineSeconds = await timeNoopQueue({ redisUrl: settings.redisUrl, prefix: noopPrefix, jobs, concurrency, timeoutMs: settings.timeoutMs });
   } finally {
-    await clearRedisPrefix(settings.redisUrl, noopPrefix);
+    await clearRedisPrefix(noopPrefix, settings.redisUrl);
   }
   return {
     concurrency,

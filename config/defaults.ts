@@ -43,6 +43,8 @@ export const defaults = {
    * processes, which serve no API, expose their metrics. Empty or `0`: `/metrics` is on the API port.
    */
   PARLEY_METRICS_PORT: '',
+  /** Comments one client IP may submit per minute (`429` with `Retry-After` above); the worker's flood check holds what gets through. */
+  PARLEY_SUBMITS_PER_MINUTE: '30',
   /** Largest request body accepted, in bytes (`413` above). */
   PARLEY_BODY_LIMIT: '65536',
   /** Longest comment text, in characters. */

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { defaults, type SettingName } from '../config/defaults';
+import { parseAddressRange } from './moderation/ban-repository';
 
 // 0 asks the OS for a free port (tests, side-by-side instances); the real one is logged.
 const port = z.coerce.number().int().min(0).max(65535);
@@ -21,13 +22,19 @@ const validators: Record<SettingName, z.ZodType> = {
   PARLEY_ADMIN_TOKEN: z.string().refine((v) => v === '' || v.length >= 24, 'at least 24 characters'),
   PARLEY_AKISMET_KEY: z.string().regex(/^[A-Za-z0-9]*$/, 'an Akismet API key (letters and digits)'),
   PARLEY_AKISMET_URL: z.string().refine((v) => /^https?:\/\//.test(v), 'an http(s) URL'),
-  PARLEY_WEBHOOK_ALLOWLIST: z.string().regex(/^[\w.:\/\-,\s]*$/, 'comma-separated hosts or CIDR ranges'),
+  PARLEY_WEBHOOK_ALLOWLIST: z
+    .string()
+    .refine(
+      (v) => v.split(',').map((e) => e.trim()).filter(Boolean).every((e) => parseAddressRange(e) !== undefined || /^[a-z0-9.-]+$/i.test(e)),
+      'comma-separated host names, IP addresses or CIDR ranges',
+    ),
   PARLEY_WEBHOOK_TIMEOUT_MS: positiveInt.max(120_000),
   PARLEY_WEBHOOK_RETRY_SCHEDULE: z
     .string()
     .regex(/^\s*\d+(ms|s|m|h)(\s*,\s*\d+(ms|s|m|h))*\s*$/, 'durations such as 5s,5m,2h'),
   PARLEY_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   PARLEY_METRICS_PORT: z.union([z.literal(''), port], 'a port number, or empty for the API port'),
+  PARLEY_SUBMITS_PER_MINUTE: positiveInt,
   PARLEY_BODY_LIMIT: positiveInt,
   PARLEY_MAX_COMMENT_LENGTH: positiveInt.max(100_000),
   PARLEY_WORKER_CONCURRENCY: positiveInt.max(100),
@@ -55,6 +62,7 @@ export interface Config {
   /** A port of its own for /metrics; undefined serves it on the API port. */
   metricsPort: number | undefined;
   bodyLimit: number;
+  submitsPerMinute: number;
   maxCommentLength: number;
   worker: { concurrency: number; sweepIntervalMs: number; lockDurationMs: number };
 }
@@ -106,6 +114,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: values.PARLEY_LOG_LEVEL,
     metricsPort: values.PARLEY_METRICS_PORT || undefined,
     bodyLimit: values.PARLEY_BODY_LIMIT,
+    submitsPerMinute: values.PARLEY_SUBMITS_PER_MINUTE,
     maxCommentLength: values.PARLEY_MAX_COMMENT_LENGTH,
     worker: {
       concurrency: values.PARLEY_WORKER_CONCURRENCY,

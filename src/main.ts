@@ -18,6 +18,7 @@ import { connectDatabase, type Db } from './db/connect';
 import { migrateToLatest } from './db/migrate';
 import { loadInstanceSecret } from './db/settings';
 import { createApp } from './http/app';
+import { rateLimit } from './http/rate-limit';
 import { listeningPort, ParleyMetrics, startMetricsServer } from './http/metrics';
 import { createLogger } from './logger';
 import { TokenService, ROLES, type Role } from './auth/token-service';
@@ -167,6 +168,14 @@ export function buildApp(runtime: Runtime): Express {
     tokens: runtime.tokens,
     moderation: runtime.moderation,
     webhooks: runtime.webhooks,
+    submitLimit: rateLimit({
+      redis: runtime.producerConnection,
+      prefix: config.redis.prefix,
+      name: 'submit',
+      limit: config.submitsPerMinute,
+      windowMs: 60_000,
+      logger: runtime.logger,
+    }),
     logger: runtime.logger,
     trustProxy: config.trustProxy,
     bodyLimit: config.bodyLimit,

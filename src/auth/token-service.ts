@@ -5,6 +5,8 @@ import type { ApiTokensTable } from '../db/schema';
 export type Role = ApiTokensTable['role'];
 export const ROLES: readonly Role[] = ['admin', 'moderator'];
 
+export class TokenScopeError extends Error {}
+
 /** Who is calling the moderation or admin API. */
 export interface Principal {
   id: string;
@@ -55,6 +57,8 @@ export class TokenService {
 
   /** Creates a token; the returned `token` is the only time the secret is seen. */
   async create(input: { role: Role; siteKey?: string | null; label?: string | null }): Promise<{ token: string; record: TokenRecord }> {
+    // Admins manage sites and tokens, which no single site owns: an admin token is global.
+    if (input.role === 'admin' && input.siteKey) throw new TokenScopeError('an admin token cannot be limited to one site; use a moderator token');
     const id = `tok_${randomBytes(9).toString('base64url')}`;
     const secret = randomBytes(32).toString('base64url');
     const row: ApiTokensTable = {

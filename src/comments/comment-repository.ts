@@ -184,7 +184,7 @@ export class CommentRepository {
    * worker, or a moderator, decided it first).
    */
   async saveDecision(
-    options: { id: string; status: DecisionStatus; findings: Finding[]; html: string; at: number },
+    options: { id: string; version: number; status: DecisionStatus; findings: Finding[]; html: string; at: number },
     db: Executor = this.db,
   ): Promise<boolean> {
     const result = await db
@@ -199,6 +199,8 @@ export class CommentRepository {
       })
       .where('id', '=', options.id)
       .where('status', '=', 'pending')
+      // The version the worker read: a moderator's edit in the meantime is not overwritten.
+      .where('version', '=', options.version)
       .executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
   }

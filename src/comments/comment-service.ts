@@ -78,7 +78,8 @@ export class CommentService {
       user_agent: request.userAgent?.slice(0, 500) ?? null,
       text: input.text,
       text_hash: textHash(input.text),
-      html: '',
+      // Rendered now so that a moderator who acts before the worker publishes real HTML.
+      html: renderCommentHtml(input.text),
       status: 'pending' as const,
       findings: '[]',
       signals: JSON.stringify({ honeypot: input.hp, formToken: input.formToken }),
@@ -90,12 +91,9 @@ export class CommentService {
       original_text: null,
       edited_at: null,
     };
-    // What will be published, rendered now for the author's preview and the comment.created
-    // event; the worker renders it again when it decides.
-    const preview = { ...row, html: renderCommentHtml(row.text) };
     await outbox.commit(async (trx) => {
       await comments.insert(row, trx);
-      return { result: undefined, events: [commentEvent({ type: 'comment.created', comment: preview, at: now })] };
+      return { result: undefined, events: [commentEvent({ type: 'comment.created', comment: row, at: now })] };
     });
 
     try {
@@ -104,7 +102,7 @@ export class CommentService {
       logger.warn({ commentId: row.id, err: (err as Error).message }, 'enqueue failed; the sweep will queue the comment');
     }
 
-    return { comment: { ...toPublicComment(preview), status: 'pending' }, authorToken };
+    return { comment: { ...toPublicComment(row), status: 'pending' }, authorToken };
   }
 
   /** A signed, timestamped token for the widget's form: the time trap's start. */

@@ -13,11 +13,13 @@ export interface AdminRoutesOptions {
   bodyLimit: number;
 }
 
-export const tokenBody = z.object({
-  role: z.enum(ROLES),
-  siteKey: z.string().max(100).nullish(),
-  label: z.string().trim().max(100).nullish(),
-});
+export const tokenBody = z
+  .object({
+    role: z.enum(ROLES),
+    siteKey: z.string().max(100).nullish(),
+    label: z.string().trim().max(100).nullish(),
+  })
+  .refine((t) => !(t.role === 'admin' && t.siteKey), { path: ['siteKey'], message: 'an admin token cannot be limited to one site' });
 
 export const siteBody = z.object({
   name: z.string().trim().min(1).max(200),

@@ -1,11 +1,12 @@
 import type { Queue } from 'bullmq';
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { TokenService } from '../auth/token-service';
 import type { CommentService } from '../comments/comment-service';
 import type { ModerationService } from '../moderation/moderation-service';
 import type { WebhookService } from '../webhooks/webhook-service';
 import type { SiteRepository } from '../sites/site-repository';
+import { ApiError } from '../errors';
 import { adminRoutes } from './admin-routes';
 import { docsRoutes } from './docs-routes';
 import { errorHandler, notFoundHandler } from './errors';
@@ -24,6 +25,8 @@ export interface AppOptions {
   comments: CommentService;
   tokens: TokenService;
   moderation: ModerationService;
+  /** Limits comment submissions per client IP. */
+  submitLimit: RequestHandler;
   webhooks: WebhookService;
   logger: Logger;
   readiness: Readiness;
@@ -45,6 +48,11 @@ export function createApp(options: AppOptions): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', options.trustProxy);
   app.set('etag', 'strong');
+  // Path parameters (page ids, keys) go to the database as they are: no NUL characters there either.
+  app.use((req, _res, next) => {
+    if (/%00/.test(req.originalUrl)) throw new ApiError(400, 'bad_request', 'The URL must not contain NUL characters.');
+    next();
+  });
 
   app.use(requestLogging(options.logger));
   if (options.metrics) app.use(options.metrics.httpMiddleware());

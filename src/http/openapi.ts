@@ -108,6 +108,11 @@ const ERRORS = {
     description: 'The body is not `application/json`.',
     example: { error: { code: 'unsupported_media_type', message: 'Send the comment as application/json.' } },
   },
+  429: {
+    name: 'TooManyRequests',
+    description: 'More submissions from this IP than `PARLEY_SUBMITS_PER_MINUTE` allows; `Retry-After` says how many seconds to wait.',
+    example: { error: { code: 'rate_limited', message: 'Too many requests; try again in 42 s.' } },
+  },
   503: {
     name: 'ServiceUnavailable',
     description: 'A part of Parley that this needs is not available (e.g. the UI is not built).',
@@ -325,10 +330,10 @@ export function operations(options: { maxCommentLength: number }): OperationSpec
         202: {
           description: 'Accepted: stored, and queued for moderation.',
           schema: responses.submitResponse,
-          example: { comment: { ...publicCommentExample, html: '', status: 'pending' }, authorToken: 'q7Vb2kL9xW3mN8pR4tY6uI1oP5aS0dFg' },
+          example: { comment: { ...publicCommentExample, status: 'pending' }, authorToken: 'q7Vb2kL9xW3mN8pR4tY6uI1oP5aS0dFg' },
         },
       },
-      errors: [400, 403, 404, 413, 415],
+      errors: [400, 403, 404, 413, 415, 429],
     },
     {
       method: 'get', path: '/v1/sites/:siteKey/form-token', tag: 'Public', summary: 'A signed, timestamped token for the time trap',

@@ -1,4 +1,4 @@
-import express, { type Request, Router } from 'express';
+import express, { type Request, type RequestHandler, Router } from 'express';
 import { z } from 'zod';
 import type { CommentService } from '../comments/comment-service';
 import { decodeCursor } from '../comments/comment-repository';
@@ -16,6 +16,8 @@ export interface PublicRoutesOptions {
   bodyLimit: number;
   maxCommentLength: number;
   metrics?: ParleyMetrics;
+  /** Limits submissions per client IP (429 past it). */
+  submitLimit: RequestHandler;
 }
 
 export const threadQuerySchema = z.object({
@@ -54,7 +56,7 @@ export function publicRoutes(options: PublicRoutesOptions): Router {
     next();
   });
 
-  site.post('/comments', (req, res, next) => {
+  site.post('/comments', options.submitLimit, (req, res, next) => {
     if (!req.is('application/json')) {
       throw new ApiError(415, 'unsupported_media_type', 'Send the comment as application/json.');
     }

@@ -72,12 +72,16 @@ export class CommentModerator {
 
     const decidedAt = this.options.clock();
     const saved = await this.options.outbox.commit(async (trx) => {
-      if (!(await comments.saveDecision({ id: comment.id, ...decision, html: context.comment.html, at: decidedAt }, trx))) {
+      if (!(await comments.saveDecision({ id: comment.id, version: Number(comment.version), ...decision, html: context.comment.html, at: decidedAt }, trx))) {
         return { result: false, events: [] };
       }
       const decided = (await comments.find(comment.id, trx))!;
       return { result: true, events: [commentEvent({ type: STATUS_EVENT[decision.status]!, comment: decided, at: decidedAt })] };
     });
+    if (!saved && (await comments.find(comment.id))?.status === 'pending') {
+      // A moderator edited it while the checks ran: BullMQ runs the job again on the new text.
+      throw new Error('the comment changed while it was being moderated');
+    }
     return saved
       ? { outcome: 'decided', decision, acceptedAt: Number(comment.created_at), decidedAt }
       : { outcome: 'skipped', reason: 'already-decided' };

@@ -22,6 +22,13 @@ export class WebhookQueue {
     this.queue.on('error', () => undefined);
   }
 
+  /** Queues a fan-out again, retrying a job that used up its attempts (its id would block a new one). */
+  async requeueFanOut(eventId: string): Promise<void> {
+    const job = await this.queue.getJob(eventId);
+    if (job && (await job.getState()) === 'failed') await job.retry('failed');
+    else await this.fanOut(eventId);
+  }
+
   /** The job id is the event id: queueing an event twice makes one job. */
   async fanOut(eventId: string): Promise<void> {
     const job = this.queue.add('fan-out', { kind: 'fan-out', eventId }, { jobId: eventId, attempts: 10, backoff: { type: 'exponential', delay: 1000 } });

@@ -31,7 +31,7 @@ export interface EventPayload {
   type: EventType | 'webhook.test';
   timestamp: string;
   data: {
-    comment: PublicComment & { status: CommentStatus; reasons: Pick<Finding, 'check' | 'verdict' | 'reason'>[] };
+    comment: PublicComment & { status: CommentStatus; reasons: Pick<Finding, 'check' | 'verdict'>[] };
     site: { key: string };
     page: { id: string; url: string | null; title: string | null };
   };
@@ -66,7 +66,9 @@ export function commentEvent(options: { type: EventType; comment: CommentRow; at
         comment: {
           ...toPublicComment(comment),
           status: comment.status,
-          reasons: findings.map(({ check, verdict, reason }) => ({ check, verdict, reason })),
+          // Which checks said what, without their free text: a reason can quote an email
+          // domain or a moderator's ban note, and payloads never carry personal data.
+          reasons: findings.map(({ check, verdict }) => ({ check, verdict })),
         },
         site: { key: comment.site_key },
         page: { id: comment.page_id, url: comment.page_url, title: comment.page_title },

@@ -48,7 +48,6 @@ export async function sendWebhook(options: {
       {
         method: 'POST',
         lookup: pinned,
-        timeout: options.timeoutMs,
         headers: { 'Content-Type': 'application/json', 'User-Agent': 'Parley-Webhooks/1', ...options.headers },
       },
       (res) => {
@@ -71,7 +70,9 @@ export async function sendWebhook(options: {
         res.on('close', done);
       },
     );
-    req.on('timeout', () => req.destroy(new Error(`no answer within ${options.timeoutMs} ms`)));
+    // A hard deadline for the whole exchange: a receiver trickling bytes cannot hold a worker.
+    const deadline = setTimeout(() => req.destroy(new Error(`no complete answer within ${options.timeoutMs} ms`)), options.timeoutMs);
+    req.on('close', () => clearTimeout(deadline));
     req.on('error', (err) => resolve({ statusCode: null, latencyMs: elapsed(), responseBody: null, error: err.message }));
     req.end(options.body);
   });

@@ -15,6 +15,15 @@ for (const [net, bits] of [['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 
   PRIVATE.addSubnet(net, bits, 'ipv6');
 }
 
+/** Link-local (cloud metadata services live here) and NAT64/6to4 wrappers: refused in every mode. */
+const ALWAYS_REFUSED = new BlockList();
+ALWAYS_REFUSED.addSubnet('169.254.0.0', 16, 'ipv4');
+ALWAYS_REFUSED.addSubnet('fe80::', 10, 'ipv6');
+ALWAYS_REFUSED.addSubnet('64:ff9b::', 96, 'ipv6');
+ALWAYS_REFUSED.addSubnet('2002::', 16, 'ipv6');
+PRIVATE.addSubnet('64:ff9b::', 96, 'ipv6');
+PRIVATE.addSubnet('2002::', 16, 'ipv6');
+
 export class TargetRefused extends Error {}
 
 export interface TargetPolicyOptions {
@@ -56,11 +65,12 @@ export class TargetPolicy {
     const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
     const addresses = isIP(host) ? [{ address: host, family: isIP(host) }] : await lookup(host, { all: true });
     if (addresses.length === 0) throw new TargetRefused(`${host} does not resolve`);
-    if (this.options.strict && !this.hosts.has(host)) {
+    if (!this.hosts.has(host)) {
       for (const { address, family } of addresses) {
         const type = family === 6 ? 'ipv6' : 'ipv4';
-        if (PRIVATE.check(address, type) && !this.ranges.check(address, type)) {
-          throw new TargetRefused(`${host} resolves to ${address}, a private or local address`);
+        if (this.ranges.check(address, type)) continue;
+        if (ALWAYS_REFUSED.check(address, type) || (this.options.strict && PRIVATE.check(address, type))) {
+          throw new TargetRefused(`${host} resolves to ${address}, a private, local or metadata address`);
         }
       }
     }

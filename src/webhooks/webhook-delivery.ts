@@ -44,7 +44,7 @@ export class WebhookDelivery {
   /** Re-queues events whose fan-out job was lost. */
   async sweep(options: { graceMs: number; limit: number }): Promise<number> {
     const ids = await this.options.store.eventsNotFannedOut({ before: this.options.clock() - options.graceMs, limit: options.limit });
-    for (const id of ids) await this.options.queue.fanOut(id);
+    for (const id of ids) await this.options.queue.requeueFanOut(id);
     return ids.length;
   }
 

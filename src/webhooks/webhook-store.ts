@@ -129,12 +129,18 @@ export class WebhookStore {
 
   /**
    * Creates one message per enabled endpoint of the site that wants this event type,
-   * and marks the event fanned out, in one transaction. Returns the new messages' ids.
+   * and marks the event fanned out, in one transaction. Returns the ids of all the
+   * event's pending messages, so a fan-out retried after failing to queue some of
+   * them queues them again (a message's job id is its own id: no duplicates).
    */
   async fanOut(eventId: string, at: number): Promise<string[]> {
     return this.db.transaction().execute(async (trx) => {
       const event = await trx.selectFrom('webhook_events').selectAll().where('id', '=', eventId).executeTakeFirst();
-      if (!event || event.fanned_out_at !== null) return [];
+      if (!event) return [];
+      if (event.fanned_out_at !== null) {
+        const pending = await trx.selectFrom('webhook_messages').select('id').where('event_id', '=', eventId).where('state', '=', 'pending').execute();
+        return pending.map((m) => m.id);
+      }
       const endpoints = await trx
         .selectFrom('webhook_endpoints')
         .selectAll()

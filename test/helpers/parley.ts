@@ -46,6 +46,8 @@ export async function startTestParley(options: TestParleyOptions): Promise<TestP
       REDIS_URL: TEST_REDIS_URL,
       PARLEY_REDIS_PREFIX: `{${uniqueName('t')}}`,
       PARLEY_LOG_LEVEL: 'silent',
+      // Tests post many comments from 127.0.0.1; the limit has its own test.
+      PARLEY_SUBMITS_PER_MINUTE: '100000',
       ...database.env,
       ...options.env,
     };

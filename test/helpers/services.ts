@@ -22,33 +22,38 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** A database of its own for one test file: a temporary SQLite directory, or a fresh PostgreSQL database. */
-export async function createTestDatabase(dialect: Dialect): Promise<TestDatabase> {
+/**
+ * A database of its own for one test file (or benchmark): a temporary SQLite
+ * directory, or a fresh PostgreSQL database created on `postgresUrl`'s server.
+ */
+export async function createTestDatabase(
+  dialect: Dialect,
+  options: { postgresUrl?: string; name?: string } = {},
+): Promise<TestDatabase> {
+  const name = options.name ?? uniqueName('parley_test');
   if (dialect === 'sqlite') {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-test-'));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${name}-`));
     return { env: { PARLEY_DATA_DIR: dir }, drop: async () => fs.rmSync(dir, { recursive: true, force: true }) };
   }
-  const name = uniqueName('parley_test');
-  const admin = new Client({ connectionString: TEST_POSTGRES_URL });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(TEST_POSTGRES_URL);
-  url.pathname = `/${name}`;
-  return {
-    env: { DATABASE_URL: url.toString() },
-    drop: async () => {
-      const client = new Client({ connectionString: TEST_POSTGRES_URL });
-      await client.connect();
-      await client.query(`drop database if exists ${name} with (force)`);
+  const serverUrl = options.postgresUrl ?? TEST_POSTGRES_URL;
+  const admin = async (statement: string) => {
+    const client = new Client({ connectionString: serverUrl });
+    await client.connect();
+    try {
+      await client.query(statement);
+    } finally {
       await client.end();
-    },
+    }
   };
+  await admin(`create database ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return { env: { DATABASE_URL: url.toString() }, drop: () => admin(`drop database if exists ${name} with (force)`) };
 }
 
-/** Deletes every key under a test's Redis prefix. */
-export async function clearRedisPrefix(prefix: string): Promise<void> {
-  const redis = new IORedis(TEST_REDIS_URL);
+/** Deletes every key under a test's (or benchmark's) Redis prefix. */
+export async function clearRedisPrefix(prefix: string, redisUrl = TEST_REDIS_URL): Promise<void> {
+  const redis = new IORedis(redisUrl);
   try {
     let cursor = '0';
     do {

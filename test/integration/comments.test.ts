@@ -241,12 +241,47 @@ describe.each(DIALECTS)('comments API and worker on %s', (dialect) => {
       expect(status.status).toBe(404);
     });
 
+    it('400, not 500, for NUL characters and broken percent-encoding', async () => {
+      const nul = await post(open, comment({ name: 'Ann\u0000' }));
+      expect(nul.status).toBe(400);
+      expect(nul.body.error.code).toBe('validation_failed');
+      expect((await parley.http.get(`/v1/sites/${open.key}/pages/a%00b/comments`)).status).toBe(400);
+      const broken = await parley.http.get('/v1/comments/%zz/status').set('Authorization', 'Bearer x');
+      expect(broken.status).toBe(400);
+      expect(broken.body.error.code).toBe('bad_request');
+    });
+
     it('400 for a cursor or limit the API did not give out', async () => {
       const base = `/v1/sites/${open.key}/pages/paged/comments`;
       expect((await parley.http.get(base).query({ cursor: 'garbage!' })).status).toBe(400);
       expect((await parley.http.get(base).query({ limit: 0 })).status).toBe(400);
       expect((await parley.http.get(base).query({ limit: 'many' })).status).toBe(400);
     });
+  });
+
+  it('answers 429 with Retry-After past the per-IP submission limit, counted across API replicas', async () => {
+    const limited = await startTestParley({ dialect, worker: false, shareWith: parley, env: { PARLEY_SUBMITS_PER_MINUTE: '3', PARLEY_TRUST_PROXY: 'loopback' } });
+    const replica = await startTestParley({ dialect, worker: false, shareWith: parley, env: { PARLEY_SUBMITS_PER_MINUTE: '3', PARLEY_TRUST_PROXY: 'loopback' } });
+    try {
+      // Connected first: the limiter lets requests through while Redis cannot answer.
+      for (const instance of [limited, replica]) {
+        await waitFor(async () => (instance.runtime.producerConnection.status === 'ready' ? true : undefined));
+      }
+      const send = (on: typeof limited, ip: string) =>
+        on.http.post(`/v1/sites/${open.key}/comments`).set('X-Forwarded-For', ip).send(comment({ pageId: 'limited' }));
+      const ip = `198.18.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
+      const statuses = [];
+      for (let i = 0; i < 4; i += 1) statuses.push((await send(i % 2 ? replica : limited, ip)).status);
+      expect(statuses).toEqual([202, 202, 202, 429]);
+      const refused = await send(limited, ip);
+      expect(refused.body.error.code).toBe('rate_limited');
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+      expect(Number(refused.headers['retry-after'])).toBeLessThanOrEqual(60);
+      expect((await send(limited, '198.51.100.200')).status).toBe(202);
+    } finally {
+      await replica.close();
+      await limited.close();
+    }
   });
 
   describe('origins and CORS', () => {

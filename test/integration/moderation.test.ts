@@ -131,6 +131,10 @@ describe.each(DIALECTS)('moderation API on %s', (dialect) => {
         expect((await as(admin).delete(`/v1/admin/tokens/${created.body.id}`)).status).toBe(204);
         expect((await as(made).get('/v1/moderation/me')).status).toBe(401);
         expect((await as(admin).post('/v1/admin/tokens', { role: 'owner' })).status).toBe(400);
+        // Admin tokens are global: a site-limited admin could otherwise mint a global one.
+        const scopedAdmin = await as(admin).post('/v1/admin/tokens', { role: 'admin', siteKey: siteA.key });
+        expect(scopedAdmin.status).toBe(400);
+        expect(scopedAdmin.body.error.details[0].path).toBe('siteKey');
       } finally {
         await withEnvToken.close();
       }

@@ -37,5 +37,7 @@ describe('loadConfig', () => {
       'PARLEY_LOG_LEVEL="loud": expected one of fatal, error, warn, info, debug, trace, silent',
     ]);
     expect(() => loadConfig({ PORT: '70000' })).toThrow('PORT="70000": expected a value of at most 65535');
+    expect(() => loadConfig({ PARLEY_WEBHOOK_ALLOWLIST: '10.0.0.0/99' })).toThrow(/PARLEY_WEBHOOK_ALLOWLIST="10.0.0.0\/99": expected comma-separated/);
+    expect(loadConfig({ PARLEY_WEBHOOK_ALLOWLIST: 'hooks.internal, 10.0.0.0/8,::1' }).webhooks.allowlist).toEqual(['hooks.internal', '10.0.0.0/8', '::1']);
   });
 });
