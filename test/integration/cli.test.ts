@@ -1,4 +1,6 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { clearRedisPrefix, createTestDatabase, DIALECTS, type TestDatabase, TEST_REDIS_URL, uniqueName, waitFor } from '../helpers/services';
 
@@ -64,6 +66,39 @@ describe.each(DIALECTS)('the parley command on %s', (dialect) => {
     expect(again.stderr).toMatch(/no active token/);
     expect(parley(['tokens', 'create', '--role', 'owner']).stderr).toMatch(/expected one of admin, moderator/);
     expect(parley(['tokens', 'create', '--role', 'moderator', '--site', 'site_nope']).stderr).toMatch(/no site with key site_nope/);
+  });
+
+  it("updates a site's settings and policy, validated by the policy schema", () => {
+    const site = JSON.parse(parley(['sites', 'create', '--name', 'Policy', '--origin', 'https://p.example', '--json']).stdout);
+    const updated = parley(['sites', 'update', site.key, '--moderation', 'all', '--link-limit', '5', '--set', 'blockList=["casino","viagr*"]', '--set', 'profanity=reject', '--json']);
+    expect(updated.status).toBe(0);
+    expect(JSON.parse(updated.stdout)).toMatchObject({ moderation: 'all', linkLimit: 5, policy: { blockList: ['casino', 'viagr*'], profanity: 'reject', floodPerMinute: 5 } });
+    const kept = JSON.parse(parley(['sites', 'update', site.key, '--set', 'floodPerMinute=9', '--json']).stdout);
+    expect(kept.policy).toMatchObject({ blockList: ['casino', 'viagr*'], floodPerMinute: 9 });
+    const bad = parley(['sites', 'update', site.key, '--set', 'profanity=shout']);
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toMatch(/--set profanity/);
+    expect(parley(['sites', 'update', 'site_nope', '--name', 'x']).stderr).toMatch(/no site with key site_nope/);
+  });
+
+  it('seeds the classifier from labeled CSV files', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-train-'));
+    try {
+      const csv = path.join(dir, 'labeled.csv');
+      const rows = [
+        ...Array.from({ length: 12 }, (_, i) => `"Subscribe to my channel for free gift cards ${i}!!",spam`),
+        ...Array.from({ length: 12 }, (_, i) => `"The second verse, at minute ${i}, is the best part",ham`),
+      ];
+      fs.writeFileSync(csv, `text,label\n${rows.join('\n')}\n`);
+      const trained = parley(['train', '--csv', csv, '--json']);
+      expect(trained.status).toBe(0);
+      expect(JSON.parse(trained.stdout)).toMatchObject({ spam: 12, ham: 12 });
+      const missing = parley(['train', '--csv', path.join(dir, 'nope.csv')]);
+      expect(missing.status).not.toBe(0);
+      expect(missing.stderr.split('\n')[0]).toMatch(/nope\.csv/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('fails with a one-line error and a non-zero exit on misuse', () => {
