@@ -1,4 +1,4 @@
-// Browser code: the moderation API as the review UI uses it. Types mirror the API contract.
+// Browser code: the moderation API as the review UI uses it.
 
 export const STATUSES = ['held', 'pending', 'approved', 'spam', 'rejected', 'deleted'] as const;
 export type Status = (typeof STATUSES)[number];
@@ -14,39 +14,14 @@ export function actionLeadingTo(status: Status): Action | undefined {
 
 export type Counts = Record<Status, number>;
 
-export interface Finding {
-  check: string;
-  verdict: 'approve' | 'hold' | 'reject' | 'spam';
-  reason: string;
-  score?: number;
-}
+// The server's own types: one definition of the contract (type-only, nothing is bundled).
+import type { Principal as Me } from '../auth/token-service';
+import type { Finding } from '../moderation/finding';
+import type { ModeratorComment as ModComment } from '../moderation/moderator-comment';
 
-export interface ModComment {
-  id: string;
-  siteKey: string;
-  pageId: string;
-  pageUrl: string | null;
-  pageTitle: string | null;
-  parentId: string | null;
-  status: Status;
-  text: string;
-  /** What the author first sent, when a moderator has edited the text since. */
-  originalText?: string | null;
-  html: string;
-  author: { name: string; email: string; website: string | null; ip: string | null; userAgent: string | null; avatar: string | null };
-  findings: Finding[];
-  createdAt: string;
-  decidedAt: string | null;
-  editedAt: string | null;
-  version: number;
-}
+export type { Finding, Me, ModComment };
 
-export interface Me {
-  id: string;
-  role: 'admin' | 'moderator';
-  siteKey: string | null;
-  label: string | null;
-}
+
 
 export interface Site {
   key: string;

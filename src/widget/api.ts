@@ -1,19 +1,11 @@
 // Browser code: the public API as the widget uses it (see README "Public (the widget)").
 // Errors are `{error: {code, message, details?}}`; a 429 carries Retry-After.
 
-export interface PublicComment {
-  id: string;
-  parentId: string | null;
-  pageId: string;
-  name: string;
-  website: string | null;
-  avatar: string;
-  html: string;
-  createdAt: string;
-  deleted?: true;
-}
+// The server's own types: one definition of the contract (type-only, nothing is bundled).
+import type { PublicComment } from '../comments/public-comment';
+import type { CommentStatus as Status } from '../comments/status';
 
-export type Status = 'pending' | 'approved' | 'held' | 'spam' | 'rejected' | 'deleted';
+export type { PublicComment, Status };
 
 export interface Thread {
   comments: PublicComment[];
