@@ -18,7 +18,8 @@ export interface EventOutboxOptions {
  * Changes that emit webhook events: the change and its events are written in one
  * transaction, then the events are queued. If queueing fails (Redis down), the events
  * are still in the database and the webhook worker's sweep queues them later, so an
- * event is never lost and keeps its id (the `webhook-id`).
+ * event is never lost and keeps its id (the `webhook-id`). A deletion also erases the
+ * comment from the events before it.
  */
 export class EventOutbox {
   constructor(private readonly options: EventOutboxOptions) {}
@@ -27,7 +28,10 @@ export class EventOutbox {
     const { db, store, clock } = this.options;
     const { result, events } = await db.transaction().execute(async (trx) => {
       const outcome = await change(trx);
-      for (const event of outcome.events) await store.addEvent(trx, event, clock());
+      for (const event of outcome.events) {
+        await store.addEvent(trx, event, clock());
+        if (event.type === 'comment.deleted') await store.eraseFromEvents(trx, event);
+      }
       return outcome;
     });
     for (const event of events) {

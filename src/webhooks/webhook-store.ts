@@ -110,6 +110,21 @@ export class WebhookStore {
       .execute();
   }
 
+  /**
+   * Replaces the comment in every earlier event of a deleted comment with its erased
+   * form (each keeping its own status), so a delivery still pending, or a redelivery,
+   * sends nothing that was erased.
+   */
+  async eraseFromEvents(trx: Executor, deleted: NewEvent): Promise<void> {
+    const earlier = await trx.selectFrom('webhook_events').select(['id', 'payload']).where('comment_id', '=', deleted.commentId).execute();
+    for (const row of earlier) {
+      if (row.id === deleted.id) continue;
+      const payload = JSON.parse(row.payload) as NewEvent['payload'];
+      payload.data.comment = { ...deleted.payload.data.comment, status: payload.data.comment.status };
+      await trx.updateTable('webhook_events').set({ payload: JSON.stringify(payload) }).where('id', '=', row.id).execute();
+    }
+  }
+
   async event(id: string) {
     return this.db.selectFrom('webhook_events').selectAll().where('id', '=', id).executeTakeFirst();
   }

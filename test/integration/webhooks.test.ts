@@ -77,6 +77,13 @@ describe.each(DIALECTS)('webhooks on %s', (dialect) => {
       );
       expect(Object.keys(payload.data.comment)).not.toEqual(expect.arrayContaining(['email']));
     }
+    // Deleting erased the comment from its earlier events too: a redelivery sends nothing erased.
+    const stored = await parley.runtime.db.selectFrom('webhook_events').select('payload').where('comment_id', '=', id).execute();
+    expect(stored).toHaveLength(5);
+    for (const { payload } of stored) {
+      expect(payload).not.toContain('Wendy');
+      expect(payload).not.toContain('Webhook comment');
+    }
     const held = JSON.parse(accepted()[1].body);
     expect(held.data.comment).toMatchObject({ status: 'held', reasons: [{ check: 'site-policy', verdict: 'hold' }] });
     expect(() => new Webhook('whsec_' + Buffer.from('wrong secret, wrong!').toString('base64')).verify(accepted()[0].body, accepted()[0].headers)).toThrow();
