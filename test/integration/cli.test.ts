@@ -81,7 +81,7 @@ describe.each(DIALECTS)('the parley command on %s', (dialect) => {
     expect(parley(['sites', 'update', 'site_nope', '--name', 'x']).stderr).toMatch(/no site with key site_nope/);
   });
 
-  it('seeds the classifier from labeled CSV files', () => {
+  it('seeds the classifier from labeled CSV files', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-train-'));
     try {
       const csv = path.join(dir, 'labeled.csv');
@@ -90,12 +90,15 @@ describe.each(DIALECTS)('the parley command on %s', (dialect) => {
         ...Array.from({ length: 12 }, (_, i) => `"The second verse, at minute ${i}, is the best part",ham`),
       ];
       fs.writeFileSync(csv, `text,label\n${rows.join('\n')}\n`);
-      const trained = parley(['train', '--csv', csv, '--json']);
+      // A classifier of its own: the trained model must not judge the other tests' comments.
+      const ownPrefix = { PARLEY_REDIS_PREFIX: `{${uniqueName('cli_train')}}` };
+      const trained = parley(['train', '--csv', csv, '--json'], ownPrefix);
       expect(trained.status).toBe(0);
       expect(JSON.parse(trained.stdout)).toMatchObject({ spam: 12, ham: 12 });
-      const missing = parley(['train', '--csv', path.join(dir, 'nope.csv')]);
+      const missing = parley(['train', '--csv', path.join(dir, 'nope.csv')], ownPrefix);
       expect(missing.status).not.toBe(0);
       expect(missing.stderr.split('\n')[0]).toMatch(/nope\.csv/);
+      await clearRedisPrefix(ownPrefix.PARLEY_REDIS_PREFIX);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
