@@ -1,6 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Db } from '../db/connect';
 import type { ApiTokensTable } from '../db/schema';
+import { isoTime, isoTimeOrNull } from '../db/timestamps';
 
 export type Role = ApiTokensTable['role'];
 export const ROLES: readonly Role[] = ['admin', 'moderator'];
@@ -39,8 +40,8 @@ function toRecord(row: ApiTokensTable): TokenRecord {
     role: row.role,
     siteKey: row.site_key,
     label: row.label,
-    createdAt: new Date(Number(row.created_at)).toISOString(),
-    revokedAt: row.revoked_at === null ? null : new Date(Number(row.revoked_at)).toISOString(),
+    createdAt: isoTime(row.created_at),
+    revokedAt: isoTimeOrNull(row.revoked_at),
   };
 }
 

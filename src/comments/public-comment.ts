@@ -1,4 +1,5 @@
 import type { CommentsTable } from '../db/schema';
+import { isoTime } from '../db/timestamps';
 
 /** What anyone may see of a comment: never the email, its plain hash, or the IP. */
 export interface PublicComment {
@@ -28,7 +29,7 @@ export function toPublicComment(row: PublicFields): PublicComment {
     website: row.author_website,
     avatar: row.author_hash,
     html: row.html,
-    createdAt: new Date(Number(row.created_at)).toISOString(),
+    createdAt: isoTime(row.created_at),
   };
   return row.status === 'deleted' ? { ...comment, deleted: true } : comment;
 }

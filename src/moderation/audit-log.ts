@@ -4,6 +4,7 @@ import type { Principal } from '../auth/token-service';
 import { decodeCursor, encodeCursor } from '../comments/comment-repository';
 import type { Db } from '../db/connect';
 import type { AuditLogTable, Database } from '../db/schema';
+import { isoTime } from '../db/timestamps';
 
 export interface AuditEntry {
   id: string;
@@ -32,7 +33,7 @@ export interface NewAuditEntry {
 function toEntry(row: AuditLogTable): AuditEntry {
   return {
     id: row.id,
-    at: new Date(Number(row.at)).toISOString(),
+    at: isoTime(row.at),
     actor: { id: row.actor_id, label: row.actor_label },
     action: row.action,
     siteKey: row.site_key,

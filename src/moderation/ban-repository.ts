@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { BlockList, isIP } from 'node:net';
 import type { Db } from '../db/connect';
 import type { BansTable } from '../db/schema';
+import { isoTime, isoTimeOrNull } from '../db/timestamps';
 
 export type BanKind = BansTable['kind'];
 
@@ -25,7 +26,6 @@ export interface NewBan {
   createdBy: string;
 }
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(Number(ms)).toISOString());
 
 function toBan(row: BansTable): Ban {
   return {
@@ -34,9 +34,9 @@ function toBan(row: BansTable): Ban {
     kind: row.kind,
     value: row.value,
     reason: row.reason,
-    expiresAt: iso(row.expires_at),
+    expiresAt: isoTimeOrNull(row.expires_at),
     createdBy: row.created_by,
-    createdAt: iso(row.created_at)!,
+    createdAt: isoTime(row.created_at),
   };
 }
 

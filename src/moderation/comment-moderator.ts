@@ -4,11 +4,11 @@ import { commentEvent, STATUS_EVENT } from '../webhooks/events';
 import type { EventOutbox } from '../webhooks/outbox';
 import { type AkismetClient, type AkismetComment, AkismetError } from './akismet';
 import type { BanRepository } from './ban-repository';
-import type { SpamClassifier } from './classifier/spam-classifier';
+import { classifierInput, type SpamClassifier } from './classifier/spam-classifier';
 import type { FloodCounters } from './flood-counters';
 import { verifyFormToken } from './form-token';
 import { type Decision, type ModerationContext, moderate } from './pipeline';
-import { countLinks, renderCommentHtml } from './render';
+import { renderCommentHtml } from './render';
 
 export interface CommentModeratorOptions {
   comments: CommentRepository;
@@ -96,7 +96,7 @@ export class CommentModerator {
       comments.findEarlierDuplicate(comment),
       bans.matcherFor(comment.site_key),
       flood.record({ id: comment.id, email: comment.author_email, ip: comment.ip, textHash: comment.text_hash, at: Number(comment.created_at) }),
-      classifier.score({ text: comment.text, name: comment.author_name, website: comment.author_website, links: countLinks(html) }),
+      classifier.score(classifierInput(comment, html)),
     ]);
     return {
       comment: {

@@ -1,9 +1,8 @@
 import type { CommentRepository } from '../comments/comment-repository';
 import type { SiteRepository } from '../sites/site-repository';
 import type { AkismetClient } from './akismet';
-import type { SpamClassifier, SpamLabel } from './classifier/spam-classifier';
+import { classifierInput, type SpamClassifier, type SpamLabel } from './classifier/spam-classifier';
 import { akismetComment } from './comment-moderator';
-import { countLinks } from './render';
 
 export interface ModerationFeedbackOptions {
   comments: CommentRepository;
@@ -23,10 +22,7 @@ export class ModerationFeedback {
   async apply(options: { commentId: string; label: SpamLabel }): Promise<boolean> {
     const comment = await this.options.comments.find(options.commentId);
     if (!comment || comment.status === 'deleted') return false;
-    await this.options.classifier.learn(
-      { text: comment.text, name: comment.author_name, website: comment.author_website, links: countLinks(comment.html) },
-      options.label,
-    );
+    await this.options.classifier.learn(classifierInput(comment, comment.html), options.label);
     if (this.options.akismet) {
       const site = await this.options.sites.find(comment.site_key);
       if (site) await this.options.akismet.submit(options.label, akismetComment(comment, site));

@@ -1,4 +1,5 @@
 import type { CommentRow } from '../comments/comment-repository';
+import { isoTime, isoTimeOrNull } from '../db/timestamps';
 import type { CommentStatus } from '../comments/status';
 import type { Finding } from './finding';
 
@@ -22,7 +23,6 @@ export interface ModeratorComment {
   version: number;
 }
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(Number(ms)).toISOString());
 
 export function toModeratorComment(row: CommentRow): ModeratorComment {
   return {
@@ -45,9 +45,9 @@ export function toModeratorComment(row: CommentRow): ModeratorComment {
       avatar: row.author_hash,
     },
     findings: JSON.parse(row.findings),
-    createdAt: iso(row.created_at)!,
-    decidedAt: iso(row.decided_at),
-    editedAt: iso(row.edited_at),
+    createdAt: isoTime(row.created_at),
+    decidedAt: isoTimeOrNull(row.decided_at),
+    editedAt: isoTimeOrNull(row.edited_at),
     version: Number(row.version),
   };
 }

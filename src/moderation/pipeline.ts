@@ -13,7 +13,7 @@ import { duplicate } from './checks/duplicate';
 import { flood } from './checks/flood';
 import { honeypot } from './checks/honeypot';
 import { length } from './checks/length';
-import { linkContent, linkUrls } from './checks/link-content';
+import { linkContent } from './checks/link-content';
 import { linkCount } from './checks/link-count';
 import { profanity } from './checks/profanity';
 import { timeTrap } from './checks/time-trap';
@@ -22,7 +22,7 @@ import type { SpamScore } from './classifier/spam-classifier';
 import { type Finding, VERDICTS, type Verdict } from './finding';
 import type { FloodCounts } from './flood-counters';
 import type { FormTokenCheck } from './form-token';
-import { countLinks } from './render';
+import { countLinks, linkUrls } from './render';
 import { sitePolicy } from './site-policy';
 import { WordList } from './word-list';
 

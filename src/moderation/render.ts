@@ -34,7 +34,12 @@ export function renderCommentHtml(text: string): string {
   return sanitizeHtml(markdown.render(text), allowlist).trim();
 }
 
+/** The href of every link in rendered comment HTML (the allowlist leaves only absolute http(s)/mailto ones). */
+export function linkUrls(html: string): string[] {
+  return [...html.matchAll(/<a href="([^"]*)"/g)].map((m) => m[1].replace(/&amp;/g, '&'));
+}
+
 /** The number of links in rendered comment HTML. */
 export function countLinks(html: string): number {
-  return (html.match(/<a\s/g) ?? []).length;
+  return linkUrls(html).length;
 }

@@ -5,10 +5,7 @@
  * or input can make matching backtrack exponentially.
  */
 
-/** Lower-case, accents removed: "Café" and "CAFE" are the same word. */
-export function foldText(text: string): string {
-  return text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
-}
+import { foldText } from './fold-text';
 
 const MAX_TOKEN_LENGTH = 64;
 

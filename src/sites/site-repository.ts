@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import type { Db } from '../db/connect';
 import type { SitesTable } from '../db/schema';
+import { isoTime } from '../db/timestamps';
 import { parseSitePolicy, type SitePolicy, sitePolicySchema } from './site-policy';
 
 export type ModerationPolicy = SitesTable['moderation'];
@@ -35,7 +36,7 @@ function toSite(row: Selectable<SitesTable>): Site {
     moderation: row.moderation,
     linkLimit: row.link_limit,
     policy: parseSitePolicy(row.policy),
-    createdAt: new Date(Number(row.created_at)).toISOString(),
+    createdAt: isoTime(row.created_at),
   };
 }
 

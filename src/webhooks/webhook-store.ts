@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Selectable, Transaction } from 'kysely';
 import type { Db } from '../db/connect';
 import type { Database, WebhookDeliveriesTable, WebhookEndpointsTable, WebhookMessagesTable } from '../db/schema';
+import { isoTime, isoTimeOrNull } from '../db/timestamps';
 import type { NewEvent } from './events';
 
 export type EndpointRow = Selectable<WebhookEndpointsTable>;
@@ -34,7 +35,6 @@ export interface Delivery {
   createdAt: string;
 }
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(Number(ms)).toISOString());
 
 export function toEndpoint(row: EndpointRow): Endpoint {
   return {
@@ -45,9 +45,9 @@ export function toEndpoint(row: EndpointRow): Endpoint {
     events: JSON.parse(row.events),
     enabled: Boolean(row.enabled),
     disabledReason: row.disabled_reason,
-    failingSince: iso(row.failing_since),
-    secretRotatedUntil: iso(row.previous_secret_expires_at),
-    createdAt: iso(row.created_at)!,
+    failingSince: isoTimeOrNull(row.failing_since),
+    secretRotatedUntil: isoTimeOrNull(row.previous_secret_expires_at),
+    createdAt: isoTime(row.created_at),
   };
 }
 
@@ -62,7 +62,7 @@ export function toDelivery(row: DeliveryRow): Delivery {
     latencyMs: Number(row.latency_ms),
     responseBody: row.response_body,
     error: row.error,
-    createdAt: iso(row.created_at)!,
+    createdAt: isoTime(row.created_at),
   };
 }
 

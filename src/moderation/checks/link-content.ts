@@ -39,8 +39,3 @@ export function linkContent(input: { urls: string[]; blockedDomains: string[]; o
   const worst = problems.find((p) => p.verdict === 'spam') ?? problems[0];
   return { check: 'link-content', verdict: worst.verdict, reason: problems.map((p) => p.reason).join('; ') };
 }
-
-/** The href of every link in rendered comment HTML (the sanitizer leaves only absolute http(s)/mailto). */
-export function linkUrls(html: string): string[] {
-  return [...html.matchAll(/<a href="([^"]*)"/g)].map((m) => m[1].replace(/&amp;/g, '&'));
-}

@@ -1,3 +1,4 @@
+import { foldText } from '../fold-text';
 import type { ClassifierInput } from './spam-classifier';
 
 /**
@@ -19,7 +20,6 @@ const URL_PATTERN = /\b(?:https?:\/\/|www\.)[^\s<>"'()]+/giu;
 const BARE_DOMAIN = /\b[a-z0-9-]{2,63} ?\. ?(?:com|net|org|info|biz|ru|io|co|me|tk|ly|gl|be|us|xyz|online|site|club|shop|top)\b/giu;
 const EMAIL = /[^\s@<>]{1,64}@[^\s@<>]{1,255}\.[a-z]{2,24}\b/giu;
 const WORD = /[\p{L}\p{N}]+(?:['’][\p{L}]+)*/gu;
-const COMBINING_MARKS = /\p{M}+/gu;
 // "s u b s c r i b e" and "c.h.e.c.k": single letters in a row, glued back together.
 const SPACED_LETTERS = /\b(?:\p{L}[ .*_-]){3,}\p{L}\b/gu;
 const ELONGATION = /(\p{L})\1{2,}/gu;
@@ -47,9 +47,6 @@ const CALLS_TO_ACTION: ReadonlyArray<readonly [string, RegExp]> = [
 ];
 
 /** Lowercase, accents and compatibility forms folded ("Ｃｈｅｃｋ" and "chéck" become "check"). */
-export function foldText(text: string): string {
-  return text.normalize('NFKD').replace(COMBINING_MARKS, '').toLowerCase();
-}
 
 function bucket(value: number, limits: readonly number[]): number {
   let i = 0;

@@ -1,3 +1,6 @@
+import type { CommentRow } from '../../comments/comment-repository';
+import { countLinks } from '../render';
+
 /** What the classifier looks at: the comment as the author sent it, plus cheap signals. */
 export interface ClassifierInput {
   text: string;
@@ -24,4 +27,9 @@ export interface SpamScore {
 export interface SpamClassifier {
   score(input: ClassifierInput): Promise<SpamScore | undefined>;
   learn(input: ClassifierInput, label: SpamLabel): Promise<void>;
+}
+
+/** A stored comment as the classifier sees it, whether scoring it or learning from it. */
+export function classifierInput(comment: Pick<CommentRow, 'text' | 'author_name' | 'author_website'>, html: string): ClassifierInput {
+  return { text: comment.text, name: comment.author_name, website: comment.author_website, links: countLinks(html) };
 }
