@@ -6,9 +6,6 @@ export const WEBHOOK_QUEUE = 'webhooks';
 
 export type WebhookJobData = { kind: 'fan-out'; eventId: string } | { kind: 'deliver'; messageId: string };
 
-/** Retry delays of a delivery, the last one repeated: about a day in all by default. */
-export const DEFAULT_RETRY_SCHEDULE_MS = [5_000, 5 * 60_000, 30 * 60_000, 2 * 3600_000, 5 * 3600_000, 10 * 3600_000];
-
 /** The producer side of the webhook queue: one fan-out job per event, one delivery job per message. */
 export class WebhookQueue {
   readonly queue: Queue<WebhookJobData>;
