@@ -16,7 +16,7 @@ export const defaults = {
   DATABASE_URL: '',
   /** Where SQLite's file and a private Redis (see `parley start`) keep their data. */
   PARLEY_DATA_DIR: './data',
-  /** Redis for the queues, counters and the classifier; a `/N` database index is honoured. */
+  /** Redis for the queues, counters and what moderators taught the model; a `/N` database index is honoured. */
   REDIS_URL: 'redis://127.0.0.1:6379',
   /** Prefix of every Redis key; the braces are a hash tag that keeps a Redis Cluster happy. */
   PARLEY_REDIS_PREFIX: '{parley}',
@@ -30,6 +30,10 @@ export const defaults = {
   PARLEY_AKISMET_KEY: '',
   /** Akismet's API address (a local server that speaks its protocol, for tests). */
   PARLEY_AKISMET_URL: 'https://rest.akismet.com',
+  /** The moderation model: `default` (the one shipped in `models/`), a path to another model file, or `none` to judge content only by what moderators teach. */
+  PARLEY_MODEL: 'default',
+  /** Examples one moderator may teach the content judgements per hour; decisions past it still count, they just teach nothing (admins are not capped). */
+  PARLEY_LESSONS_PER_HOUR: '200',
   /** Hosts and CIDR ranges (comma-separated) that webhooks may target in production although private or loopback. */
   PARLEY_WEBHOOK_ALLOWLIST: '',
   /** How long a webhook receiver has to answer, in ms. */

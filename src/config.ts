@@ -2,6 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { defaults, type SettingName } from '../config/defaults';
 import { parseAddressRange } from './moderation/ban-repository';
+import { DEFAULT_MODEL_PATH } from './moderation/classifier/model-file';
 
 // 0 asks the OS for a free port (tests, side-by-side instances); the real one is logged.
 const port = z.coerce.number().int().min(0).max(65535);
@@ -22,6 +23,8 @@ const validators: Record<SettingName, z.ZodType> = {
   PARLEY_ADMIN_TOKEN: z.string().refine((v) => v === '' || v.length >= 24, 'at least 24 characters'),
   PARLEY_AKISMET_KEY: z.string().regex(/^[A-Za-z0-9]*$/, 'an Akismet API key (letters and digits)'),
   PARLEY_AKISMET_URL: z.string().refine((v) => /^https?:\/\//.test(v), 'an http(s) URL'),
+  PARLEY_MODEL: z.string().min(1),
+  PARLEY_LESSONS_PER_HOUR: positiveInt,
   PARLEY_WEBHOOK_ALLOWLIST: z
     .string()
     .refine(
@@ -56,6 +59,8 @@ export interface Config {
   secret: string | undefined;
   adminToken: string | undefined;
   webhooks: { allowlist: string[]; timeoutMs: number; retryScheduleMs: number[] };
+  /** The model file to load (undefined: `none`), and how much one moderator may teach per hour. */
+  moderation: { modelFile: string | undefined; lessonsPerHour: number };
   /** Present when an Akismet key is configured. */
   akismet: { apiKey: string; baseUrl: string } | undefined;
   logLevel: string;
@@ -109,6 +114,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       allowlist: values.PARLEY_WEBHOOK_ALLOWLIST.split(',').map((s: string) => s.trim()).filter(Boolean),
       timeoutMs: values.PARLEY_WEBHOOK_TIMEOUT_MS,
       retryScheduleMs: values.PARLEY_WEBHOOK_RETRY_SCHEDULE.split(',').map(parseDuration),
+    },
+    moderation: {
+      modelFile: values.PARLEY_MODEL === 'none' ? undefined : values.PARLEY_MODEL === 'default' ? DEFAULT_MODEL_PATH : path.resolve(values.PARLEY_MODEL),
+      lessonsPerHour: values.PARLEY_LESSONS_PER_HOUR,
     },
     akismet: values.PARLEY_AKISMET_KEY ? { apiKey: values.PARLEY_AKISMET_KEY, baseUrl: values.PARLEY_AKISMET_URL } : undefined,
     logLevel: values.PARLEY_LOG_LEVEL,

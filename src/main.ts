@@ -27,8 +27,9 @@ import { BanRepository } from './moderation/ban-repository';
 import { CommentModerator } from './moderation/comment-moderator';
 import { ModerationService } from './moderation/moderation-service';
 import { AkismetClient } from './moderation/akismet';
-import { RedisSpamClassifier } from './moderation/classifier/redis-spam-classifier';
-import type { SpamClassifier } from './moderation/classifier/spam-classifier';
+import { ContentClassifier } from './moderation/classifier/content-classifier';
+import { readModelFile } from './moderation/classifier/model-file';
+import { ModelLayers } from './moderation/classifier/model-layers';
 import { ModerationFeedback } from './moderation/feedback';
 import { FloodCounters } from './moderation/flood-counters';
 import { FeedbackQueue } from './queue/feedback-queue';
@@ -40,7 +41,7 @@ import { WebhookDelivery } from './webhooks/webhook-delivery';
 import { WebhookService } from './webhooks/webhook-service';
 import { WebhookStore } from './webhooks/webhook-store';
 import { type PrivateRedis, redisServerOnPath, startPrivateRedis } from './queue/private-redis';
-import { createRedisConnection, redisAnswers } from './queue/redis';
+import { createRedisConnection, redisAnswers, redisReady } from './queue/redis';
 import { trainFromCsv } from './moderation/classifier/training';
 import { sitePolicyChangesSchema } from './sites/site-policy';
 import { MODERATION_POLICIES, type ModerationPolicy, SiteRepository } from './sites/site-repository';
@@ -59,7 +60,8 @@ export interface Runtime {
   moderationQueue: ModerationQueue;
   feedbackQueue: FeedbackQueue;
   feedback: ModerationFeedback;
-  classifier: SpamClassifier;
+  classifier: ContentClassifier;
+  modelLayers: ModelLayers;
   tokens: TokenService;
   moderation: ModerationService;
   webhookQueue: WebhookQueue;
@@ -87,7 +89,14 @@ export async function openRuntime(config: Config, options: { logger: Logger; red
   const clock = () => Date.now();
   const bans = new BanRepository({ db, clock });
   const feedbackQueue = new FeedbackQueue({ connection: producerConnection, prefix: config.redis.prefix });
-  const classifier = new RedisSpamClassifier({ redis: producerConnection, prefix: config.redis.prefix });
+  const modelLayers = new ModelLayers({ redis: producerConnection, prefix: config.redis.prefix });
+  const classifier = new ContentClassifier({
+    model: config.moderation.modelFile ? readModelFile(config.moderation.modelFile) : undefined,
+    layers: modelLayers,
+    lessonsPerHour: config.moderation.lessonsPerHour,
+    agreeingSites: 3,
+    clock,
+  });
   const akismet = config.akismet && new AkismetClient({ ...config.akismet, timeoutMs: 5000 });
   const webhookQueue = new WebhookQueue({ connection: producerConnection, prefix: config.redis.prefix, retrySchedule: config.webhooks.retryScheduleMs });
   const webhookStore = new WebhookStore(db);
@@ -129,6 +138,7 @@ export async function openRuntime(config: Config, options: { logger: Logger; red
     feedbackQueue,
     feedback: new ModerationFeedback({ comments: commentRepository, sites, classifier, akismet }),
     classifier,
+    modelLayers,
     tokens: new TokenService({ db, configuredAdminToken: config.adminToken, clock }),
     moderation: new ModerationService({
       comments: commentRepository,
@@ -312,6 +322,7 @@ async function withRuntime<T>(work: (runtime: Runtime) => Promise<T>): Promise<T
   const config = loadConfig();
   const runtime = await openRuntime(config, { logger: createLogger({ level: 'warn', production: config.production }) });
   try {
+    await redisReady(runtime.producerConnection);
     return await work(runtime);
   } finally {
     await runtime.close();
@@ -457,13 +468,51 @@ export function buildCli(): Command {
 
   program
     .command('train')
-    .description('teach the spam classifier from labeled CSV files (CONTENT/CLASS or text/label columns)')
+    .description("teach the instance's model from labeled CSV files (CONTENT/CLASS, CONTENT/TAG or text/label columns), as an admin would")
     .requiredOption('--csv <file...>', 'one or more CSV files')
+    .option('--abuse', 'label 1 means abuse (insults, hate), not spam')
     .option('--json', 'print the counts as one JSON object')
-    .action((opts: { csv: string[]; json?: boolean }) => withRuntime(async (runtime) => {
-      const result = await trainFromCsv({ classifier: runtime.classifier, files: opts.csv });
+    .action((opts: { csv: string[]; abuse?: boolean; json?: boolean }) => withRuntime(async (runtime) => {
+      const result = await trainFromCsv({ classifier: runtime.classifier, files: opts.csv, judgement: opts.abuse ? 'abuse' : 'spam' });
       if (opts.json) console.log(JSON.stringify(result));
-      else console.log(`Learned ${result.spam} spam and ${result.ham} ham examples from ${opts.csv.length} file(s).`);
+      else console.log(`Learned ${result.positive} ${opts.abuse ? 'abusive' : 'spam'} and ${result.negative} other examples from ${opts.csv.length} file(s).`);
+    }));
+
+  const model = program.command('model').description('the moderation model: what ships, and what this instance learned');
+  model
+    .command('info')
+    .description("print the model's version, training data and sizes, and what moderators taught")
+    .option('--json', 'print one JSON object')
+    .action((opts: { json?: boolean }) => withRuntime(async (runtime) => {
+      const file = runtime.config.moderation.modelFile;
+      const shipped = file ? readModelFile(file) : undefined;
+      const info = {
+        version: runtime.classifier.modelVersion,
+        file: file ?? null,
+        bytes: shipped?.bytes ?? 0,
+        features: shipped?.features ?? { spam: 0, abuse: 0 },
+        trainedOn: shipped?.trainedOn ?? [],
+        learned: await runtime.modelLayers.summary(),
+      };
+      if (opts.json) {
+        console.log(JSON.stringify(info));
+        return;
+      }
+      console.log(`model ${info.version}${file ? ` (${file}, ${(info.bytes / 1e6).toFixed(2)} MB)` : ''}`);
+      console.log(`  weights: spam ${info.features.spam}, abuse ${info.features.abuse}`);
+      for (const s of info.trainedOn) console.log(`  trained (${s.judgement}) on ${s.file}: ${s.examples} examples, ${s.positive} positive`);
+      if (info.learned.length === 0) console.log('  learned from moderators: nothing yet');
+      for (const l of info.learned) console.log(`  learned (${l.judgement}, ${l.layer}): ${l.examples} examples, ${l.positive} positive, ${l.features} features`);
+    }));
+  model
+    .command('reset')
+    .description('forget what moderators taught: one site, or the whole instance (the shipped model stays)')
+    .option('--site <key>', "only this site's layer")
+    .option('--json', 'print one JSON object')
+    .action((opts: { site?: string; json?: boolean }) => withRuntime(async (runtime) => {
+      const dropped = await runtime.modelLayers.reset(opts.site);
+      if (opts.json) console.log(JSON.stringify({ layersDropped: dropped, site: opts.site ?? null }));
+      else console.log(`Dropped ${dropped} learned layer(s)${opts.site ? ` of ${opts.site}` : ''}; the shipped model is unchanged.`);
     }));
 
   const tokens = program.command('tokens').description('manage moderator and admin API tokens');

@@ -14,16 +14,18 @@ export interface FeedbackWorkerOptions {
   metrics?: ParleyMetrics;
 }
 
-/** Runs the feedback queue: each moderator decision teaches the classifier (and Akismet). */
+/** Runs the feedback queue: each moderator decision teaches the content judgements (and Akismet). */
 export function startFeedbackWorker(options: FeedbackWorkerOptions): Worker<FeedbackJobData> {
   const { logger } = options;
   const worker = new Worker<FeedbackJobData>(
     FEEDBACK_QUEUE,
     async (job) => {
-      const learned = await options.feedback.apply(job.data);
-      logger.info({ commentId: job.data.commentId, label: job.data.label, learned }, 'moderator feedback applied');
-      if (learned) options.metrics?.classifierTrainings.inc({ label: job.data.label });
-      return learned;
+      const applied = await options.feedback.apply(job.data);
+      const taught = applied && 'taught' in applied.outcome ? applied.outcome.taught.map((t) => `${t.judgement}:${t.layer}`) : [];
+      const skipped = applied && 'skipped' in applied.outcome ? applied.outcome.skipped : undefined;
+      logger.info({ commentId: job.data.commentId, teacher: job.data.teacher.id, status: applied?.status, taught, skipped }, 'moderator feedback applied');
+      if (applied && taught.length > 0) options.metrics?.classifierTrainings.inc({ label: applied.status });
+      return applied?.status ?? 'nothing to learn';
     },
     { connection: options.connection, prefix: options.prefix, concurrency: 2 },
   );

@@ -243,6 +243,32 @@ export class CommentRepository {
     return counts;
   }
 
+  /**
+   * The decided comments accepted since `since` (of one site, or all), `batch` at a
+   * time in acceptance order: their current status and the findings of their decision.
+   */
+  async *decisions(options: { siteKey?: string; since: number; batch?: number }): AsyncGenerator<Pick<CommentRow, 'status' | 'findings'>> {
+    let after: { createdAt: number; id: string } | undefined;
+    const batch = options.batch ?? 5000;
+    for (;;) {
+      let query = this.db
+        .selectFrom('comments')
+        .select(['id', 'created_at', 'status', 'findings'])
+        .where('created_at', '>=', options.since)
+        .where('decided_at', 'is not', null);
+      if (options.siteKey) query = query.where('site_key', '=', options.siteKey);
+      if (after) {
+        const { createdAt, id } = after;
+        query = query.where((eb) => eb.or([eb('created_at', '>', createdAt), eb.and([eb('created_at', '=', createdAt), eb('id', '>', id)])]));
+      }
+      const rows = await query.orderBy('created_at').orderBy('id').limit(batch).execute();
+      for (const row of rows) yield row;
+      if (rows.length < batch) return;
+      const last = rows[rows.length - 1];
+      after = { createdAt: Number(last.created_at), id: last.id };
+    }
+  }
+
   /** The author's latest comments on a site, newest first. */
   async recentByAuthor(options: { siteKey: string; email: string; excludeId: string; limit: number }): Promise<CommentRow[]> {
     return this.db

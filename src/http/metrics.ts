@@ -95,7 +95,7 @@ export class ParleyMetrics {
 
   readonly classifierTrainings = new Counter({
     name: 'parley_classifier_trainings_total',
-    help: 'Examples the spam classifier learned from moderator decisions, by label (spam, ham).',
+    help: 'Moderator decisions the content judgements learned from, by the status decided (spam, approved, rejected, held).',
     labelNames: ['label'] as const,
     registers: [this.registry],
   });

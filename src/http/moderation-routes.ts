@@ -39,6 +39,7 @@ export const listQuery = z.object({
 });
 export const actionBody = z.object({ action: z.enum(MODERATOR_ACTIONS), note });
 export const bulkBody = z.object({ ids: z.array(commentId).min(1).max(500), action: z.enum(MODERATOR_ACTIONS), note });
+export const statsQuery = z.object({ site: z.string().max(100).optional(), days: z.coerce.number().int().min(1).max(365).default(30) });
 export const auditQuery = z.object({ commentId: commentId.optional(), site: z.string().max(100).optional(), cursor, limit });
 
 const domain = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
@@ -162,6 +163,12 @@ export function moderationRoutes(options: ModerationRoutesOptions): Router {
     if (!parsed.success) throw ApiError.notFound('Ban');
     await moderation.deleteBan(principalOf(res), parsed.data);
     res.status(204).end();
+  });
+
+  router.get('/v1/moderation/stats', async (req, res) => {
+    const query = parseOrThrow(statsQuery, req.query);
+    res.set('Cache-Control', 'private, no-store');
+    res.json(await moderation.stats(principalOf(res), { siteKey: query.site, days: query.days }));
   });
 
   router.get('/v1/moderation/audit', async (req, res) => {

@@ -6,6 +6,7 @@ import { siteBody, siteChanges, tokenBody } from './admin-routes';
 import {
   actionBody,
   auditQuery,
+  statsQuery,
   banBody,
   bulkBody,
   deleteBody,
@@ -187,8 +188,11 @@ const siteExample = {
     profanity: 'hold',
     floodPerMinute: 5,
     disposableEmail: 'hold',
-    classifierSpamThreshold: 0.98,
-    classifierHoldThreshold: 0.8,
+    abuse: 'hold',
+    abuseThreshold: 0.7,
+    spamThreshold: 0.6,
+    spamHoldThreshold: 0.1,
+    language: 'en',
   },
   createdAt: '2025-11-01T12:00:00.000Z',
 };
@@ -470,6 +474,32 @@ export function operations(options: { maxCommentLength: number }): OperationSpec
       method: 'delete', path: '/v1/moderation/bans/:id', tag: 'Moderation', auth: 'moderator', summary: 'Lift a ban',
       responses: { 204: noContent('Lifted.') },
       errors: [401, 403, 404],
+    },
+    {
+      method: 'get', path: '/v1/moderation/stats', tag: 'Moderation', auth: 'moderator', summary: 'How each check fared',
+      description:
+        'Counts per check and verdict over the last `days` (default 30), and how many of each a moderator later overturned: how a site admin sees whether a threshold is too strict. A site-limited token sees its own site.',
+      query: statsQuery,
+      queryExample: { site: SITE_KEY, days: '30' },
+      responses: {
+        200: {
+          description: 'The counts.',
+          schema: responses.statsResponse,
+          example: {
+            site: SITE_KEY,
+            days: 30,
+            since: '2025-10-29T09:20:00.000Z',
+            comments: 120,
+            statuses: { pending: 0, approved: 96, held: 9, spam: 12, rejected: 2, deleted: 1 },
+            checks: [
+              { check: 'spam', verdict: 'spam', count: 12, overturned: 1 },
+              { check: 'spam', verdict: 'hold', count: 7, overturned: 4 },
+              { check: 'abuse', verdict: 'hold', count: 3, overturned: 1 },
+            ],
+          },
+        },
+      },
+      errors: [400, 401, 403],
     },
     {
       method: 'get', path: '/v1/moderation/audit', tag: 'Moderation', auth: 'moderator', summary: 'The audit log',

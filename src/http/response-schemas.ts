@@ -134,6 +134,24 @@ export const banCreatedResponse = z
   .object({ ban, rejected: z.array(z.uuid()).describe('Comments rejected because of `rejectPending`.') })
   .meta({ id: 'BanCreated' });
 
+export const statsResponse = z
+  .object({
+    site: z.string().nullable().describe('The site counted, or null for every site the token sees.'),
+    days: z.number().int(),
+    since: isoDate,
+    comments: z.number().int().describe('Decided comments accepted in the period.'),
+    statuses: z.record(z.enum(COMMENT_STATUSES), z.number().int()).describe('Their statuses now.'),
+    checks: z.array(
+      z.object({
+        check: z.string(),
+        verdict: z.string(),
+        count: z.number().int(),
+        overturned: z.number().int().describe('Of these, how many a moderator decided otherwise (approved what it held or condemned, or condemned what it approved).'),
+      }),
+    ),
+  })
+  .meta({ id: 'ModerationStats' });
+
 export const auditResponse = z
   .object({
     entries: z.array(

@@ -4,7 +4,7 @@ import { commentEvent, STATUS_EVENT } from '../webhooks/events';
 import type { EventOutbox } from '../webhooks/outbox';
 import { type AkismetClient, type AkismetComment, AkismetError } from './akismet';
 import type { BanRepository } from './ban-repository';
-import { classifierInput, type SpamClassifier } from './classifier/spam-classifier';
+import type { ContentClassifier } from './classifier/content-classifier';
 import type { FloodCounters } from './flood-counters';
 import { verifyFormToken } from './form-token';
 import { type Decision, type ModerationContext, moderate } from './pipeline';
@@ -17,7 +17,7 @@ export interface CommentModeratorOptions {
   sites: SiteRepository;
   bans: BanRepository;
   flood: FloodCounters;
-  classifier: SpamClassifier;
+  classifier: ContentClassifier;
   /** Present only when an Akismet key is configured. */
   akismet: AkismetClient | undefined;
   /** The instance secret that signs form tokens. */
@@ -91,12 +91,13 @@ export class CommentModerator {
     const { comments, bans, flood, classifier, secret } = this.options;
     const html = renderCommentHtml(comment.text);
     const signals = JSON.parse(comment.signals) as { honeypot?: string; formToken?: string };
-    const [history, earlierDuplicateId, banMatcher, floodCounts, classifierScore] = await Promise.all([
+    const ownDomains = site.origins.map((origin) => new URL(origin).hostname);
+    const [history, earlierDuplicateId, banMatcher, floodCounts, content] = await Promise.all([
       comments.authorHistory({ siteKey: comment.site_key, email: comment.author_email, excludeId: comment.id }),
       comments.findEarlierDuplicate(comment),
       bans.matcherFor(comment.site_key),
       flood.record({ id: comment.id, email: comment.author_email, ip: comment.ip, textHash: comment.text_hash, at: Number(comment.created_at) }),
-      classifier.score(classifierInput(comment, html)),
+      classifier.score({ text: comment.text, website: comment.author_website, ownDomains, siteKey: site.key }),
     ]);
     return {
       comment: {
@@ -113,14 +114,14 @@ export class CommentModerator {
         moderation: site.moderation,
         linkLimit: site.linkLimit,
         maxLength: this.options.maxLength,
-        ownDomains: site.origins.map((origin) => new URL(origin).hostname),
+        ownDomains,
         policy: site.policy,
       },
       history,
       earlierDuplicateId,
       matchingBan: banMatcher.match({ email: comment.author_email, ip: comment.ip }),
       flood: floodCounts,
-      classifier: classifierScore,
+      content,
     };
   }
 }

@@ -1,13 +1,14 @@
 import type { Principal } from '../auth/token-service';
 import type { CommentFilters, CommentRepository, CommentRow, StatusCounts } from '../comments/comment-repository';
 import { textHash } from '../comments/identity';
-import type { CommentStatus, DecisionStatus } from '../comments/status';
+import { COMMENT_STATUSES, type CommentStatus, type DecisionStatus } from '../comments/status';
 import type { Logger } from 'pino';
 import type { FeedbackQueue } from '../queue/feedback-queue';
 import { commentEvent, STATUS_EVENT } from '../webhooks/events';
 import type { EventOutbox } from '../webhooks/outbox';
 import { ApiError } from '../errors';
 import type { AuditLog } from './audit-log';
+import type { Finding } from './finding';
 import { type Ban, type BanKind, BanMatcher, type BanRepository } from './ban-repository';
 import { type ModeratorComment, toModeratorComment } from './moderator-comment';
 import { renderCommentHtml } from './render';
@@ -33,6 +34,27 @@ export interface ActionResult {
 export type BulkResult =
   | { id: string; ok: true; status: CommentStatus; previousStatus: CommentStatus }
   | { id: string; ok: false; error: { code: string; message: string } };
+
+/** How each check's verdicts fared over a period: how often it spoke, and how often a moderator decided otherwise. */
+export interface ModerationStats {
+  site: string | null;
+  days: number;
+  since: string;
+  /** Decided comments accepted in the period. */
+  comments: number;
+  statuses: Record<CommentStatus, number>;
+  checks: Array<{ check: string; verdict: string; count: number; overturned: number }>;
+}
+
+/**
+ * Whether a moderator decided against a finding: a hold, spam or reject verdict on a
+ * comment that ended approved, or an approve verdict on one that ended spam or
+ * rejected. (After the pipeline, only moderators change a status.)
+ */
+function overturns(verdict: string, status: CommentStatus): boolean {
+  if (verdict === 'approve') return status === 'spam' || status === 'rejected';
+  return status === 'approved';
+}
 
 export interface NewBanRequest {
   kind: BanKind;
@@ -103,8 +125,7 @@ export class ModerationService {
 
   /**
    * Approve, hold, reject or mark as spam. Repeating the current status is allowed (and
-   * audited). Approving a held or spam comment teaches the classifier ham; marking
-   * spam teaches it spam.
+   * audited). A change of status teaches the content judgements (see feedback.ts).
    */
   async act(principal: Principal, options: { id: string; action: ModeratorAction; note?: string }): Promise<ActionResult> {
     const status = STATUS_OF_ACTION[options.action];
@@ -113,13 +134,13 @@ export class ModerationService {
       note: options.note,
       changes: { status, decided_at: this.options.clock() },
     }));
-    const label =
-      options.action === 'spam' ? 'spam' : options.action === 'approve' && ['held', 'spam'].includes(result.previousStatus) ? 'ham' : undefined;
-    if (label) {
-      // The decision is stored and audited; a lost training example must not fail the moderator's action.
-      await this.options.feedback.enqueue({ commentId: options.id, label, version: result.comment.version }).catch((err: Error) => {
-        this.options.logger.warn({ commentId: options.id, err: err.message }, 'could not queue classifier feedback');
-      });
+    if (result.previousStatus !== status) {
+      // The decision is stored and audited; a lost lesson must not fail the moderator's action.
+      await this.options.feedback
+        .enqueue({ commentId: options.id, teacher: { id: principal.id, role: principal.role }, version: result.comment.version })
+        .catch((err: Error) => {
+          this.options.logger.warn({ commentId: options.id, err: err.message }, 'could not queue classifier feedback');
+        });
     }
     return result;
   }
@@ -233,6 +254,35 @@ export class ModerationService {
     if (principal.siteKey !== null && ban.siteKey !== principal.siteKey) throw forbiddenSite();
     await this.options.bans.delete(id);
     await this.options.audit.record({ actor: principal, action: 'unban', siteKey: ban.siteKey, details: { banId: id, kind: ban.kind, value: ban.value } });
+  }
+
+  /** Counts per check and verdict over the last `days`, and how many a moderator overturned: how a site tunes its thresholds. */
+  async stats(principal: Principal, options: { siteKey?: string; days: number }): Promise<ModerationStats> {
+    const siteKey = this.scopeSite(principal, options.siteKey);
+    const since = this.options.clock() - options.days * 24 * 3600_000;
+    const statuses = Object.fromEntries(COMMENT_STATUSES.map((s) => [s, 0])) as Record<CommentStatus, number>;
+    const checks = new Map<string, { check: string; verdict: string; count: number; overturned: number }>();
+    let comments = 0;
+    for await (const row of this.options.comments.decisions({ siteKey, since })) {
+      comments++;
+      statuses[row.status]++;
+      if (row.status === 'deleted') continue;
+      for (const finding of JSON.parse(row.findings) as Finding[]) {
+        const key = `${finding.check}:${finding.verdict}`;
+        const entry = checks.get(key) ?? { check: finding.check, verdict: finding.verdict, count: 0, overturned: 0 };
+        entry.count++;
+        if (overturns(finding.verdict, row.status)) entry.overturned++;
+        checks.set(key, entry);
+      }
+    }
+    return {
+      site: siteKey ?? null,
+      days: options.days,
+      since: new Date(since).toISOString(),
+      comments,
+      statuses,
+      checks: [...checks.values()].sort((a, b) => b.count - a.count || a.check.localeCompare(b.check)),
+    };
   }
 
   /** The audit trail, newest first, within the principal's site. */

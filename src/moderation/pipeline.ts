@@ -7,18 +7,20 @@ import type { Ban } from './ban-repository';
 import { akismet } from './checks/akismet';
 import { authorHistory } from './checks/author-history';
 import { ban } from './checks/ban';
-import { classifier } from './checks/classifier';
+import { abuse } from './checks/abuse';
 import { disposableEmail } from './checks/disposable-email';
 import { duplicate } from './checks/duplicate';
 import { flood } from './checks/flood';
 import { honeypot } from './checks/honeypot';
+import { language } from './checks/language';
 import { length } from './checks/length';
 import { linkContent } from './checks/link-content';
 import { linkCount } from './checks/link-count';
 import { profanity } from './checks/profanity';
+import { spam } from './checks/spam';
 import { timeTrap } from './checks/time-trap';
 import { wordLists } from './checks/word-lists';
-import type { SpamScore } from './classifier/spam-classifier';
+import type { ContentScores } from './classifier/content-classifier';
 import { type Finding, VERDICTS, type Verdict } from './finding';
 import type { FloodCounts } from './flood-counters';
 import type { FormTokenCheck } from './form-token';
@@ -51,7 +53,8 @@ export interface ModerationContext {
   earlierDuplicateId: string | undefined;
   matchingBan: Ban | undefined;
   flood: FloodCounts;
-  classifier: SpamScore | undefined;
+  /** The spam and abuse judgements of the text. */
+  content: ContentScores | undefined;
   /** Undefined when Akismet is not configured, or was not asked. */
   akismet?: AkismetVerdict | Error;
 }
@@ -96,16 +99,18 @@ function runChecks(ctx: ModerationContext): Finding[] {
       watchList: new WordList(policy.watchList),
       blockVerdict: policy.blockListVerdict,
     }),
+    language({ text: comment.text, siteLanguage: policy.language }),
     profanity({ name: comment.name, text: comment.text, action: policy.profanity }),
     duplicate({ earlierDuplicateId: ctx.earlierDuplicateId }),
     flood({ counts: ctx.flood, perMinuteLimit: policy.floodPerMinute, duplicateOnPage: ctx.earlierDuplicateId !== undefined }),
     authorHistory({ history: ctx.history }),
-    classifier({
-      result: ctx.classifier,
-      spamThreshold: policy.classifierSpamThreshold,
-      holdThreshold: policy.classifierHoldThreshold,
+    spam({
+      result: ctx.content?.spam,
+      spamThreshold: policy.spamThreshold,
+      holdThreshold: policy.spamHoldThreshold,
       hasFormToken: comment.formToken !== undefined,
     }),
+    abuse({ result: ctx.content?.abuse, threshold: policy.abuseThreshold, action: policy.abuse }),
     akismet({ result: ctx.akismet }),
   ];
   return findings.filter((f): f is Finding => f !== undefined);

@@ -1,16 +1,17 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { ENQUEUE_TIMEOUT_MS, withinTimeout } from './redis';
-import type { SpamLabel } from '../moderation/classifier/spam-classifier';
+import type { Teacher } from '../moderation/classifier/content-classifier';
 
 export const FEEDBACK_QUEUE = 'feedback';
 
 export interface FeedbackJobData {
   commentId: string;
-  label: SpamLabel;
+  /** The moderator or admin whose decision it was: it decides which layer learns. */
+  teacher: Teacher;
 }
 
-/** Moderator decisions on their way to the classifier and Akismet, off the request path. */
+/** Moderator decisions on their way to the content judgements and Akismet, off the request path. */
 export class FeedbackQueue {
   readonly queue: Queue<FeedbackJobData>;
 
@@ -30,7 +31,7 @@ export class FeedbackQueue {
 
   /** One job per decision: the comment version after the change makes the id unique and a retry harmless. */
   async enqueue(options: FeedbackJobData & { version: number }): Promise<void> {
-    const job = this.queue.add('learn', { commentId: options.commentId, label: options.label }, { jobId: `${options.commentId}.v${options.version}` });
+    const job = this.queue.add('learn', { commentId: options.commentId, teacher: options.teacher }, { jobId: `${options.commentId}.v${options.version}` });
     await withinTimeout(job, ENQUEUE_TIMEOUT_MS, 'feedback enqueue');
   }
 

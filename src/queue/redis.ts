@@ -55,3 +55,13 @@ export async function withinTimeout<T>(work: Promise<T>, ms: number, what: strin
 
 /** How long a producer waits for Redis to take a job before the caller moves on. */
 export const ENQUEUE_TIMEOUT_MS = 2000;
+
+/** Resolves once `connection` is ready; rejects with a clear message after `timeoutMs`. */
+export async function redisReady(connection: Redis, timeoutMs = 10_000): Promise<void> {
+  if (connection.status === 'ready') return;
+  await withinTimeout(
+    new Promise<void>((resolve) => connection.once('ready', () => resolve())),
+    timeoutMs,
+    `connecting to Redis (${connection.options.host}:${connection.options.port})`,
+  );
+}

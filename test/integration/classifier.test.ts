@@ -2,177 +2,174 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import IORedis, { type Redis } from 'ioredis';
-import { featureId, RedisSpamClassifier } from '../../src/moderation/classifier/redis-spam-classifier';
-import type { ClassifierInput, SpamLabel } from '../../src/moderation/classifier/spam-classifier';
-import { readLabeledComments, trainFromCsv } from '../../src/moderation/classifier/training';
-import { DATASETS_DIR } from '../helpers/datasets';
+import { ContentClassifier, type Teacher } from '../../src/moderation/classifier/content-classifier';
+import { DEFAULT_MODEL_PATH, readModelFile } from '../../src/moderation/classifier/model-file';
+import { ModelLayers } from '../../src/moderation/classifier/model-layers';
+import { trainFromCsv } from '../../src/moderation/classifier/training';
 import { clearRedisPrefix, TEST_REDIS_URL, uniqueName } from '../helpers/services';
 
-const input = (text: string, extra: Partial<ClassifierInput> = {}): ClassifierInput => ({ text, name: 'Someone', website: null, links: 0, ...extra });
+const shipped = readModelFile(DEFAULT_MODEL_PATH);
+const moderatorOf = (site: string): Teacher => ({ id: `tok_mod_${site}`, role: 'moderator' });
+const admin: Teacher = { id: 'tok_admin', role: 'admin' };
 
-/** Comment-like examples: self-promotion with links and calls to action, and people talking about the page. */
-function spamExample(i: number): ClassifierInput {
-  const pitches = [
-    `Check out my channel for daily videos https://promo${i}.example subscribe please`,
-    `Earn money from home!!! visit www.cash${i}.example now`,
-    `subscribe to me and I will subscribe back, my new video is up`,
-    `FREE gift cards here http://gift${i}.example/claim?ref=${i}`,
-  ];
-  return input(pitches[i % pitches.length], { links: i % 3 === 0 ? 1 : 0 });
-}
-function hamExample(i: number): ClassifierInput {
-  const remarks = [
-    `I love the chorus of this song, it reminds me of summer ${2010 + (i % 5)}`,
-    `The part at 1:${10 + (i % 40)} always makes me laugh`,
-    `My kids dance to this every morning, thank you`,
-    `Not my favourite, the first album was better in my opinion`,
-  ];
-  return input(remarks[i % remarks.length]);
-}
+const SCAM = 'For Norton antivirus help call our support line at +1-855-555-0147, we fix everything fast.';
+const CIVIL =
+  'The council report skips the one number that matters: what the bypass costs each household per year. ' +
+  'Until that is published, the consultation is a formality, and the councillors who voted for it should say so plainly.';
 
-describe('RedisSpamClassifier (real Redis)', () => {
+describe('ContentClassifier (the shipped model and real Redis)', () => {
   let redis: Redis;
-  let other: Redis;
   let dir: string;
   const prefixes: string[] = [];
-  const newPrefix = () => {
+  const make = (options: { model?: boolean; lessonsPerHour?: number } = {}) => {
     const prefix = `{${uniqueName('clf')}}`;
     prefixes.push(prefix);
-    return prefix;
+    const layers = new ModelLayers({ redis, prefix });
+    const classifier = new ContentClassifier({
+      model: options.model === false ? undefined : shipped,
+      layers,
+      lessonsPerHour: options.lessonsPerHour ?? 1000,
+      agreeingSites: 3,
+      clock: () => Date.now(),
+    });
+    return { classifier, layers };
   };
-  async function teach(classifier: RedisSpamClassifier, counts: Record<SpamLabel, number>): Promise<void> {
-    for (let i = 0; i < Math.max(counts.spam, counts.ham); i++) {
-      if (i < counts.spam) await classifier.learn(spamExample(i), 'spam');
-      if (i < counts.ham) await classifier.learn(hamExample(i), 'ham');
-    }
-  }
+  const lesson = (exampleKey: string, text: string, lessons: Parameters<ContentClassifier['learn']>[0]['lessons'], siteKey = 'site_a', teacher = moderatorOf(siteKey)) => ({
+    siteKey,
+    exampleKey,
+    textHash: `hash-of-${text.length}-${text.slice(0, 20)}`,
+    input: { text, website: null },
+    lessons,
+    teacher,
+  });
 
   beforeAll(() => {
     redis = new IORedis(TEST_REDIS_URL);
-    other = new IORedis(TEST_REDIS_URL);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-classifier-'));
   });
   afterAll(async () => {
     for (const prefix of prefixes) await clearRedisPrefix(prefix);
     redis.disconnect();
-    other.disconnect();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('has no opinion until it has learned enough of both classes', async () => {
-    const classifier = new RedisSpamClassifier({ redis, prefix: newPrefix() });
-    expect(await classifier.score(spamExample(1))).toBeUndefined();
-    await teach(classifier, { spam: 9, ham: 30 });
-    expect(await classifier.score(spamExample(1))).toBeUndefined();
-    await teach(classifier, { spam: 1, ham: 0 });
-    const result = await classifier.score(spamExample(1));
-    expect(result).toEqual({ score: expect.any(Number), examples: { spam: 10, ham: 30 } });
+  it('judges from the first comment: a support-line scam is spam, a long critical comment is not, an insult is abuse', async () => {
+    const { classifier } = make();
+    const scam = await classifier.score({ text: SCAM, website: null, siteKey: 'site_a' });
+    const civil = await classifier.score({ text: CIVIL, website: null, siteKey: 'site_a' });
+    const insult = await classifier.score({ text: 'You are a pathetic idiot and everyone here knows it.', website: null, siteKey: 'site_a' });
+    expect(scam.spam!.score).toBeGreaterThan(0.9);
+    expect(scam.spam!.evidence[0].feature).toBe('sig:phone-support');
+    expect(civil.spam!.score).toBeLessThan(0.1);
+    expect(civil.abuse!.score).toBeLessThan(0.6);
+    expect(insult.abuse!.score).toBeGreaterThan(0.72);
+    expect(insult.spam!.score).toBeLessThan(0.1);
   });
 
-  it('learns: unseen spam scores well above unseen ham, every score in [0, 1]', async () => {
-    const classifier = new RedisSpamClassifier({ redis, prefix: newPrefix() });
-    await teach(classifier, { spam: 60, ham: 60 });
-    const spam = await Promise.all([100, 101, 102, 103].map(async (i) => (await classifier.score(spamExample(i)))!.score));
-    const ham = await Promise.all([100, 101, 102, 103].map(async (i) => (await classifier.score(hamExample(i)))!.score));
-    for (const s of [...spam, ...ham]) {
-      expect(s).toBeGreaterThanOrEqual(0);
-      expect(s).toBeLessThanOrEqual(1);
-    }
-    expect(Math.min(...spam)).toBeGreaterThan(Math.max(...ham));
-    expect(Math.min(...spam)).toBeGreaterThan(0.6);
-    expect(Math.max(...ham)).toBeLessThan(0.4);
+  it('has no opinion without a model until someone teaches it', async () => {
+    const { classifier } = make({ model: false });
+    expect(await classifier.score({ text: SCAM, website: null, siteKey: 'site_a' })).toEqual({});
+    await classifier.learn(lesson('c1', SCAM, { spam: 1 }));
+    const scores = await classifier.score({ text: SCAM, website: null, siteKey: 'site_a' });
+    expect(scores.spam!.score).toBeGreaterThan(0.05);
+    expect(scores.abuse).toBeUndefined();
   });
 
-  it('keeps every key under <prefix>:classifier', async () => {
-    const prefix = newPrefix();
-    await teach(new RedisSpamClassifier({ redis, prefix }), { spam: 12, ham: 12 });
-    const keys = await redis.keys(`${prefix}*`);
-    expect(keys.length).toBeGreaterThan(0);
-    for (const key of keys) expect(key.startsWith(`${prefix}:classifier`)).toBe(true);
+  it("teaches a site's moderator's decision to that site only; an admin's to every site", async () => {
+    const { classifier } = make();
+    const pitch = 'Gorgeous handmade zorblax mugs at the zorblax market, only this week';
+    const before = (await classifier.score({ text: pitch, website: null, siteKey: 'site_a' })).spam!.score;
+    for (let i = 0; i < 3; i++) await classifier.learn(lesson(`a${i}`, `${pitch} ${i}`, { spam: 1 }));
+    const onA = (await classifier.score({ text: pitch, website: null, siteKey: 'site_a' })).spam!.score;
+    const onB = (await classifier.score({ text: pitch, website: null, siteKey: 'site_b' })).spam!.score;
+    expect(onA).toBeGreaterThan(before + 0.2);
+    expect(onB).toBeCloseTo(before, 6);
+
+    await classifier.learn(lesson('admin1', pitch, { spam: 1 }, 'site_a', admin));
+    expect((await classifier.score({ text: pitch, website: null, siteKey: 'site_b' })).spam!.score).toBeGreaterThan(before);
   });
 
-  it('is one model for every instance on the same prefix, and none for another prefix', async () => {
-    const prefix = newPrefix();
-    const a = new RedisSpamClassifier({ redis, prefix });
-    const b = new RedisSpamClassifier({ redis: other, prefix });
-    await teach(a, { spam: 20, ham: 20 });
-    const probe = input('check out my channel and subscribe http://x.example');
-    expect(await b.score(probe)).toEqual(await a.score(probe));
-    // What b learns, a knows.
-    await b.learn(input('a brand new kind of pitch, totally unlike the others'), 'spam');
-    expect((await a.score(probe))!.examples).toEqual({ spam: 21, ham: 20 });
-    expect(await new RedisSpamClassifier({ redis, prefix: newPrefix() }).score(probe)).toBeUndefined();
+  it('keeps one example per comment: a changed decision replaces the earlier one, and hold takes it back', async () => {
+    const { classifier, layers } = make();
+    const text = 'Visit the quuxly store for quuxly deals';
+    const site = { scope: 'site', siteKey: 'site_a' } as const;
+    const base = (await classifier.score({ text, website: null, siteKey: 'site_a' })).spam!.score;
+    await classifier.learn(lesson('c1', text, { spam: 1 }));
+    const taughtOnce = (await classifier.score({ text, website: null, siteKey: 'site_a' })).spam!.score;
+    await classifier.learn(lesson('c1', text, { spam: 1 }));
+    expect((await classifier.score({ text, website: null, siteKey: 'site_a' })).spam!.score).toBeCloseTo(taughtOnce, 3);
+    expect((await layers.read([{ judgement: 'spam', layer: site, ids: [] }]))[0].examples).toBe(1);
+
+    await classifier.learn(lesson('c1', text, { spam: 0 }));
+    expect((await classifier.score({ text, website: null, siteKey: 'site_a' })).spam!.score).toBeLessThan(base);
+    expect((await layers.taught('spam', site, 'c1'))?.label).toBe(0);
+    await classifier.learn(lesson('c1', text, { spam: null }));
+    expect((await classifier.score({ text, website: null, siteKey: 'site_a' })).spam!.score).toBeCloseTo(base, 4);
+    expect((await layers.read([{ judgement: 'spam', layer: site, ids: [] }]))[0].examples).toBe(0);
   });
 
-  it('loses nothing when several workers learn at once', async () => {
-    const prefix = newPrefix();
-    const workers = [new RedisSpamClassifier({ redis, prefix }), new RedisSpamClassifier({ redis: other, prefix })];
-    const jobs: Array<Promise<void>> = [];
-    for (let i = 0; i < 100; i++) {
-      const worker = workers[i % 2];
-      jobs.push(i % 4 === 0 ? worker.learn(hamExample(i), 'ham') : worker.learn(spamExample(i), 'spam'));
-    }
-    await Promise.all(jobs);
-    expect(await workers[0].examples()).toEqual({ spam: 75, ham: 25 });
-    // The count of a feature is exact too: "subscribe" is in a known number of the spam examples.
-    const withSubscribe = Array.from({ length: 100 }, (_, i) => i).filter((i) => i % 4 !== 0 && /subscribe/.test(spamExample(i).text)).length;
-    const [count] = await redis.hmget(workers[0].key, `s:${featureId('w:subscribe')}`);
-    expect(Number(count)).toBe(withSubscribe);
+  it('lets the instance layer learn from moderators only when several sites agree on a text', async () => {
+    const { classifier } = make();
+    const text = 'Blorptastic crypto doubling at blorp dot network, trust me';
+    const before = (await classifier.score({ text, website: null, siteKey: 'site_z' })).spam!.score;
+    for (const site of ['site_a', 'site_b']) await classifier.learn({ ...lesson(`${site}-1`, text, { spam: 1 }, site), textHash: 'same' });
+    expect((await classifier.score({ text, website: null, siteKey: 'site_z' })).spam!.score).toBeCloseTo(before, 6);
+    const third = await classifier.learn({ ...lesson('site_c-1', text, { spam: 1 }, 'site_c'), textHash: 'same' });
+    expect(third).toEqual({ taught: [{ judgement: 'spam', layer: 'site' }, { judgement: 'spam', layer: 'instance' }] });
+    expect((await classifier.score({ text, website: null, siteKey: 'site_z' })).spam!.score).toBeGreaterThan(before);
+  });
+
+  it("caps how many lessons one moderator gives per hour", async () => {
+    const { classifier } = make({ lessonsPerHour: 3 });
+    const results = [];
+    for (let i = 0; i < 5; i++) results.push(await classifier.learn(lesson(`c${i}`, `text number ${i}`, { spam: 1 })));
+    expect(results.filter((r) => 'skipped' in r)).toHaveLength(2);
+    // Admins are not capped.
+    expect(await classifier.learn(lesson('c9', 'text', { spam: 1 }, 'site_a', admin))).toEqual({ taught: [{ judgement: 'spam', layer: 'instance' }] });
   });
 
   it('scores and learns pathological comments fast', async () => {
-    const classifier = new RedisSpamClassifier({ redis, prefix: newPrefix() });
-    await teach(classifier, { spam: 15, ham: 15 });
-    const hostile = [
-      'a'.repeat(100_000),
-      Array.from({ length: 20_000 }, (_, i) => `tok${i.toString(36)}`).join(' '),
-      'http://a.example/ '.repeat(5_000),
-      '!?'.repeat(50_000),
-    ];
+    const { classifier } = make();
+    const hostile = ['a'.repeat(100_000), Array.from({ length: 20_000 }, (_, i) => `tok${i.toString(36)}`).join(' '), 'http://a.example/ '.repeat(5_000), '!?'.repeat(50_000)];
     for (const text of hostile) {
       let started = performance.now();
-      expect(await classifier.score(input(text))).toBeDefined();
+      expect(await classifier.score({ text, website: null, siteKey: 'site_a' })).toHaveProperty('spam');
       expect(performance.now() - started).toBeLessThan(500);
       started = performance.now();
-      await classifier.learn(input(text), 'spam');
+      await classifier.learn(lesson(`h${text.length}`, text, { spam: 1, abuse: 0 }));
       expect(performance.now() - started).toBeLessThan(500);
     }
   });
 
-  it('trains from the YouTube files and separates another video\'s spam from its ham', async () => {
-    const classifier = new RedisSpamClassifier({ redis, prefix: newPrefix() });
-    const youtube = (name: string) => path.join(DATASETS_DIR, 'youtube-spam', name);
-    const result = await trainFromCsv({ classifier, files: [youtube('Youtube01-Psy.csv'), youtube('Youtube02-KatyPerry.csv')] });
-    expect(result.spam + result.ham + result.duplicates).toBe(700);
-    expect(result.files.map((f) => path.basename(f.file))).toEqual(['Youtube01-Psy.csv', 'Youtube02-KatyPerry.csv']);
-    expect(await classifier.examples()).toEqual({ spam: result.spam, ham: result.ham });
-
-    const test = await readLabeledComments(youtube('Youtube03-LMFAO.csv'));
-    const scored = await Promise.all(test.map(async (c) => ({ label: c.label, score: (await classifier.score(c.input))!.score })));
-    const spam = scored.filter((s) => s.label === 'spam').map((s) => s.score);
-    const ham = scored.filter((s) => s.label === 'ham').map((s) => s.score);
-    // Area under the ROC curve: the chance a random spam outscores a random ham.
-    let wins = 0;
-    for (const s of spam) for (const h of ham) wins += s > h ? 1 : s === h ? 0.5 : 0;
-    expect(wins / (spam.length * ham.length)).toBeGreaterThan(0.95);
+  it('resets what was learned, one site or all, and reports it', async () => {
+    const { classifier, layers } = make();
+    await classifier.learn(lesson('a1', 'first', { spam: 1 }, 'site_a'));
+    await classifier.learn(lesson('b1', 'second', { spam: 0, abuse: 0 }, 'site_b'));
+    await classifier.learn(lesson('i1', 'third', { spam: 1 }, 'site_a', admin));
+    expect((await layers.summary()).map((l) => `${l.judgement}:${l.layer}:${l.examples}`)).toEqual([
+      'abuse:site:site_b:1',
+      'spam:instance:1',
+      'spam:site:site_a:1',
+      'spam:site:site_b:1',
+    ]);
+    expect(await layers.reset('site_b')).toBe(2);
+    expect((await layers.summary()).map((l) => l.layer)).toEqual(['instance', 'site:site_a']);
+    expect(await layers.reset()).toBe(2);
+    expect(await layers.summary()).toEqual([]);
   });
 
-  it('teaches nothing when one of the files is bad', async () => {
-    const classifier = new RedisSpamClassifier({ redis, prefix: newPrefix() });
+  it('teaches the instance from CSV files, skipping repeats, and teaches nothing when a file is bad', async () => {
+    const { classifier, layers } = make();
     const good = path.join(dir, 'good.csv');
+    fs.writeFileSync(good, 'text,label\nbuy zlorp pills now,spam\nbuy  zlorp pills NOW,spam\nlovely song,ham\n');
     const bad = path.join(dir, 'bad.csv');
-    fs.writeFileSync(good, 'text,label\nbuy now,spam\nnice,ham\n');
     fs.writeFileSync(bad, 'message,verdict\nx,1\n');
-    await expect(trainFromCsv({ classifier, files: [good, bad] })).rejects.toThrow(/bad\.csv: expected columns/);
-    expect(await classifier.examples()).toEqual({ spam: 0, ham: 0 });
-    await expect(trainFromCsv({ classifier, files: [] })).rejects.toThrow(/no training files/);
-  });
-
-  it('skips a text it has already seen in the same training run', async () => {
-    const classifier = new RedisSpamClassifier({ redis, prefix: newPrefix() });
-    const file = path.join(dir, 'repeats.csv');
-    fs.writeFileSync(file, 'text,label\nCheck out this video on YouTube:,1\ncheck out  this video on youtube:,1\nnice song,0\n');
-    const result = await trainFromCsv({ classifier, files: [file] });
-    expect(result).toMatchObject({ spam: 1, ham: 1, duplicates: 1 });
+    await expect(trainFromCsv({ classifier, files: [good, bad], judgement: 'spam' })).rejects.toThrow(/bad\.csv: expected columns/);
+    expect(await layers.summary()).toEqual([]);
+    const result = await trainFromCsv({ classifier, files: [good], judgement: 'spam' });
+    expect(result).toMatchObject({ positive: 1, negative: 1, duplicates: 1 });
+    // The same file again replaces its examples: still two.
+    await trainFromCsv({ classifier, files: [good], judgement: 'spam' });
+    expect((await layers.summary()).map((l) => l.examples)).toEqual([2]);
   });
 });

@@ -81,8 +81,10 @@ describe.each(DIALECTS)('the parley command on %s', (dialect) => {
     expect(parley(['sites', 'update', 'site_nope', '--name', 'x']).stderr).toMatch(/no site with key site_nope/);
   });
 
-  it('seeds the classifier from labeled CSV files', async () => {
+  it('teaches the instance from labeled CSV files, reports the model, and forgets what was taught', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-train-'));
+    // A model of its own: what it learns must not judge the other tests' comments.
+    const ownPrefix = { PARLEY_REDIS_PREFIX: `{${uniqueName('cli_train')}}` };
     try {
       const csv = path.join(dir, 'labeled.csv');
       const rows = [
@@ -90,16 +92,28 @@ describe.each(DIALECTS)('the parley command on %s', (dialect) => {
         ...Array.from({ length: 12 }, (_, i) => `"The second verse, at minute ${i}, is the best part",ham`),
       ];
       fs.writeFileSync(csv, `text,label\n${rows.join('\n')}\n`);
-      // A classifier of its own: the trained model must not judge the other tests' comments.
-      const ownPrefix = { PARLEY_REDIS_PREFIX: `{${uniqueName('cli_train')}}` };
       const trained = parley(['train', '--csv', csv, '--json'], ownPrefix);
       expect(trained.status).toBe(0);
-      expect(JSON.parse(trained.stdout)).toMatchObject({ spam: 12, ham: 12 });
+      expect(JSON.parse(trained.stdout)).toMatchObject({ positive: 12, negative: 12 });
       const missing = parley(['train', '--csv', path.join(dir, 'nope.csv')], ownPrefix);
       expect(missing.status).not.toBe(0);
       expect(missing.stderr.split('\n')[0]).toMatch(/nope\.csv/);
-      await clearRedisPrefix(ownPrefix.PARLEY_REDIS_PREFIX);
+
+      const info = JSON.parse(parley(['model', 'info', '--json'], ownPrefix).stdout);
+      expect(info.version).toMatch(/^[0-9a-f]{12}$/);
+      expect(info.bytes).toBeLessThanOrEqual(5_000_000);
+      expect(info.features.spam).toBeGreaterThan(1000);
+      expect(info.trainedOn.map((s: { file: string }) => s.file)).toContain('youtube-spam/Youtube01-Psy.csv');
+      expect(info.learned).toEqual([expect.objectContaining({ judgement: 'spam', layer: 'instance', examples: 24, positive: 12 })]);
+      const text = parley(['model', 'info'], ownPrefix).stdout;
+      expect(text).toMatch(/^model [0-9a-f]{12} /);
+      expect(text).toMatch(/learned \(spam, instance\): 24 examples/);
+
+      const reset = parley(['model', 'reset', '--json'], ownPrefix);
+      expect(JSON.parse(reset.stdout)).toEqual({ layersDropped: 1, site: null });
+      expect(JSON.parse(parley(['model', 'info', '--json'], ownPrefix).stdout).learned).toEqual([]);
     } finally {
+      await clearRedisPrefix(ownPrefix.PARLEY_REDIS_PREFIX);
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });

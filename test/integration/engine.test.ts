@@ -45,12 +45,12 @@ describe.each(DIALECTS)('moderation engine on %s', (dialect) => {
 
     expect((await patchSite(site, { policy: { profanity: 'shout' } })).status).toBe(400);
     expect((await patchSite(site, { policy: { unknownSetting: 1 } })).status).toBe(400);
-    expect((await patchSite(site, { policy: { classifierSpamThreshold: 2 } })).body.error.details[0].path).toBe('policy.classifierSpamThreshold');
+    expect((await patchSite(site, { policy: { spamThreshold: 2 } })).body.error.details[0].path).toBe('policy.spamThreshold');
     expect((await parley.http.patch('/v1/admin/sites/site_nope').set('Authorization', `Bearer ${admin}`).send({ name: 'x' })).status).toBe(404);
 
     expect(await submit(site, { text: 'Cheap VIAGRA here' })).toMatchObject({ status: 'spam', findings: [expect.objectContaining({ check: 'word-lists' })] });
     expect(await submit(site, { text: 'I want a refund' })).toMatchObject({ status: 'held' });
-    expect(await submit(site, { text: 'What a load of shit' })).toMatchObject({ status: 'rejected' });
+    expect(await submit(site, { text: 'You are a piece of shit' })).toMatchObject({ status: 'rejected' });
     expect((await submit(site, { text: 'A calm and kind remark.' })).status).toBe('approved');
   });
 
@@ -90,38 +90,58 @@ describe.each(DIALECTS)('moderation engine on %s', (dialect) => {
 
   it('calls the same text from the same author on another page spam', async () => {
     const site = await parley.createSite();
-    const text = 'Check my channel for the best videos!!';
+    const text = 'Loved the photos from the harbour walk!!';
     expect((await submit(site, { email: 'repeat@example.com', text, pageId: 'one' })).status).toBe('approved');
     const again = await submit(site, { email: 'repeat@example.com', text, pageId: 'two' });
     expect(again.status).toBe('spam');
     expect(again.findings).toContainEqual(expect.objectContaining({ check: 'flood', verdict: 'spam' }));
   });
 
-  it('learns from moderator decisions through the feedback queue', async () => {
-    const site = await parley.createSite({ moderation: 'all' });
-    const { classifier } = parley.runtime;
-    const sample = { text: 'subscribe to my channel for free gift cards', name: 'x', website: null, links: 0 };
-    // Past the untrained stage, so the classifier reports how many examples it has.
-    for (let i = 0; i < 12; i += 1) {
-      await classifier.learn({ ...sample, text: `win free gift cards now ${i}` }, 'spam');
-      await classifier.learn({ ...sample, text: `thoughtful reply about the article ${i}` }, 'ham');
-    }
-    const before = (await classifier.score(sample))!.examples;
-
-    const held = await submit(site, { text: 'subscribe to my channel for free gift cards' });
-    expect(held.status).toBe('held');
-    const res = await parley.http.post(`/v1/moderation/comments/${held.id}/actions`).set('Authorization', `Bearer ${admin}`).send({ action: 'spam' });
+  /** Acts as a moderator, then waits until the feedback job of that decision has run. */
+  async function act(token: string, id: string, action: string) {
+    const res = await parley.http.post(`/v1/moderation/comments/${id}/actions`).set('Authorization', `Bearer ${token}`).send({ action });
     expect(res.status).toBe(200);
-    const learned = await waitFor(async () => {
-      const job = await parley.runtime.feedbackQueue.queue.getJob(`${held.id}.v${res.body.comment.version}`);
+    if (res.body.previousStatus === res.body.comment.status) return;
+    await waitFor(async () => {
+      const job = await parley.runtime.feedbackQueue.queue.getJob(`${id}.v${res.body.comment.version}`);
       return (await job?.getState()) === 'completed' ? job : undefined;
     }, { what: 'the feedback job' });
-    expect(learned.returnvalue).toBe(true);
-    const after = await waitFor(async () => {
-      const score = await classifier.score(sample);
-      return score && score.examples.spam > before.spam ? score : undefined;
-    }, { what: 'the classifier to count the new spam example' });
-    expect(after.examples.spam).toBe(before.spam + 1);
+  }
+  const spamScore = async (text: string, siteKey: string) => (await parley.runtime.classifier.score({ text, website: null, siteKey })).spam!.score;
+
+  it("learns a site moderator's decision for that site, through the feedback queue", async () => {
+    const site = await parley.createSite({ moderation: 'all' });
+    const moderator = (await parley.runtime.tokens.create({ role: 'moderator', siteKey: site.key })).token;
+    const pitch = 'Fresh vorpal blades at the vorpal emporium, blades for every hand';
+    const before = await spamScore(pitch, site.key);
+    const held = await submit(site, { text: pitch });
+    expect(held.status).toBe('held');
+    await act(moderator, held.id, 'spam');
+    expect(await spamScore(pitch, site.key)).toBeGreaterThan(before + 0.1);
+    const summary = await parley.runtime.modelLayers.summary();
+    expect(summary).toContainEqual(expect.objectContaining({ judgement: 'spam', layer: `site:${site.key}`, examples: 1, positive: 1 }));
+  });
+
+  it('cannot be gamed: flipping one comment between hold and spam 30 times teaches one example, to one site', async () => {
+    const attacked = await parley.createSite({ moderation: 'all' });
+    const other = await parley.createSite({ moderation: 'none' });
+    const moderator = (await parley.runtime.tokens.create({ role: 'moderator', siteKey: attacked.key })).token;
+    // A genuine comment the other site gets, and one close to it that the attacker flips.
+    const genuine = 'I bought the new edition of this book and the chapter on tides is wonderful';
+    const flipped = await submit(attacked, { text: 'I bought the new edition of this book and the chapter on tides is excellent' });
+    const instance = () => parley.runtime.modelLayers.summary().then((layers) => layers.filter((l) => l.layer === 'instance'));
+    const otherBefore = await spamScore(genuine, other.key);
+    const instanceBefore = await instance();
+
+    for (let i = 0; i < 30; i += 1) await act(moderator, flipped.id, i % 2 === 0 ? 'spam' : 'hold');
+    await act(moderator, flipped.id, 'spam');
+
+    const layers = await parley.runtime.modelLayers.summary();
+    expect(layers.filter((l) => l.layer === `site:${attacked.key}`)).toEqual([expect.objectContaining({ judgement: 'spam', examples: 1, positive: 1 })]);
+    expect(await instance()).toEqual(instanceBefore);
+    expect(await spamScore(genuine, other.key)).toBeCloseTo(otherBefore, 6);
+    const published = await submit(other, { text: genuine });
+    expect(published.status).toBe('approved');
   });
 
   describe('Akismet', () => {

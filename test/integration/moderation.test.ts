@@ -336,4 +336,25 @@ describe.each(DIALECTS)('moderation API on %s', (dialect) => {
       expect((await as(moderatorOfA).post('/v1/moderation/bans', { kind: 'email', value: 'a@b.example', siteKey: siteA.key })).status).toBe(201);
     });
   });
+
+  describe('stats', () => {
+    it("counts each check's verdicts and how many a moderator overturned, for the token's site", async () => {
+      const site = await parley.createSite({ name: 'Stats', moderation: 'first-time' });
+      const moderatorOfSite = (await parley.runtime.tokens.create({ role: 'moderator', siteKey: site.key })).token;
+      const held = [await heldComment(site), await heldComment(site), await heldComment(site)];
+      await as(moderatorOfSite).post(`/v1/moderation/comments/${held[0]}/actions`, { action: 'approve' });
+      await as(moderatorOfSite).post(`/v1/moderation/comments/${held[1]}/actions`, { action: 'spam' });
+
+      const res = await as(moderatorOfSite).get(`/v1/moderation/stats?site=${site.key}&days=7`);
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ site: site.key, days: 7, comments: 3, statuses: { approved: 1, spam: 1, held: 1 } });
+      expect(res.body.checks).toContainEqual({ check: 'site-policy', verdict: 'hold', count: 3, overturned: 1 });
+      // A site-limited token sees its own site, whatever it asks for.
+      expect((await as(moderatorOfSite).get('/v1/moderation/stats')).body.site).toBe(site.key);
+      expect((await as(moderatorOfA).get(`/v1/moderation/stats?site=${site.key}`)).status).toBe(403);
+      expect((await as(admin).get(`/v1/moderation/stats?site=${site.key}`)).body.comments).toBe(3);
+      expect((await as(admin).get('/v1/moderation/stats?days=0')).status).toBe(400);
+      expect((await parley.http.get('/v1/moderation/stats')).status).toBe(401);
+    });
+  });
 });

@@ -65,7 +65,7 @@ describe.each(DIALECTS)('metrics on %s', (dialect) => {
   afterAll(() => parley.close());
 
   async function post(site: Site, n: number, links = 1): Promise<string> {
-    const text = `Comment number ${n}: ${Array.from({ length: links }, (_, i) => `https://a.example/${n}/${i}`).join(' ')}`;
+    const text = `Comment number ${n}: ${Array.from({ length: links }, (_, i) => `https://en.wikipedia.org/wiki/Tide_${n}_${i}`).join(' ')}`;
     const res = await parley.http
       .post(`/v1/sites/${site.key}/comments`)
       .send({ pageId: 'metrics', name: `Reader ${n}`, email: `reader${n}@example.com`, text });
@@ -122,7 +122,7 @@ describe.each(DIALECTS)('metrics on %s', (dialect) => {
     expect(decisions.get('{status="approved"}')).toBe(1);
     expect(family(text, 'parley_moderation_findings_total').get('{check="link-count",verdict="hold"}')).toBe(1);
     expect(family(text, 'parley_moderation_latency_seconds_count').get('{status="held"}')).toBe(2);
-    expect(family(text, 'parley_classifier_trainings_total').get('{label="ham"}')).toBe(1);
+    expect(family(text, 'parley_classifier_trainings_total').get('{label="approved"}')).toBe(1);
     expect(family(text, 'parley_queue_jobs').get('{queue="moderation",state="waiting"}')).toBeGreaterThanOrEqual(1);
     expect(family(text, 'parley_queue_jobs').has('{queue="feedback",state="failed"}')).toBe(true);
 

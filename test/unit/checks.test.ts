@@ -72,11 +72,18 @@ describe('link content', () => {
 });
 
 describe('profanity', () => {
-  it('catches disguised profanity, leaves place names alone, and follows the site setting', () => {
+  it('catches disguised profanity aimed at someone or in the name, leaves place names alone, and follows the site setting', () => {
     expect(profanity({ name: 'x', text: 'you are a sh1t', action: 'hold' })).toMatchObject({ verdict: 'hold' });
-    expect(profanity({ name: 'x', text: 'fuuuuck this', action: 'reject' })).toMatchObject({ verdict: 'reject' });
+    expect(profanity({ name: 'x', text: 'fuuuuck you', action: 'reject' })).toMatchObject({ verdict: 'reject' });
+    expect(profanity({ name: 'Big Sh1t', text: 'hello', action: 'hold' })).toMatchObject({ verdict: 'hold', reason: expect.stringContaining('name') });
     expect(profanity({ name: 'x', text: 'I grew up in Scunthorpe, near Penistone', action: 'hold' })).toBeUndefined();
-    expect(profanity({ name: 'x', text: 'shit', action: 'ignore' })).toBeUndefined();
+    expect(profanity({ name: 'x', text: 'you are a sh1t', action: 'ignore' })).toBeUndefined();
+  });
+
+  it('does not hold a civil comment that quotes a rude word', () => {
+    expect(profanity({ name: 'x', text: 'The senator called the bill "bullshit", which is not an argument.', action: 'hold' })).toBeUndefined();
+    expect(profanity({ name: 'x', text: 'Holy shit, the turnout numbers are higher than in 2016.', action: 'hold' })).toBeUndefined();
+    expect(profanity({ name: 'x', text: 'The U.S. damn well should pay its share.', action: 'hold' })).toBeUndefined();
   });
 });
 

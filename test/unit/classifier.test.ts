@@ -1,187 +1,113 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { extractFeatures, MAX_FEATURES } from '../../src/moderation/classifier/features';
-import {
-  bayesScore,
-  CALIBRATION_BUCKETS,
-  calibratedRank,
-  calibrationBucket,
-  type FeatureState,
-  logisticScore,
-  logisticStep,
-} from '../../src/moderation/classifier/model';
-import { featureId } from '../../src/moderation/classifier/redis-spam-classifier';
-import type { ClassifierInput } from '../../src/moderation/classifier/spam-classifier';
-import { readLabeledComments, textFromHtml, TrainingDataError } from '../../src/moderation/classifier/training';
+import { abuseFeatures, spamFeatures, tokenize } from '../../src/moderation/classifier/features';
+import { fitLinearModel, type TrainingExample } from '../../src/moderation/classifier/fit';
+import { FEATURE_SPACE, featureId, scoreVector, vectorize } from '../../src/moderation/classifier/linear-model';
+import { readModelFile, serializeModelFile } from '../../src/moderation/classifier/model-file';
+import { spamSignals } from '../../src/moderation/classifier/spam-signals';
+import { textFromHtml } from '../../src/moderation/classifier/training';
 
-const input = (text: string, extra: Partial<ClassifierInput> = {}): ClassifierInput => ({ text, name: 'A reader', website: null, links: 0, ...extra });
-const features = (text: string, extra: Partial<ClassifierInput> = {}) => extractFeatures(input(text, extra));
+const signalsOf = (text: string, website: string | null = null) => spamSignals({ text, website }, tokenize({ text, website })).map((s) => s.name);
 
-describe('extractFeatures', () => {
-  it('folds case, accents and compatibility forms, and keeps word pairs and triples', () => {
-    const f = features('Ｃｈéck THIS');
-    expect(f).toEqual(expect.arrayContaining(['w:check', 'w:this', 'b:^ check', 'b:check this', 'b:this $', 't:^ ^ check', 't:^ check this']));
+describe('spam signals', () => {
+  it('finds a phone number offered as a support or booking line, and a brand with "support"', () => {
+    expect(signalsOf('For QuickBooks support call our toll free number +1-888-555-0199 any time')).toEqual(['phone-support', 'brand-support']);
+    expect(signalsOf('Delta Airlines reservation number 1 (855) 555 0123, book now')).toContain('phone-support');
+    expect(signalsOf('Need help? Dial 0800 123 4567 for our helpline')).toEqual(['phone-support']);
+    expect(signalsOf('Coinbase customer service will help you recover your account')).toContain('brand-support');
   });
 
-  it('reduces links to their host and counts them, including "name . com" written to dodge filters', () => {
-    const f = features('see https://www.shop.example.com/deals?id=3 and cheapstuff . com');
-    expect(f).toEqual(expect.arrayContaining(['host:example.com', 'url:query', 'path:deals', 'host:cheapstuff.com', 'urls:2']));
-    expect(f.some((x) => x.includes('deals?id'))).toBe(false);
-    // The rendered HTML's count wins when it is higher.
-    expect(features('no link in the text', { links: 3 })).toContain('urls:3');
+  it('does not take years, amounts or dates for phone numbers', () => {
+    expect(signalsOf('Turnout fell in 2012 2013 2014 and the number of voters with it')).toEqual([]);
+    expect(signalsOf('The deficit is 1 000 000 000 dollars, call it what you like')).toEqual([]);
+    expect(signalsOf('See you on 12.05.2014 at the support group')).toEqual([]);
   });
 
-  it('undoes spaced-out letters and elongations', () => {
-    expect(features('s u b s c r i b e now')).toContain('w:subscribe');
-    expect(features('niceeeeee')).toContain('w:nicee');
-    expect(features('niceee')).toContain('w:nicee');
+  it('finds contact offers, money promises, pushed links and markup', () => {
+    expect(signalsOf('Contact Dr. Ade on email dr.ade@spell.example, he cast a love spell for me')).toEqual(['contact-offer', 'money-promise']);
+    expect(signalsOf('I made $500 per day working from home!')).toEqual(['money-promise']);
+    expect(signalsOf('Nice post, thanks for sharing! Visit my site https://essays.example')).toEqual(['promo-link', 'praise-link']);
+    expect(signalsOf('Great article, very informative.', 'https://seo.example')).toEqual(['praise-website']);
+    expect(signalsOf('cheap shoes <a href="http://shoes.example">here</a>')).toContain('markup-link');
+    expect(signalsOf('[url=http://pills.example]pills[/url]')).toContain('markup-link');
   });
 
-  it('marks calls to action by kind and as a whole', () => {
-    expect(features('Please check out my channel and subscribe')).toEqual(
-      expect.arrayContaining(['cta:look', 'cta:mine', 'cta:subscribe', 'cta:any']),
+  it('says nothing about ordinary comments, links to reference sites included', () => {
+    expect(signalsOf('Great article, thanks. I disagree with the second point, though.')).toEqual([]);
+    expect(signalsOf('The docs explain it: https://docs.python.org/3/library/asyncio.html')).toEqual([]);
+    expect(signalsOf('Call me old-fashioned, but the 1995 version was better')).toEqual([]);
+  });
+});
+
+describe('features', () => {
+  it('folds case and accents, squeezes elongations, glues spaced letters, and counts links to other sites', () => {
+    const tokens = tokenize({ text: 'SOOOO good!! s u b s c r i b e at https://www.promo.example/x and blog.example/post', website: null, ownDomains: ['blog.example'] });
+    expect(tokens.words).toEqual(['soo', 'good', 'subscribe', 'at', 'and']);
+    expect(tokens.hosts).toEqual(['promo.example']);
+    expect(tokens.foreignLinks).toBe(1);
+  });
+
+  it('gives the spam model calls to action and signals, and the abuse model words aimed at the reader', () => {
+    expect(spamFeatures({ text: 'Check out my channel and subscribe!', website: 'https://x.example' })).toEqual(
+      expect.arrayContaining(['w:channel', 'b:my channel', 'website', 'cta:subscribe', 'cta:look', 'cta:mine']),
     );
-    expect(features('Like this comment if you are watching in 2015')).toContain('cta:like-farming');
-    expect(features('What a lovely song, I like it a lot').filter((f) => f.startsWith('cta:'))).toEqual([]);
+    const abuse = abuseFeatures({ text: 'You are a fucking idiot, like all Muslims', website: null });
+    expect(abuse).toEqual(expect.arrayContaining(['d:are', 'd:a', 'd:fucking', 'w:idiot', 'prof:1', 'b:all muslims']));
+    // A group's name is no evidence of abuse on its own.
+    expect(abuse).not.toContain('w:muslims');
   });
 
-  it('records shape: capitals, repeats, exclamation marks, emoticons, other scripts', () => {
-    expect(features('BUY NOW!!!! CHEAP')).toEqual(expect.arrayContaining(['caps:3', 'capswords:1', 'repeat', 'bang:2']));
-    expect(features('so good :) 😀 Привет?')).toEqual(
-      expect.arrayContaining(['punct:emoticon', 'punct:emoji', 'script:other', 'punct:question']),
-    );
-    // A question mark inside a link's query string is not a question.
-    expect(features('https://a.example/?x=1')).not.toContain('punct:question');
+  it('weighs a long comment no more than a medium one, and a few words as little evidence', () => {
+    const norm = (text: string) => Math.sqrt(vectorize(spamFeatures({ text, website: null })).values.reduce((a, x) => a + x * x, 0));
+    const words = (n: number) => Array.from({ length: n }, (_, i) => `word${i}`).join(' ');
+    expect(norm(words(200))).toBeCloseTo(1, 5);
+    expect(norm(words(20))).toBeCloseTo(1, 5);
+    expect(norm('nice song')).toBeCloseTo(Math.sqrt(5 / 16), 5);
+    // Structural features count 1 each, whatever the length.
+    expect(vectorize(['w:a', 'w:b', 'sig:phone']).values).toEqual([0.25, 0.25, 1]);
   });
 
-  it('stays bounded and fast on hostile input', () => {
-    const hostile = [
-      'a'.repeat(100_000),
-      Array.from({ length: 20_000 }, (_, i) => `w${i.toString(36)}`).join(' '),
-      'a.'.repeat(50_000),
-      'a@'.repeat(50_000),
-      'http://a.b/'.repeat(10_000),
-      'a b '.repeat(30_000),
-    ];
-    for (const text of hostile) {
-      const started = performance.now();
-      const f = features(text);
-      expect(performance.now() - started).toBeLessThan(200);
-      expect(f.length).toBeLessThanOrEqual(MAX_FEATURES);
+  it('keeps a link an author wrote around words when reading exported HTML, but not the links platforms add', () => {
+    expect(textFromHtml('nice <a href="http://shoes.example/x?a=1&amp;b=2">cheap shoes</a>')).toBe('nice [cheap shoes](http://shoes.example/x?a=1&b=2)');
+    expect(textFromHtml('at <a href="http://www.youtube.com/watch?v=x&amp;t=2m19s">2:19</a> <a href="https://plus.google.com/s/%23tag">#tag</a>')).toBe('at 2:19 #tag');
+  });
+});
+
+describe('fitting and the model file', () => {
+  const examples: TrainingExample[] = [
+    ...Array.from({ length: 40 }, (_, i): TrainingExample => ({ features: [`w:promo${i % 5}`, 'w:subscribe', 'cta:subscribe'], label: 1, weight: 1 })),
+    ...Array.from({ length: 40 }, (_, i): TrainingExample => ({ features: [`w:song${i % 7}`, 'w:love'], label: 0, weight: 1 })),
+  ];
+  const options = { epochs: 20, learningRate: 0.2, l2: 1e-3, seed: 7, fixedBias: -3, rules: [{ prefix: 'sig:', l2: 0.5 }], priors: { 'sig:phone-support': 6 } };
+
+  it('learns, keeps the fixed bias, and keeps a prior that no example shows', () => {
+    const model = fitLinearModel(examples, options);
+    expect(model.bias).toBe(-3);
+    expect(scoreVector(model, vectorize(['w:subscribe', 'cta:subscribe'])).score).toBeGreaterThan(0.9);
+    expect(scoreVector(model, vectorize(['w:love', 'w:song1'])).score).toBeLessThan(0.05);
+    expect(model.weights[featureId('sig:phone-support')]).toBeCloseTo(6, 5);
+    // Nothing known: the bias alone, and the model says it does not know the words.
+    const unknown = scoreVector(model, vectorize(['w:zyx', 'w:qwv']));
+    expect(unknown.known).toBe(0);
+    expect(unknown.score).toBeCloseTo(1 / (1 + Math.exp(3)), 5);
+  });
+
+  it('is reproducible bit for bit, and the file keeps weights to a thousandth, without any text', () => {
+    const a = serializeModelFile({ models: { spam: fitLinearModel(examples, options), abuse: fitLinearModel(examples, options) }, trainedOn: [] });
+    const b = serializeModelFile({ models: { spam: fitLinearModel(examples, options), abuse: fitLinearModel(examples, options) }, trainedOn: [] });
+    expect(a).toBe(b);
+    expect(a).not.toContain('subscribe');
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'parley-model-')), 'model.json');
+    fs.writeFileSync(file, a);
+    const read = readModelFile(file);
+    const original = fitLinearModel(examples, options);
+    for (const feature of ['w:subscribe', 'w:love', 'sig:phone-support']) {
+      expect(read.models.spam.weights[featureId(feature)]).toBeCloseTo(original.weights[featureId(feature)], 3);
     }
-  });
-});
-
-describe('featureId', () => {
-  it('is stable, short and spreads features', () => {
-    expect(featureId('w:check')).toBe(featureId('w:check'));
-    expect(featureId('w:check')).toMatch(/^[0-9a-z]{1,5}$/);
-    const ids = new Set(Array.from({ length: 5000 }, (_, i) => featureId(`w:word${i}`)));
-    expect(ids.size).toBeGreaterThan(4990);
-  });
-});
-
-const feature = (partial: Partial<FeatureState>): FeatureState => ({ spam: 0, ham: 0, weight: 0, squaredGradients: 0, ...partial });
-
-describe('the models', () => {
-  const examples = { spam: 100, ham: 100 };
-
-  it('count model: spam evidence raises the score, ham evidence lowers it, nothing known is 0.5', () => {
-    expect(bayesScore({ examples, features: [] })).toBe(0.5);
-    expect(bayesScore({ examples, features: [feature({})] })).toBe(0.5);
-    const spammy = bayesScore({ examples, features: [feature({ spam: 40, ham: 1 }), feature({ spam: 30 })] });
-    const hammy = bayesScore({ examples, features: [feature({ ham: 40, spam: 1 }), feature({ ham: 30 })] });
-    expect(spammy).toBeGreaterThan(0.9);
-    expect(hammy).toBeLessThan(0.1);
-    // Evidence seen once counts less than evidence seen often.
-    expect(bayesScore({ examples, features: [feature({ spam: 1 })] })).toBeLessThan(spammy);
-  });
-
-  it('logistic model: a step moves the score towards the label', () => {
-    const state = { bias: 0, features: [feature({}), feature({})] };
-    const before = logisticScore(state);
-    const step = logisticStep(state, before, 'spam');
-    const after = logisticScore({ bias: step.bias, features: state.features.map((f, i) => ({ ...f, weight: step.weights[i] })) });
-    expect(after).toBeGreaterThan(before);
-    expect(step.squaredGradients.every((g) => g > 0)).toBe(true);
-    const hamStep = logisticStep(state, before, 'ham');
-    expect(hamStep.weights.every((w) => w < 0)).toBe(true);
-  });
-
-  it('calibration: a score is ranked among earlier honest scores, ham and spam weighing the same', () => {
-    const empty = () => new Array<number>(CALIBRATION_BUCKETS).fill(0);
-    const histograms = { spam: empty(), ham: empty() };
-    histograms.ham[calibrationBucket(0.1)] = 90;
-    histograms.ham[calibrationBucket(0.6)] = 10;
-    histograms.spam[calibrationBucket(0.95)] = 100;
-    // Above all ham, below all spam: halfway.
-    expect(calibratedRank(histograms, 0.8)).toBeCloseTo(0.5, 5);
-    expect(calibratedRank(histograms, 0.999)).toBe(1);
-    expect(calibratedRank(histograms, 0.001)).toBe(0);
-    // Monotonic.
-    let last = -1;
-    for (const raw of [0.001, 0.05, 0.1, 0.3, 0.6, 0.9, 0.95, 0.99]) {
-      const rank = calibratedRank(histograms, raw);
-      expect(rank).toBeGreaterThanOrEqual(last);
-      last = rank;
-    }
-    // Without calibration a class counts as the raw score.
-    expect(calibratedRank({ spam: empty(), ham: empty() }, 0.7)).toBeCloseTo(0.7);
-  });
-});
-
-describe('training data', () => {
-  let dir: string;
-  beforeAll(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-classifier-unit-'));
-  });
-  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const write = (name: string, content: string) => {
-    const file = path.join(dir, name);
-    fs.writeFileSync(file, content);
-    return file;
-  };
-
-  it('turns exported HTML back into the text a person typed', () => {
-    expect(textFromHtml('Check <a href="http://x.example">http://x.example</a><br />next &amp; last &#39;one&#39;\uFEFF')).toBe(
-      "Check http://x.example\nnext & last 'one'",
-    );
-    expect(textFromHtml('I <3 this, 2 < 3')).toBe('I <3 this, 2 < 3');
-  });
-
-  it('reads the YouTube layout: quoted fields with commas, quotes and newlines, a BOM, HTML content', async () => {
-    const file = write(
-      'youtube.csv',
-      '\uFEFFCOMMENT_ID,AUTHOR,DATE,CONTENT,CLASS\n' +
-        'a1,Spammer,2015-01-01,"Check out <a href=""http://x.example"">my channel</a>, now!",1\n' +
-        'a2,Reader,2015-01-02,"Great song,\nreally ""great""",0\n',
-    );
-    const rows = await readLabeledComments(file);
-    expect(rows.map((r) => [r.label, r.input.text, r.input.name])).toEqual([
-      ['spam', 'Check out my channel, now!', 'Spammer'],
-      ['ham', 'Great song,\nreally "great"', 'Reader'],
-    ]);
-    // Records are numbered by the line they end on.
-    expect(rows.map((r) => r.line)).toEqual([2, 4]);
-  });
-
-  it('reads text/label files with spam/ham or 1/0 labels, in any case', async () => {
-    const file = write('plain.csv', 'Label,Text\nspam,Buy now https://x.example\nHAM,nice post\n1,cheap pills\n0,thanks\n');
-    const rows = await readLabeledComments(file);
-    expect(rows.map((r) => r.label)).toEqual(['spam', 'ham', 'spam', 'ham']);
-    expect(rows[0].input.links).toBe(1);
-  });
-
-  it('fails clearly on a missing file, unknown columns, a bad label or broken CSV', async () => {
-    await expect(readLabeledComments(path.join(dir, 'nope.csv'))).rejects.toThrow(/nope\.csv: cannot read the file \(ENOENT\)/);
-    await expect(readLabeledComments(write('cols.csv', 'body,spam\nx,1\n'))).rejects.toThrow(
-      /cols\.csv: expected columns CONTENT and CLASS, or text and label; found "body", "spam"/,
-    );
-    await expect(readLabeledComments(write('label.csv', 'text,label\nfine,0\nodd,maybe\n'))).rejects.toThrow(
-      /label\.csv: line 3: label "maybe" is not one of 1, 0, spam, ham/,
-    );
-    await expect(readLabeledComments(write('broken.csv', 'text,label\n"unclosed,1\n'))).rejects.toThrow(/broken\.csv: not a valid CSV file/);
-    await expect(readLabeledComments(write('empty.csv', ''))).rejects.toThrow(TrainingDataError);
+    expect(read.models.spam.weights).toHaveLength(FEATURE_SPACE);
+    expect(read.version).toMatch(/^[0-9a-f]{12}$/);
+    fs.writeFileSync(file, a.replace('"format": "parley-model/1"', '"format": "something-else"'));
+    expect(() => readModelFile(file)).toThrow(/not a parley-model\/1 file/);
   });
 });

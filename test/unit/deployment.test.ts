@@ -63,6 +63,11 @@ describe('Dockerfile', () => {
     expect(final).toMatch(/COPY --from=build \/app\/node_modules/);
   });
 
+  it('ships the default moderation model every process loads at start', () => {
+    expect(final).toMatch(/^COPY models \.\/models$/m);
+    expect(fs.existsSync(path.join(ROOT, 'models', 'default-model.json'))).toBe(true);
+  });
+
   it('runs as a non-root user with a health check', () => {
     expect(final).toMatch(/^USER node$/m);
     expect(final).toMatch(/^HEALTHCHECK .*\n?.*\/healthz/m);

@@ -27,7 +27,7 @@ function context(overrides: Overrides = {}): ModerationContext {
     earlierDuplicateId: undefined,
     matchingBan: undefined,
     flood: { perIpLastMinute: 1, perEmailLastMinute: 1, sameTextLastDay: 0 },
-    classifier: undefined,
+    content: undefined,
     ...rest,
   };
 }
@@ -90,9 +90,11 @@ describe('moderate', () => {
     const policy = sitePolicySchema.parse({ blockList: ['casino'], watchList: ['refund*'] });
     expect(checksOf(context({ comment: { text: 'Best CASINO bonus' }, site: { policy } }))).toEqual(['word-lists:spam']);
     expect(checksOf(context({ comment: { text: 'I want refunds now' }, site: { policy } }))).toEqual(['word-lists:hold']);
-    expect(checksOf(context({ comment: { text: 'What a load of shit' } }))).toEqual(['profanity:hold']);
+    expect(checksOf(context({ comment: { text: 'You are a piece of shit' } }))).toEqual(['profanity:hold']);
+    // A rude word used, not aimed at anyone, is left to the abuse judgement.
+    expect(checksOf(context({ comment: { text: 'What a load of shit that budget is' } }))).toEqual([]);
     const relaxed = sitePolicySchema.parse({ profanity: 'ignore', disposableEmail: 'ignore' });
-    expect(checksOf(context({ comment: { text: 'What a load of shit', email: 'x@mailinator.com' }, site: { policy: relaxed } }))).toEqual([]);
+    expect(checksOf(context({ comment: { text: 'You are a piece of shit', email: 'x@mailinator.com' }, site: { policy: relaxed } }))).toEqual([]);
     expect(checksOf(context({ comment: { email: 'x@mailinator.com' } }))).toEqual(['disposable-email:hold']);
   });
 
@@ -103,15 +105,29 @@ describe('moderate', () => {
     expect(checksOf(context({ flood: { perIpLastMinute: 1, perEmailLastMinute: 2, sameTextLastDay: 1 }, earlierDuplicateId: 'c1' }))).toEqual(['duplicate:reject']);
   });
 
-  it('turns the classifier score into spam, hold or no opinion through the thresholds', () => {
-    const scored = (score: number, formToken = { valid: true as const, issuedAt: 1_799_999_990_000 }) =>
-      checksOf(context({ classifier: { score, examples: { spam: 50, ham: 50 } }, comment: { formToken } }));
-    expect(scored(0.9)).toEqual(['classifier:spam']);
-    expect(scored(0.5)).toEqual(['classifier:hold']);
-    expect(scored(0.4)).toEqual([]);
+  it('turns the spam score into spam, hold or no opinion through the thresholds, and the abuse score into a hold', () => {
+    const judged = (score: number, evidence = [{ feature: 'sig:phone-support', logit: 6 }]) => ({ score, logit: Math.log(score / (1 - score)), known: 1, evidence, linkLogit: 0, lexical: 20 });
+    const formToken = { valid: true as const, issuedAt: 1_799_999_990_000 };
+    const scored = (spam: number) => checksOf(context({ content: { spam: judged(spam) }, comment: { formToken } }));
+    expect(scored(0.9)).toEqual(['spam:spam']);
+    expect(scored(0.3)).toEqual(['spam:hold']);
+    expect(scored(0.05)).toEqual([]);
     // Without a form token the hold threshold is lower: a weak signal, not a verdict.
-    expect(checksOf(context({ classifier: { score: 0.4, examples: { spam: 50, ham: 50 } } }))).toEqual(['classifier:hold']);
-    expect(checksOf(context({ classifier: undefined }))).toEqual([]);
+    expect(checksOf(context({ content: { spam: judged(0.1) } }))).toEqual(['spam:hold']);
+    // Words the model barely knows can hold a comment, never condemn it.
+    expect(checksOf(context({ content: { spam: { ...judged(0.9, [{ feature: 'w:zork', logit: 3 }]), known: 0.2 } }, comment: { formToken } }))).toEqual(['spam:hold']);
+    expect(checksOf(context({ content: { abuse: judged(0.9, [{ feature: 'd:idiot', logit: 2 }]) } }))).toEqual(['abuse:hold']);
+    const rejecting = sitePolicySchema.parse({ abuse: 'reject' });
+    expect(moderate(context({ content: { abuse: judged(0.9) }, site: { policy: rejecting } })).status).toBe('rejected');
+    expect(checksOf(context({ content: { abuse: judged(0.5) } }))).toEqual([]);
+    expect(checksOf(context({ content: undefined }))).toEqual([]);
+  });
+
+  it('holds a comment written in another script than the site language', () => {
+    const russian = 'Это очень интересная статья, спасибо автору за работу';
+    expect(checksOf(context({ comment: { text: russian } }))).toEqual(['language:hold']);
+    expect(checksOf(context({ comment: { text: russian }, site: { policy: sitePolicySchema.parse({ language: 'ru' }) } }))).toEqual([]);
+    expect(checksOf(context({ comment: { text: 'Un commentaire tout à fait ordinaire, merci.' } }))).toEqual([]);
   });
 
   it('springs the time trap on forged, too fast and stale form tokens', () => {

@@ -1,26 +1,35 @@
-import { englishDataset, englishRecommendedTransformers, RegExpMatcher } from 'obscenity';
+import { profaneWords } from '../profanity-matcher';
 import type { Finding } from '../finding';
 
-// Built once: the dataset's patterns are fixed, and obscenity's transformers undo
-// l33t, repeated letters and confusable characters before matching. Words that only
-// contain a listed one (the Scunthorpe problem) are whitelisted; the dataset knows some.
-const dataset = englishDataset.build();
-const matcher = new RegExpMatcher({
-  ...dataset,
-  whitelistedTerms: [...(dataset.whitelistedTerms ?? []), 'penistone', 'cockermouth', 'clitheroe', 'hancock', 'dickens', 'titicaca'],
-  ...englishRecommendedTransformers,
-});
+// A listed word next to "you" is aimed at the reader: "you bastard", "f*** you", "your stupid a**".
+const AIMED = /\b(?:you|your|you're|youre|yourself|ya|ur|u(?!\.))\b/i;
 
-/** Profanity and abuse in the name or text: held by default; a site may reject it or let it be. */
+/**
+ * The word list, a cheap first signal: a listed word in the name, or aimed at someone
+ * in the text, is held (or rejected, or let be, as the site says). A rude word merely
+ * quoted or used for emphasis is left to the abuse judgement, which weighs it with the
+ * rest of the comment.
+ */
 export function profanity(input: { name: string; text: string; action: 'hold' | 'reject' | 'ignore' }): Finding | undefined {
   if (input.action === 'ignore') return undefined;
-  const matches = [...matcher.getAllMatches(input.name), ...matcher.getAllMatches(input.text)];
-  if (matches.length === 0) return undefined;
-  const words = [...new Set(matches.map((m) => englishDataset.getPayloadWithPhraseMetadata(m).phraseMetadata?.originalWord ?? 'a listed word'))];
-  return {
-    check: 'profanity',
-    verdict: input.action,
-    reason: `profanity: ${words.slice(0, 5).join(', ')}`,
-    score: matches.length,
-  };
+  const inName = profaneWords(input.name);
+  if (inName.length > 0) return { check: 'profanity', verdict: input.action, reason: `profanity in the name: ${inName.slice(0, 3).join(', ')}`, score: inName.length };
+  const aimed = aimedWords(input.text);
+  if (aimed.length === 0) return undefined;
+  return { check: 'profanity', verdict: input.action, reason: `profanity aimed at someone: ${aimed.slice(0, 3).join(', ')}`, score: aimed.length };
+}
+
+/** The listed words that stand within a few words of "you". */
+function aimedWords(text: string): string[] {
+  const words: string[] = [];
+  for (const sentence of text.split(/[.!?\n]+/)) {
+    if (!AIMED.test(sentence)) continue;
+    const tokens = sentence.split(/\s+/);
+    for (let i = 0; i < tokens.length; i++) {
+      if (!AIMED.test(tokens[i])) continue;
+      const near = tokens.slice(Math.max(0, i - 2), i + 6).join(' ');
+      words.push(...profaneWords(near));
+    }
+  }
+  return [...new Set(words)];
 }

@@ -6,7 +6,7 @@ import type { Finding } from '../finding';
  * form loads, forge the token, or replay an old one. A forged token is spam; too fast
  * or stale is held for a person to look at. A missing token is no finding
  * here: API clients without the widget are legitimate unless the site requires it
- * (the classifier check treats a missing token as a weak signal).
+ * (the spam check treats a missing token as a weak signal).
  */
 export function timeTrap(input: {
   token: FormTokenCheck | undefined;

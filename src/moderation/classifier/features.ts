@@ -1,58 +1,117 @@
 import { foldText } from '../fold-text';
-import type { ClassifierInput } from './spam-classifier';
+import { profanityCount } from '../profanity-matcher';
+import { spamSignals } from './spam-signals';
 
 /**
- * Turning a comment into the set of features the model counts. Everything here is
- * linear in the input and bounded: the text is cut to MAX_TEXT characters, tokens to
- * MAX_TOKEN characters, and a comment yields at most MAX_FEATURES distinct features,
- * so a hostile comment costs no more than an ordinary long one. No pattern here is
- * supplied by users, and none can backtrack more than a bounded amount per position.
+ * Turning a comment into the features the two models weigh. Everything here is linear
+ * in the input and bounded: the text is cut to MAX_TEXT characters and tokens to
+ * MAX_TOKEN characters, and no pattern is supplied by users.
+ *
+ * Two kinds of feature:
+ * - lexical (`w:` words, `b:` word pairs, `d:` words aimed at the reader): many, weak,
+ *   and normalized together to a unit vector, so a long comment weighs no more than a
+ *   short one (summing hundreds of weak words is what made long, argued comments look
+ *   like spam);
+ * - structural (`urls:`, `host:`, `cta:`, `sig:`, `prof:`, `email`, `website`): few,
+ *   each worth 1, the shapes that mark spam or abuse on any site.
  */
 
-/** Characters of the text looked at; longer comments are judged by their beginning. */
-export const MAX_TEXT = 5000;
-/** Distinct features per comment, at most. */
-export const MAX_FEATURES = 1000;
-const MAX_TOKEN = 24;
+/** What the models look at: the comment as the author sent it. */
+export interface CommentText {
+  text: string;
+  /** The author's website field. */
+  website: string | null;
+  /** Host names of the site's own origins: links there say nothing. */
+  ownDomains?: readonly string[];
+}
 
-const URL_PATTERN = /\b(?:https?:\/\/|www\.)[^\s<>"'()]+/giu;
+export const MAX_TEXT = 5000;
+const MAX_TOKEN = 24;
+const MAX_LEXICAL = 600;
+
+const URL_PATTERN = /\b(?:https?:\/\/|www\.)[^\s<>"'()\]]+/giu;
 // "name.com" and the "name . com" people write to dodge link filters.
-const BARE_DOMAIN = /\b[a-z0-9-]{2,63} ?\. ?(?:com|net|org|info|biz|ru|io|co|me|tk|ly|gl|be|us|xyz|online|site|club|shop|top)\b/giu;
-const EMAIL = /[^\s@<>]{1,64}@[^\s@<>]{1,255}\.[a-z]{2,24}\b/giu;
+const BARE_DOMAIN =
+  /\b[a-z0-9-]{2,63}(?:\.|\s\.\s?|\.\s)(?:com|net|org|info|biz|xyz|online|site|club|shop|store)\b(?!\.[a-z0-9])(?:\/[^\s<>"'()\]]*)?|\b[a-z0-9-]{2,63}\.(?:ru|su|io|co|me|tk|ly|gl|us|top|in|uk|app|tv|cc|ws|pro|link|live|fun|space|website|tech|vn|pl|de|fr|es|it|nl|cn|br|au|ca|eu)\b(?!\.[a-z0-9])(?:\/[^\s<>"'()\]]*)?|\b[a-z0-9-]{2,63}\.[a-z]{2,12}\/[^\s<>"'()\]]*/giu;
+const EMAIL = /[^\s@<>()[\]]{1,64}@[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63})*\.[a-z]{2,24}\b/giu;
 const WORD = /[\p{L}\p{N}]+(?:['’][\p{L}]+)*/gu;
 // "s u b s c r i b e" and "c.h.e.c.k": single letters in a row, glued back together.
 const SPACED_LETTERS = /\b(?:\p{L}[ .*_-]){3,}\p{L}\b/gu;
 const ELONGATION = /(\p{L})\1{2,}/gu;
-const EMOTICON = /(?:^|\s)[:;=8][-'^]?[)(\]\[DPpO3/\\|*]+(?=\s|$)|<3|\^_?\^/u;
-const PICTOGRAPH = /\p{Extended_Pictographic}/u;
-const NON_LATIN_LETTER = /[^\p{Script=Latin}\P{L}]/u;
+
+/** Second-person words: what follows them is aimed at the reader ("you idiot"). */
+const ADDRESSED = new Set(['you', 'your', "you're", 'youre', 'ur', 'u', 'yourself', 'ya', 'yours', "you've", "you'll"]);
+
+/**
+ * Words that name groups of people. An abuse model learns them as toxic because hate
+ * is aimed at them, and then holds every civil comment that mentions them; so they are
+ * no evidence on their own (pairs such as "filthy muslims" still are).
+ */
+const IDENTITY_TERMS = new Set(
+  (
+    'muslim muslims islam islamic christian christians christianity jew jews jewish judaism catholic catholics hindu hindus ' +
+    'sikh sikhs buddhist atheist atheists gay gays lesbian lesbians bisexual transgender trans homosexual homosexuals queer lgbt lgbtq ' +
+    'black blacks white whites asian asians hispanic hispanics latino latinos latina mexican mexicans african africans arab arabs ' +
+    'indian indians native natives immigrant immigrants refugee refugees migrant migrants foreigner foreigners chinese japanese ' +
+    'korean russian russians iraqi syrian afghan palestinian palestinians israeli israelis women woman men man girl girls boy boys ' +
+    'female females male males feminist feminists liberal liberals conservative conservatives democrat democrats republican ' +
+    'republicans trump obama clinton hillary'
+  ).split(' '),
+);
+
+/**
+ * Words every comment uses. Alone they are no evidence of spam, though YouTube's
+ * self-promoters lean on "me", "my", "please" and "thanks" more than its other
+ * commenters do; a blog reader thanking the author must not look like them. The
+ * pairs they form ("my channel", "thanks for") still count.
+ */
+const FUNCTION_WORDS = new Set(
+  (
+    "i me my myself we us our ours you your yours he him his she her it its they them their what which who whom this that these those " +
+    "am is are was were be been being have has had do does did a an the and but if or because as until while of at by for with about " +
+    "against between into through during before after above below to from up down in out on off over under again then once here there " +
+    "when where why how all any both each few more most other some such no nor not only own same so than too very can will just should " +
+    "now thanks thank please i'm it's don't"
+  ).split(' '),
+);
 
 /**
  * Calls to action, the mark of comment spam everywhere (self-promotion, link farming,
- * like-farming). They are features like any other: the model learns how much each is
- * worth from the examples, these patterns only group the many ways of writing them.
+ * like-farming, money offers). The model learns what each kind is worth; these
+ * patterns only group the many ways of writing them.
  */
 const CALLS_TO_ACTION: ReadonlyArray<readonly [string, RegExp]> = [
-  ['subscribe', /\b(?:sub ?(?:4|for) ?sub|subs?cr?ib\w*|suscri\w*|subcri\w*)\b/],
-  ['look', /\b(?:check (?:out|it out|this out|my)|take a look|have a look|go (?:to|see|watch)|look (?:at|up) my)\b/],
+  ['subscribe', /\b(?:sub ?(?:4|for) ?sub|subs?cr?ib(?:e|ing)? (?:to )?(?:me|my|our|back)|subscribe|suscri\w*|subcri\w*)\b/],
   [
-    'like-farming',
-    /(?:^|[.!?] )(?:please )?(?:like|thumbs up|share|comment)\b[^.!?]{0,30}\bif\b|\blike this comment\b|\bgive (?:it|this|me) a (?:like|thumbs up)\b/,
+    'look',
+    /\b(?:check (?:out|it out|this out) (?:my|our|this|these|the|new)|check my|take a look at (?:my|our|this)|have a look at (?:my|our)|go (?:check|see|watch|visit|to) (?:my|our)|look (?:at|up) (?:my|our))\b/,
   ],
+  ['like-farming', /\b(?:like|thumbs up|share|comment)\b[^.!?]{0,30}\bif\b|\blike this comment\b|\bgive (?:it|this|me) a (?:like|thumbs up)\b/],
   [
     'mine',
-    /\b(?:my|our) (?:new )?(?:channel|videos?|page|site|website|blog|music|songs?|track|cover|profile|account|instagram|twitter|facebook|app|game|book|shop|store|business)\b/,
+    /\b(?:my|our) (?:new |own )?(?:channel|videos?|page|site|website|blog|music|songs?|track|cover|profile|account|instagram|twitter|facebook|app|game|book|shop|store|business|company|services?|products?)\b/,
   ],
-  ['action', /\b(?:visit|follow|click|vote|join|download|buy|earn|free|promo|discount|win|money|cash|offer)\b/],
+  [
+    'visit',
+    /\b(?:visit (?:my|our|us|the site|this site|here|now)|click (?:here|this|the link|below|on the link)|(?:see|read|learn|find out) more (?:at|here|on)|more info(?:rmation)? (?:at|here|on)|sign up (?:now|here|today|at)|(?:order|buy|shop|download|call|register|join) (?:now|today|here)|contact us)\b/,
+  ],
+  [
+    'offer',
+    /\b(?:earn (?:money|cash|\$)|make money|work from home|free (?:gift cards?|money|iphone|followers|likes|views|robux)|promo code|discount code|coupon code|giveaway)\b/,
+  ],
 ];
 
-/** Lowercase, accents and compatibility forms folded ("Ｃｈｅｃｋ" and "chéck" become "check"). */
-
-function bucket(value: number, limits: readonly number[]): number {
-  let i = 0;
-  while (i < limits.length && value > limits[i]) i++;
-  return i;
-}
+/**
+ * Where readers point each other for facts and code: encyclopedias, standards, public
+ * bodies, code hosts and language docs. A link there is a citation, not promotion, so
+ * it does not count as a link to another site.
+ */
+const REFERENCE_HOSTS = new Set([
+  'wikipedia.org', 'wikimedia.org', 'wiktionary.org', 'archive.org', 'doi.org', 'arxiv.org', 'w3.org', 'ietf.org', 'who.int', 'un.org',
+  'europa.eu', 'gov.uk', 'github.com', 'gitlab.com', 'stackoverflow.com', 'stackexchange.com', 'mozilla.org', 'python.org', 'nodejs.org',
+  'npmjs.com', 'pypi.org', 'readthedocs.io', 'php.net', 'oracle.com', 'microsoft.com', 'apple.com', 'rust-lang.org', 'golang.org', 'go.dev',
+]);
+const isReference = (host: string) => REFERENCE_HOSTS.has(host) || /\.(?:gov|edu|mil)$/.test(host);
 
 /** The host of a URL found in text, without "www.", reduced to its last two labels. */
 function hostOf(url: string): string | undefined {
@@ -65,100 +124,84 @@ function hostOf(url: string): string | undefined {
   }
 }
 
-/**
- * The distinct features of a comment, as readable strings:
- * - `w:` words, `b:` word pairs and `t:` word triples (with `^`/`$` for the start and
- *   end), after folding case and accents, squeezing elongations ("soooo" → "soo") and
- *   gluing spaced-out letters; numbers become their length (`#4`);
- * - `host:` the host of each link, `path:` its first path segment, `url:query`,
- *   `urls:` how many links (the rendered HTML's count or the text's, whichever is more),
- *   `email`, `website` (the author gave one);
- * - `cta:` calls to action by kind, and `cta:any` (see CALLS_TO_ACTION);
- * - shape: `len:` word count, `caps:` capitals ratio, `capswords:`, `repeat` (a
- *   character four times in a row), `bang:` exclamation marks, `digits` (a long
- *   number), `punct:question`, `punct:emoticon`, `punct:emoji`, `punct:ellipsis`,
- *   `script:other` (letters outside the Latin script).
- * The author's name is not used: on real data it added noise, not signal.
- */
-export function extractFeatures(input: ClassifierInput): string[] {
-  const features = new Set<string>();
-  const add = (feature: string) => {
-    if (features.size < MAX_FEATURES) features.add(feature);
-  };
-  const raw = input.text.slice(0, MAX_TEXT);
-  const folded = foldText(raw);
+/** A comment's text, folded and split: its words (links and addresses taken out) and its links' hosts. */
+export interface Tokens {
+  /** Lower case, accents folded, elongations squeezed, spaced letters glued; numbers as `#<digits>`. */
+  words: string[];
+  hosts: string[];
+  /** Links to other sites than the site's own and the reference sites. */
+  foreignLinks: number;
+  emails: number;
+  /** The folded text with links kept, for the structural patterns. */
+  folded: string;
+}
 
-  // Links: their hosts are strong evidence either way; the rest of a URL is noise.
-  let urls = 0;
+export function tokenize(input: CommentText): Tokens {
+  const folded = foldText(input.text.slice(0, MAX_TEXT));
+  const own = input.ownDomains ?? [];
+  const hosts: string[] = [];
+  let foreignLinks = 0;
+  let emails = 0;
+  const link = (url: string) => {
+    const host = hostOf(url);
+    if (host && own.some((domain) => host === domain || domain.endsWith(`.${host}`) || host.endsWith(`.${domain}`))) return ' ';
+    if (host) hosts.push(host.slice(0, 40));
+    if (!host || !isReference(host)) foreignLinks++;
+    return ' ';
+  };
   const rest = folded
     .replace(EMAIL, () => {
-      add('email');
+      emails++;
       return ' ';
     })
-    .replace(URL_PATTERN, (url) => {
-      urls++;
-      const host = hostOf(url);
-      if (host) add(`host:${host.slice(0, 40)}`);
-      if (/[?&=]/.test(url)) add('url:query');
-      const firstSegment = /^(?:https?:\/\/)?[^/]+\/([a-z]{1,20})\b/.exec(url);
-      if (firstSegment) add(`path:${firstSegment[1]}`);
-      return ' ';
-    })
-    .replace(BARE_DOMAIN, (domain) => {
-      urls++;
-      add(`host:${domain.replace(/ /g, '').slice(0, 40)}`);
-      return ' ';
-    });
-  const withoutLinks = rest.replace(ELONGATION, '$1$1').replace(SPACED_LETTERS, (letters) => letters.replace(/[ .*_-]/g, ''));
-  add(`urls:${bucket(Math.max(urls, input.links), [0, 1, 2])}`);
-  if (input.website) add('website');
+    .replace(URL_PATTERN, link)
+    .replace(BARE_DOMAIN, (domain) => link(domain.replace(/ /g, '')));
+  const glued = rest.replace(ELONGATION, '$1$1').replace(SPACED_LETTERS, (letters) => letters.replace(/[ .*_-]/g, ''));
+  const words = (glued.match(WORD) ?? []).map((w) => (/^\d+$/.test(w) ? `#${Math.min(w.length, 9)}` : w.length > MAX_TOKEN ? w.slice(0, MAX_TOKEN) : w));
+  return { words, hosts, foreignLinks, emails, folded };
+}
 
-  const sentence = withoutLinks.replace(/\s+/g, ' ').trim();
-  // Each kind, and any kind: a rare kind (like-farming) borrows the weight of the common ones.
-  let calls = 0;
-  for (const [name, pattern] of CALLS_TO_ACTION) {
-    if (!pattern.test(sentence)) continue;
-    add(`cta:${name}`);
-    calls++;
-  }
-  if (calls > 0) add('cta:any');
-
-  // Words, pairs and triples.
-  const words = (withoutLinks.match(WORD) ?? []).map((w) => (w.length > MAX_TOKEN ? w.slice(0, MAX_TOKEN) : w));
-  add(words.length === 0 && urls > 0 ? 'len:links-only' : `len:${bucket(words.length, [0, 1, 2, 4, 7, 12, 20, 35, 60])}`);
+function wordFeatures(words: string[], keep: (word: string) => boolean = () => true): string[] {
+  const out: string[] = [];
   let previous = '^';
-  let beforePrevious = '^';
-  for (const w of words) {
-    if (features.size >= MAX_FEATURES) break;
-    const token = /^\d+$/.test(w) ? `#${Math.min(w.length, 9)}` : w;
-    add(`w:${token}`);
-    add(`b:${previous} ${token}`);
-    add(`t:${beforePrevious} ${previous} ${token}`);
-    beforePrevious = previous;
-    previous = token;
+  for (const w of words.slice(0, MAX_LEXICAL / 2)) {
+    if (keep(w)) out.push(`w:${w}`);
+    out.push(`b:${previous} ${w}`);
+    previous = w;
   }
-  if (words.length > 0) {
-    add(`b:${previous} $`);
-    add(`t:${beforePrevious} ${previous} $`);
-  }
+  if (words.length > 0) out.push(`b:${previous} $`);
+  return out;
+}
 
-  // Shape.
-  const letters = raw.replace(/[^\p{L}]/gu, '');
-  if (letters.length >= 6) {
-    const upper = letters.replace(/[^\p{Lu}]/gu, '').length;
-    add(`caps:${bucket(upper / letters.length, [0.05, 0.3, 0.7])}`);
+/** The spam model's features: the words, the links, the calls to action and the spam signals. */
+export function spamFeatures(input: CommentText, tokens: Tokens = tokenize(input)): string[] {
+  const features = wordFeatures(tokens.words, (w) => !FUNCTION_WORDS.has(w));
+  if (tokens.foreignLinks > 0) features.push(`urls:${Math.min(tokens.foreignLinks, 3)}`);
+  for (const host of new Set(tokens.hosts)) features.push(`host:${host}`);
+  if (tokens.emails > 0) features.push('email');
+  if (input.website) features.push('website');
+  const sentence = ` ${tokens.words.join(' ')} `;
+  for (const [name, pattern] of CALLS_TO_ACTION) if (pattern.test(sentence)) features.push(`cta:${name}`);
+  for (const signal of spamSignals(input, tokens)) features.push(`sig:${signal.name}`);
+  return features;
+}
+
+/** The abuse model's features: words (group names excepted), pairs, words aimed at the reader, profanity. */
+export function abuseFeatures(input: CommentText, tokens: Tokens = tokenize(input)): string[] {
+  const { words } = tokens;
+  const features = wordFeatures(words, (w) => !IDENTITY_TERMS.has(w));
+  for (let i = 0; i < words.length && i < MAX_LEXICAL / 2; i++) {
+    if (!ADDRESSED.has(words[i])) continue;
+    for (let j = i + 1; j <= i + 3 && j < words.length; j++) if (!ADDRESSED.has(words[j])) features.push(`d:${words[j]}`);
   }
-  const capsWords = (raw.match(/\b\p{Lu}{3,}\b/gu) ?? []).length;
-  if (capsWords > 0) add(`capswords:${bucket(capsWords, [1, 3])}`);
-  if (/(.)\1{3,}/u.test(raw)) add('repeat');
-  const bangs = (raw.match(/!/g) ?? []).length;
-  if (bangs > 0) add(`bang:${bucket(bangs, [1, 3])}`);
-  if (/\d{5,}/.test(raw.replace(/[\s-]/g, ''))) add('digits');
-  const prose = raw.replace(URL_PATTERN, ' ');
-  if (prose.includes('?')) add('punct:question');
-  if (EMOTICON.test(prose)) add('punct:emoticon');
-  if (PICTOGRAPH.test(prose)) add('punct:emoji');
-  if (/\.{3,}|…/.test(prose)) add('punct:ellipsis');
-  if (NON_LATIN_LETTER.test(raw)) add('script:other');
-  return [...features];
+  const profane = profanityCount(input.text.slice(0, MAX_TEXT));
+  if (profane > 0) features.push(`prof:${Math.min(profane, 3)}`);
+  return features;
+}
+
+/** Lexical features share one unit of weight between them; structural ones count 1 each. */
+export function isLexical(feature: string): boolean {
+  const kind = feature.charCodeAt(0);
+  // w:, b:, d:
+  return feature.charCodeAt(1) === 58 && (kind === 119 || kind === 98 || kind === 100);
 }

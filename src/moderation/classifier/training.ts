@@ -1,19 +1,22 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { parse } from 'csv-parse';
-import { countLinks, renderCommentHtml } from '../render';
-import type { ClassifierInput, SpamClassifier, SpamLabel } from './spam-classifier';
+import type { ContentClassifier } from './content-classifier';
+import type { Judgement } from './model-file';
 
-/** One labeled comment from a CSV file. */
+/** One labeled comment from a CSV file: label 1 means "should not be published unseen". */
 export interface LabeledComment {
-  input: ClassifierInput;
-  label: SpamLabel;
+  text: string;
+  /** The author's name, when the file has one. */
+  name: string;
+  label: 0 | 1;
   /** The line of its file the record ends on (1-based), for messages. */
   line: number;
 }
 
 export interface TrainingCounts {
-  spam: number;
-  ham: number;
+  positive: number;
+  negative: number;
 }
 
 /** A CSV file that cannot be used for training, with a message naming the file and the problem. */
@@ -24,13 +27,14 @@ export class TrainingDataError extends Error {
   }
 }
 
-/** The accepted layouts: the YouTube Spam Collection's, and a plain text/label one. */
+/** The accepted layouts: the YouTube Spam Collection's (CLASS, or TAG in its extra files), and a plain text/label one. */
 const LAYOUTS = [
   { text: 'content', label: 'class' },
+  { text: 'content', label: 'tag' },
   { text: 'text', label: 'label' },
 ] as const;
 
-const SPAM_LABELS = new Set(['1', 'spam', 'true', 'yes']);
+const SPAM_LABELS = new Set(['1', 'spam', 'abuse', 'toxic', 'true', 'yes']);
 const HAM_LABELS = new Set(['0', 'ham', 'false', 'no', 'not spam']);
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
@@ -43,6 +47,7 @@ const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"'
  */
 export function textFromHtml(html: string): string {
   return html
+    .replace(/<a\s[^<>]{0,2000}?href\s*=\s*(["'])([^"'<>]{1,2000})\1[^<>]{0,2000}>([^<]{0,2000})<\/a\s*>/gi, (_, _q: string, href: string, label: string) => linkText(href, label))
     .replace(/<br\s*\/?>|<\/p\s*>/gi, '\n')
     .replace(/<\/?[a-z][^<>]{0,2000}>/gi, '')
     .replace(/&(#x[0-9a-f]{1,6}|#[0-9]{1,7}|[a-z]{2,6});/gi, (entity, body: string) => {
@@ -55,14 +60,26 @@ export function textFromHtml(html: string): string {
     .trim();
 }
 
+/**
+ * A link as the author would have typed it here. Platforms link some text themselves
+ * (hashtags, mentions, video times, bare URLs): that stays plain text. A link the
+ * author wrote around other words keeps its target, as a Markdown link.
+ */
+function linkText(href: string, label: string): string {
+  const target = href.replace(/&amp;/g, '&');
+  const text = label.trim();
+  if (!/^https?:\/\//i.test(target) || text === '' || /^[#@]|^\d{1,2}(?::\d\d){1,2}$|^(?:https?:\/\/|www\.)/i.test(text)) return label;
+  return `[${text}](${target})`;
+}
+
 function safeCodePoint(code: number): string | undefined {
   return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : undefined;
 }
 
-function parseLabel(value: string): SpamLabel | undefined {
+function parseLabel(value: string): 0 | 1 | undefined {
   const v = value.trim().toLowerCase();
-  if (SPAM_LABELS.has(v)) return 'spam';
-  if (HAM_LABELS.has(v)) return 'ham';
+  if (SPAM_LABELS.has(v)) return 1;
+  if (HAM_LABELS.has(v)) return 0;
   return undefined;
 }
 
@@ -105,7 +122,7 @@ export async function readLabeledComments(file: string): Promise<LabeledComment[
   if (!layout) {
     throw new TrainingDataError(
       file,
-      `expected columns CONTENT and CLASS, or text and label; found ${columns.map((c) => JSON.stringify(c)).join(', ')}`,
+      `expected columns CONTENT and CLASS (or TAG), or text and label; found ${columns.map((c) => JSON.stringify(c)).join(', ')}`,
     );
   }
   const nameColumn = ['author', 'name'].find((c) => columns.includes(c));
@@ -113,7 +130,7 @@ export async function readLabeledComments(file: string): Promise<LabeledComment[
   const comments: LabeledComment[] = [];
   for (const { record, line } of records) {
     const label = parseLabel(record[layout.label] ?? '');
-    if (!label) {
+    if (label === undefined) {
       throw new TrainingDataError(
         file,
         `line ${line}: label ${JSON.stringify(record[layout.label])} is not one of 1, 0, spam, ham`,
@@ -121,57 +138,16 @@ export async function readLabeledComments(file: string): Promise<LabeledComment[
     }
     const text = textFromHtml(record[layout.text] ?? '');
     if (text === '') continue;
-    comments.push({
-      input: {
-        text,
-        name: nameColumn ? (record[nameColumn] ?? '').trim() : '',
-        website: null,
-        links: countLinks(renderCommentHtml(text)),
-      },
-      label,
-      line,
-    });
+    comments.push({ text, name: nameColumn ? (record[nameColumn] ?? '').trim() : '', label, line });
   }
   return comments;
 }
 
-/** A classifier that can also take extra gradient steps on examples it has learned (RedisSpamClassifier). */
-interface RefinableClassifier extends SpamClassifier {
-  refine(input: ClassifierInput, label: SpamLabel): Promise<void>;
-}
-
-function isRefinable(classifier: SpamClassifier): classifier is RefinableClassifier {
-  return typeof (classifier as Partial<RefinableClassifier>).refine === 'function';
-}
-
-/** The same text, whatever its case and spacing: a repeat teaches nothing new. */
-function normalizedText(text: string): string {
-  return text.toLowerCase().replace(/\s+/g, ' ').trim();
-}
-
-/** A fixed-seed shuffle (Park-Miller), so the same files always train the same model. */
-function shuffled<T>(items: T[], seed: number): T[] {
-  const out = [...items];
-  let state = seed;
-  for (let i = out.length - 1; i > 0; i--) {
-    state = (state * 16807) % 2147483647;
-    const j = Math.floor((state / 2147483647) * (i + 1));
-    [out[i], out[j]] = [out[j], out[i]];
-  }
-  return out;
-}
-
 export interface TrainFromCsvOptions {
-  classifier: SpamClassifier;
+  classifier: ContentClassifier;
   files: string[];
-  /**
-   * Passes over the examples (default 5). The first teaches everything once; the
-   * others take more gradient steps for the logistic model, when the classifier
-   * supports it.
-   */
-  passes?: number;
-  /** Examples learned at once (default 1, which makes training reproducible). */
-  concurrency?: number;
+  /** What label 1 means in these files. */
+  judgement: Judgement;
 }
 
 export interface TrainingResult extends TrainingCounts {
@@ -181,55 +157,43 @@ export interface TrainingResult extends TrainingCounts {
 }
 
 /**
- * Seeds a classifier from labeled CSV files (see readLabeledComments for the formats).
- * Every file is read and checked before anything is learned, so a bad file teaches
- * nothing. A text seen before (in any file) is skipped: a spam run of a hundred
- * copies is one example, not a hundred. The examples are learned in a fixed shuffled
- * order, spam and ham mixed, as moderators' decisions would come. Returns how many
- * spam and ham examples each file gave.
+ * Teaches the instance layer, as an admin would, from labeled CSV files (see
+ * readLabeledComments for the formats), on top of the shipped model. Every file is
+ * read and checked before anything is learned, so a bad file teaches nothing. A text
+ * seen before (in any file) is skipped, and each text is one example, so teaching the
+ * same file twice changes nothing.
  */
 export async function trainFromCsv(options: TrainFromCsvOptions): Promise<TrainingResult> {
-  const { classifier, files } = options;
+  const { classifier, files, judgement } = options;
   if (files.length === 0) throw new Error('no training files given');
   const parsed = [];
   for (const file of files) parsed.push({ file, comments: await readLabeledComments(file) });
 
-  const result: TrainingResult = { spam: 0, ham: 0, duplicates: 0, files: [] };
+  const result: TrainingResult = { positive: 0, negative: 0, duplicates: 0, files: [] };
   const seen = new Set<string>();
-  const examples: LabeledComment[] = [];
   for (const { file, comments } of parsed) {
-    const counts = { spam: 0, ham: 0 };
+    const counts = { positive: 0, negative: 0 };
     for (const comment of comments) {
-      const key = normalizedText(comment.input.text);
+      const key = createHash('sha256').update(comment.text.toLowerCase().replace(/\s+/g, ' ').trim()).digest('base64url');
       if (seen.has(key)) {
         result.duplicates++;
         continue;
       }
       seen.add(key);
-      examples.push(comment);
-      counts[comment.label]++;
+      await classifier.learn({
+        siteKey: '',
+        exampleKey: `csv:${key}`,
+        textHash: key,
+        input: { text: comment.text, website: null },
+        lessons: { [judgement]: comment.label },
+        teacher: { id: 'parley-train', role: 'admin' },
+      });
+      if (comment.label === 1) counts.positive++;
+      else counts.negative++;
     }
     result.files.push({ file, ...counts });
-    result.spam += counts.spam;
-    result.ham += counts.ham;
-  }
-
-  const passes = Math.max(1, options.passes ?? 5);
-  const concurrency = Math.max(1, options.concurrency ?? 1);
-  const order = shuffled(examples, 7);
-  await forEachLimited(order, concurrency, (e) => classifier.learn(e.input, e.label));
-  if (isRefinable(classifier)) {
-    for (let pass = 1; pass < passes; pass++) {
-      await forEachLimited(shuffled(order, 1000 + pass), concurrency, (e) => classifier.refine(e.input, e.label));
-    }
+    result.positive += counts.positive;
+    result.negative += counts.negative;
   }
   return result;
-}
-
-async function forEachLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const runners = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await work(items[next++]);
-  });
-  await Promise.all(runners);
 }

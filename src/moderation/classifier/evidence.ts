@@ -1,0 +1,54 @@
+import { SPAM_SIGNALS, type SpamSignalName } from './spam-signals';
+import type { Contribution } from './linear-model';
+
+const CALLS_TO_ACTION: Record<string, string> = {
+  subscribe: "asks for subscribers ('subscribe to me')",
+  look: "points readers at the author's own things ('check out my')",
+  'like-farming': "farms likes ('like if ...')",
+  mine: "promotes the author's own channel, site or shop",
+  visit: "a call to action ('visit', 'click here', 'order now')",
+  offer: "an offer ('earn money', 'free gift cards')",
+};
+
+/** One feature as a moderator reads it. */
+function describe(feature: string): string {
+  const colon = feature.indexOf(':');
+  const kind = colon < 0 ? feature : feature.slice(0, colon);
+  const value = feature.slice(colon + 1);
+  switch (kind) {
+    case 'sig':
+      return SPAM_SIGNALS[value as SpamSignalName]?.reason ?? value;
+    case 'cta':
+      return CALLS_TO_ACTION[value] ?? 'a call to action';
+    case 'urls':
+      return 'links to other sites';
+    case 'host':
+      return `links to ${value}`;
+    case 'email':
+      return 'an email address in the text';
+    case 'website':
+      return 'the author gives a website';
+    case 'prof':
+      return 'profanity';
+    case 'd':
+      return `aimed at a person ("you … ${value}")`;
+    case 'b':
+      return `"${value.replace(/\^ |\s\$$/g, '').trim()}"`;
+    default:
+      return `"${value}"`;
+  }
+}
+
+/**
+ * The strongest reasons behind a score, readable: the structural features by what they
+ * mean, the words quoted. At most `limit`, repeats dropped.
+ */
+export function describeEvidence(evidence: readonly Contribution[], limit = 3): string {
+  const parts: string[] = [];
+  for (const { feature } of evidence) {
+    const text = describe(feature);
+    if (text !== '""' && !parts.includes(text)) parts.push(text);
+    if (parts.length >= limit) break;
+  }
+  return parts.join('; ');
+}
