@@ -38,8 +38,14 @@ function writeCsv(file: DatasetFile, dir: string, limit: number): string {
 
 function rowOf(fold: string, file: string, counts: Counts): Row {
   const r = rates(counts);
-  const n = Object.values(counts.ham).reduce((a, b) => a + b, 0) + Object.values(counts.spam).reduce((a, b) => a + b, 0);
-  const okHeld = counts.ham.held / Math.max(1, Object.values(counts.ham).reduce((a, b) => a + b, 0));
+  const n =
+    Object.values(counts.ham).reduce((a, b) => a + b, 0) + Object.values(counts.spam).reduce((a, b) => a + b, 0);
+  const okHeld =
+    counts.ham.held /
+    Math.max(
+      1,
+      Object.values(counts.ham).reduce((a, b) => a + b, 0),
+    );
   return { fold, file, comments: n, okSilenced: r.hamSilenced, okHeld, notPublished: r.spamNotPublished, held: r.held };
 }
 
@@ -63,14 +69,32 @@ async function main(): Promise<void> {
       fs.writeFileSync(modelFile, serializeModelFile(fitDefaultModels(files.filter((f) => !heldOut.includes(f)))));
       await run(fold, heldOut, modelFile);
     };
-    for (const family of ['youtube', 'youtube-extra', 'abuse'] as const) await fitted(`without family ${family}`, files.filter((f) => f.family === family));
+    for (const family of ['youtube', 'youtube-extra', 'abuse'] as const)
+      await fitted(
+        `without family ${family}`,
+        files.filter((f) => f.family === family),
+      );
     // In domain: fitted on 80% of every file, tested on the other 20% (every fifth comment).
-    const parts = files.map((f) => ({ train: { ...f, comments: f.comments.filter((_, i) => i % 5 !== 0) }, test: { ...f, comments: f.comments.filter((_, i) => i % 5 === 0) } }));
+    const parts = files.map((f) => ({
+      train: { ...f, comments: f.comments.filter((_, i) => i % 5 !== 0) },
+      test: { ...f, comments: f.comments.filter((_, i) => i % 5 === 0) },
+    }));
     const splitModel = path.join(dir, 'model-split.json');
     fs.writeFileSync(splitModel, serializeModelFile(fitDefaultModels(parts.map((p) => p.train))));
     for (const p of parts) csv.set(`${p.test.file}#split`, writeCsv(p.test, path.join(dir, 'split'), limit));
-    const split = await evaluate({ test: parts.map((p) => csv.get(`${p.test.file}#split`)!), model: splitModel, redisUrl });
-    for (const p of parts) rows.push(rowOf('80% of every file (in domain)', baseName(p.test), split.files[path.basename(csv.get(`${p.test.file}#split`)!)]));
+    const split = await evaluate({
+      test: parts.map((p) => csv.get(`${p.test.file}#split`)!),
+      model: splitModel,
+      redisUrl,
+    });
+    for (const p of parts)
+      rows.push(
+        rowOf(
+          '80% of every file (in domain)',
+          baseName(p.test),
+          split.files[path.basename(csv.get(`${p.test.file}#split`)!)],
+        ),
+      );
     log('in-domain split: done');
     for (const file of files) await fitted(`without file ${baseName(file)}`, [file]);
     await run('shipped model (trained on it)', files, 'default');
@@ -84,7 +108,10 @@ async function main(): Promise<void> {
   const pct = (x: number) => (Number.isNaN(x) ? '-' : `${(100 * x).toFixed(1)}%`);
   console.log('| trained | tested on | comments | ok silenced | ok held | not-ok not published | held (all) |');
   console.log('|---|---|---|---|---|---|---|');
-  for (const r of rows) console.log(`| ${r.fold} | ${r.file} | ${r.comments} | ${pct(r.okSilenced)} | ${pct(r.okHeld)} | ${pct(r.notPublished)} | ${pct(r.held)} |`);
+  for (const r of rows)
+    console.log(
+      `| ${r.fold} | ${r.file} | ${r.comments} | ${pct(r.okSilenced)} | ${pct(r.okHeld)} | ${pct(r.notPublished)} | ${pct(r.held)} |`,
+    );
 }
 
 if (require.main === module) {

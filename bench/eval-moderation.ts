@@ -98,7 +98,11 @@ interface Evaluation {
 }
 
 /** Submits one comment as a reader would, runs the pipeline on it, and says where it ended. */
-async function moderateOne(e: Evaluation, comment: LabeledComment, page: string): Promise<{ status: Outcome; findings: Finding[]; id: string } | undefined> {
+async function moderateOne(
+  e: Evaluation,
+  comment: LabeledComment,
+  page: string,
+): Promise<{ status: Outcome; findings: Finding[]; id: string } | undefined> {
   const { runtime, site } = e;
   const author = e.nextAuthor();
   const parsed = submitCommentSchema({ maxLength: runtime.config.maxCommentLength }).safeParse({
@@ -110,13 +114,26 @@ async function moderateOne(e: Evaluation, comment: LabeledComment, page: string)
   });
   // The API would refuse it with a 400: as good as rejected.
   if (!parsed.success) return undefined;
-  const { comment: submitted } = await runtime.comments.submit({ site, input: parsed.data, ip: undefined, userAgent: 'parley-eval' });
+  const { comment: submitted } = await runtime.comments.submit({
+    site,
+    input: parsed.data,
+    ip: undefined,
+    userAgent: 'parley-eval',
+  });
   const result = await runtime.moderator.moderate(submitted.id);
   if (result.outcome !== 'decided') throw new Error(`comment ${submitted.id} was not decided (${result.reason})`);
   const { status, findings } = result.decision;
   if (e.details) {
     const scores = await runtime.classifier.score({ text: comment.text, website: null, siteKey: site.key });
-    e.details({ file: page, line: comment.line, label: comment.label, status, spam: scores.spam?.score ?? null, abuse: scores.abuse?.score ?? null, findings });
+    e.details({
+      file: page,
+      line: comment.line,
+      label: comment.label,
+      status,
+      spam: scores.spam?.score ?? null,
+      abuse: scores.abuse?.score ?? null,
+      findings,
+    });
   }
   return { status: status as Exclude<DecisionStatus, 'pending'>, findings, id: submitted.id };
 }
@@ -148,16 +165,35 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalResult> {
     await redisReady(runtime.producerConnection);
     progress(`model: ${runtime.classifier.modelVersion}`);
 
-    for (const [files, judgement] of [[options.train ?? [], 'spam'], [options.trainAbuse ?? [], 'abuse']] as const) {
+    for (const [files, judgement] of [
+      [options.train ?? [], 'spam'],
+      [options.trainAbuse ?? [], 'abuse'],
+    ] as const) {
       if (files.length === 0) continue;
       const trained = await trainFromCsv({ classifier: runtime.classifier, files, judgement });
-      progress(`taught ${trained.positive} ${judgement} and ${trained.negative} other examples (${trained.duplicates} repeated texts skipped)`);
+      progress(
+        `taught ${trained.positive} ${judgement} and ${trained.negative} other examples (${trained.duplicates} repeated texts skipped)`,
+      );
     }
 
-    const site = await runtime.sites.create({ name: 'Moderation evaluation', origins: ['https://eval.example'], moderation: 'none', policy: options.policy });
-    const { record: moderator } = await runtime.tokens.create({ role: 'moderator', siteKey: site.key, label: 'simulated moderator' });
+    const site = await runtime.sites.create({
+      name: 'Moderation evaluation',
+      origins: ['https://eval.example'],
+      moderation: 'none',
+      policy: options.policy,
+    });
+    const { record: moderator } = await runtime.tokens.create({
+      role: 'moderator',
+      siteKey: site.key,
+      label: 'simulated moderator',
+    });
     const feedbackConnection = runtime.producerConnection.duplicate({ maxRetriesPerRequest: null });
-    const feedbackWorker = startFeedbackWorker({ connection: feedbackConnection, prefix: config.redis.prefix, feedback: runtime.feedback, logger: runtime.logger });
+    const feedbackWorker = startFeedbackWorker({
+      connection: feedbackConnection,
+      prefix: config.redis.prefix,
+      feedback: runtime.feedback,
+      logger: runtime.logger,
+    });
     closers.push(async () => {
       await feedbackWorker.close();
       feedbackConnection.disconnect();
@@ -174,7 +210,15 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalResult> {
     const formToken = runtime.comments.formToken(site);
     await new Promise((resolve) => setTimeout(resolve, site.policy.minSubmitSeconds * 1000 + 500));
     let author = 0;
-    const e: Evaluation = { runtime, site, moderator, formToken, nextAuthor: () => ++author, details: options.details, drainFeedback };
+    const e: Evaluation = {
+      runtime,
+      site,
+      moderator,
+      formToken,
+      nextAuthor: () => ++author,
+      details: options.details,
+      drainFeedback,
+    };
 
     const files: Record<string, FileResult> = {};
     const overall = emptyCounts();
@@ -200,7 +244,10 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalResult> {
           }
         }
         if (options.learn && decided && status === 'held') {
-          await runtime.moderation.act(moderator, { id: decided.id, action: truthfulAction(comment.label, decided.findings) });
+          await runtime.moderation.act(moderator, {
+            id: decided.id,
+            action: truthfulAction(comment.label, decided.findings),
+          });
           await drainFeedback();
           result.moderatorReviews!++;
         }
@@ -221,7 +268,12 @@ const total = (t: Tally) => OUTCOMES.reduce((sum, k) => sum + t[k], 0);
 const percent = (part: number, whole: number) => (whole === 0 ? '-' : `${((100 * part) / whole).toFixed(1)}%`);
 
 /** The figures the targets are stated in: ham silenced, spam published, held (of all). */
-export function rates(counts: Counts): { hamSilenced: number; spamPublished: number; held: number; spamNotPublished: number } {
+export function rates(counts: Counts): {
+  hamSilenced: number;
+  spamPublished: number;
+  held: number;
+  spamNotPublished: number;
+} {
   const ham = total(counts.ham);
   const spam = total(counts.spam);
   const share = (part: number, whole: number) => (whole === 0 ? NaN : part / whole);
@@ -234,15 +286,27 @@ export function rates(counts: Counts): { hamSilenced: number; spamPublished: num
 }
 
 function report(name: string, counts: Counts & Partial<FileResult>): string {
-  const row = (label: string, t: Tally) => `  ${label.padEnd(8)}${OUTCOMES.map((k) => String(t[k]).padStart(10)).join('')}${String(total(t)).padStart(10)}`;
+  const row = (label: string, t: Tally) =>
+    `  ${label.padEnd(8)}${OUTCOMES.map((k) => String(t[k]).padStart(10)).join('')}${String(total(t)).padStart(10)}`;
   const line = (c: Counts) =>
     `ham silenced ${percent(c.ham.spam + c.ham.rejected, total(c.ham))}, ham held ${percent(c.ham.held, total(c.ham))}, ` +
     `not-ok published ${percent(c.spam.approved, total(c.spam))}, held ${percent(c.ham.held + c.spam.held, total(c.ham) + total(c.spam))}`;
-  const lines = [name, `  ${''.padEnd(8)}${[...OUTCOMES, 'total'].map((k) => k.padStart(10)).join('')}`, row('ok (0)', counts.ham), row('not (1)', counts.spam), `  ${line(counts)}`];
+  const lines = [
+    name,
+    `  ${''.padEnd(8)}${[...OUTCOMES, 'total'].map((k) => k.padStart(10)).join('')}`,
+    row('ok (0)', counts.ham),
+    row('not (1)', counts.spam),
+    `  ${line(counts)}`,
+  ];
   if (counts.hamFindings && Object.keys(counts.hamFindings).length > 0) {
-    lines.push(`  ok comments held or silenced by: ${Object.entries(counts.hamFindings).map(([check, n]) => `${check} ${n.held} held, ${n.silenced} silenced`).join('; ')}`);
+    lines.push(
+      `  ok comments held or silenced by: ${Object.entries(counts.hamFindings)
+        .map(([check, n]) => `${check} ${n.held} held, ${n.silenced} silenced`)
+        .join('; ')}`,
+    );
   }
-  if (counts.secondHalf) lines.push(`  second half: ${line(counts.secondHalf)}; moderator reviewed ${counts.moderatorReviews}`);
+  if (counts.secondHalf)
+    lines.push(`  second half: ${line(counts.secondHalf)}; moderator reviewed ${counts.moderatorReviews}`);
   return lines.join('\n');
 }
 
@@ -254,14 +318,18 @@ function parsePolicy(value: string): Partial<SitePolicy> {
     throw new InvalidArgumentError('expected a JSON object of site policy settings');
   }
   const parsed = sitePolicyChangesSchema.safeParse(json);
-  if (!parsed.success) throw new InvalidArgumentError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  if (!parsed.success)
+    throw new InvalidArgumentError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
   return parsed.data as Partial<SitePolicy>;
 }
 
 async function main(): Promise<void> {
   const program = new Command('eval-moderation')
     .description('run labeled comments through the real moderation pipeline and count the outcomes')
-    .requiredOption('--test <file...>', 'labeled CSV files to evaluate on (CONTENT/CLASS, CONTENT/TAG or text/label; 1 = should not be published unseen)')
+    .requiredOption(
+      '--test <file...>',
+      'labeled CSV files to evaluate on (CONTENT/CLASS, CONTENT/TAG or text/label; 1 = should not be published unseen)',
+    )
     .option('--train <file...>', 'labeled CSV files to teach the instance first (1 = spam)')
     .option('--train-abuse <file...>', 'labeled CSV files to teach the instance first (1 = abuse)')
     .option('--model <model>', 'default (the shipped model), none, or the path of a model file', 'default')
@@ -269,7 +337,11 @@ async function main(): Promise<void> {
     .option('--policy <json>', 'site policy settings to evaluate with, e.g. \'{"spamHoldThreshold":0.2}\'', parsePolicy)
     .option('--json', 'print one JSON object {files, overall}')
     .option('--details <file>', 'write one JSON line per test comment: label, status, scores, findings')
-    .option('--redis-url <url>', 'Redis to use (a key prefix of its own, removed at the end)', process.env.REDIS_URL ?? 'redis://127.0.0.1:6379')
+    .option(
+      '--redis-url <url>',
+      'Redis to use (a key prefix of its own, removed at the end)',
+      process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    )
     .showHelpAfterError();
   program.parse(process.argv);
   const opts = program.opts<{

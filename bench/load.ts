@@ -43,7 +43,9 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   // `requests.total` and `throughput.total` are the run's totals (the averages are per-second samples).
   const completed = result.requests.total;
   const seconds = (new Date(result.finish).getTime() - new Date(result.start).getTime()) / 1000;
-  const statusCodes = Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, s]) => [code, s.count ?? 0]));
+  const statusCodes = Object.fromEntries(
+    Object.entries(result.statusCodeStats ?? {}).map(([code, s]) => [code, s.count ?? 0]),
+  );
   return {
     requestsPerSecond: completed / seconds,
     p50Ms: result.latency.p50,

@@ -22,7 +22,9 @@ const MAIN = path.resolve(__dirname, '../src/main.js');
 function secondsUntilListening(env: NodeJS.ProcessEnv): Promise<number> {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, [MAIN, 'api'], { env: { ...process.env, ...env, PORT: '0', PARLEY_HOST: '127.0.0.1', PARLEY_LOG_LEVEL: 'info' } });
+    const child = spawn(process.execPath, [MAIN, 'api'], {
+      env: { ...process.env, ...env, PORT: '0', PARLEY_HOST: '127.0.0.1', PARLEY_LOG_LEVEL: 'info' },
+    });
     let output = '';
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
@@ -63,10 +65,23 @@ async function main(): Promise<void> {
 
   const redis = new IORedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
   const prefix = `{parley-bench-model-${process.pid}}`;
-  const classifier = new ContentClassifier({ model, layers: new ModelLayers({ redis, prefix }), lessonsPerHour: 1e6, agreeingSites: 3, clock: Date.now });
+  const classifier = new ContentClassifier({
+    model,
+    layers: new ModelLayers({ redis, prefix }),
+    lessonsPerHour: 1e6,
+    agreeingSites: 3,
+    clock: Date.now,
+  });
   // A site layer that has learned something, so the reads return weights.
   for (let i = 0; i < 200; i++) {
-    await classifier.learn({ siteKey: 'site_bench', exampleKey: `e${i}`, textHash: `h${i}`, input: { text: texts[i], website: null }, lessons: { spam: i % 2 ? 1 : 0 }, teacher: { id: 'bench', role: 'moderator' } });
+    await classifier.learn({
+      siteKey: 'site_bench',
+      exampleKey: `e${i}`,
+      textHash: `h${i}`,
+      input: { text: texts[i], website: null },
+      lessons: { spam: i % 2 ? 1 : 0 },
+      teacher: { id: 'bench', role: 'moderator' },
+    });
   }
   const withRedisStarted = process.hrtime.bigint();
   for (const text of texts) await classifier.score({ text, website: null, siteKey: 'site_bench' });
@@ -74,7 +89,10 @@ async function main(): Promise<void> {
   await clearRedisPrefix(prefix, process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
   redis.disconnect();
 
-  const env = { PARLEY_DATA_DIR: path.join(os.tmpdir(), `parley-bench-model-${process.pid}`), PARLEY_REDIS_PREFIX: prefix };
+  const env = {
+    PARLEY_DATA_DIR: path.join(os.tmpdir(), `parley-bench-model-${process.pid}`),
+    PARLEY_REDIS_PREFIX: prefix,
+  };
   const withModel: number[] = [];
   const withoutModel: number[] = [];
   for (let i = 0; i < 3; i++) {
@@ -89,7 +107,11 @@ async function main(): Promise<void> {
     comments: texts.length,
     scoreUsPerComment: { cpuOnly: Math.round(cpuUs), withRedisLayers: Math.round(withRedisUs) },
     load: { ms: Math.round(loadMs), rssMb: Math.round(modelRssMb) },
-    startSeconds: { withModel: median(withModel), withoutModel: median(withoutModel), added: median(withModel) - median(withoutModel) },
+    startSeconds: {
+      withModel: median(withModel),
+      withoutModel: median(withoutModel),
+      added: median(withModel) - median(withoutModel),
+    },
   };
   console.log(JSON.stringify(result, null, 2));
 }

@@ -51,7 +51,11 @@ export async function startParley(options: InstanceOptions): Promise<ParleyInsta
     cleanups.unshift(() => runtime.close());
     const server = await startApi(runtime);
     cleanups.unshift(() => closeServer(server));
-    const site = await runtime.sites.create({ name: 'Bench blog', origins: ['https://blog.example'], moderation: 'first-time' });
+    const site = await runtime.sites.create({
+      name: 'Bench blog',
+      origins: ['https://blog.example'],
+      moderation: 'first-time',
+    });
     const { port } = server.address() as AddressInfo;
     return { runtime, site, url: `http://127.0.0.1:${port}`, redisPrefix, close: () => runAll(cleanups) };
   } catch (err) {
@@ -63,7 +67,13 @@ export async function startParley(options: InstanceOptions): Promise<ParleyInsta
 /** Runs every cleanup in order even when one fails, then reports the first failure. */
 async function runAll(cleanups: Array<() => Promise<void>>): Promise<void> {
   const results = [];
-  for (const cleanup of cleanups) results.push(await cleanup().then(() => undefined, (err: unknown) => err));
+  for (const cleanup of cleanups)
+    results.push(
+      await cleanup().then(
+        () => undefined,
+        (err: unknown) => err,
+      ),
+    );
   const failure = results.find((r) => r !== undefined);
   if (failure) throw failure;
 }

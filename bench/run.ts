@@ -44,7 +44,13 @@ interface LoadSummary {
 interface ModerationComparison {
   /** Jobs one worker runs at once: Parley's configured default, used for the baseline too. */
   concurrency: number;
-  parley: { jobs: number; seconds: number; jobsPerSecond: number; statuses: Record<string, number>; failedAttempts: number };
+  parley: {
+    jobs: number;
+    seconds: number;
+    jobsPerSecond: number;
+    statuses: Record<string, number>;
+    failedAttempts: number;
+  };
   baseline: { jobs: number; seconds: number; jobsPerSecond: number };
   /** How fast CommentService.submit (insert + enqueue) filled the queue, for reference. */
   submitPerSecond: number;
@@ -60,7 +66,8 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 
 function summarize(runs: LoadResult[]): LoadSummary {
   const statusCodes: Record<string, number> = {};
-  for (const run of runs) for (const [code, n] of Object.entries(run.statusCodes)) statusCodes[code] = (statusCodes[code] ?? 0) + n;
+  for (const run of runs)
+    for (const [code, n] of Object.entries(run.statusCodes)) statusCodes[code] = (statusCodes[code] ?? 0) + n;
   return {
     requestsPerSecond: median(runs.map((r) => r.requestsPerSecond)),
     p50Ms: median(runs.map((r) => r.p50Ms)),
@@ -73,7 +80,12 @@ function summarize(runs: LoadResult[]): LoadSummary {
 }
 
 /** Warms both targets up, then measures them in alternation so a noisy moment hits both alike. */
-async function compareHttp(options: { method: 'GET' | 'POST'; parleyUrl: string; baselineUrl: string; body?: string }): Promise<HttpComparison> {
+async function compareHttp(options: {
+  method: 'GET' | 'POST';
+  parleyUrl: string;
+  baselineUrl: string;
+  body?: string;
+}): Promise<HttpComparison> {
   const load = (url: string, amount: number) =>
     runLoad({ url, method: options.method, body: options.body, connections: settings.connections, amount });
   await load(options.baselineUrl, settings.warmupRequests);
@@ -112,7 +124,12 @@ async function benchModeration(parley: ParleyInstance, noopPrefix: string): Prom
   await forEachParallel(jobs, 16, (i) =>
     runtime.comments.submit({
       site,
-      input: { pageId: 'bench-moderation', name: `Reader ${i % 40}`, email: `reader${i % 40}@example.com`, text: `Comment ${i}: *nice* post, thanks.` },
+      input: {
+        pageId: 'bench-moderation',
+        name: `Reader ${i % 40}`,
+        email: `reader${i % 40}@example.com`,
+        text: `Comment ${i}: *nice* post, thanks.`,
+      },
       ip: '127.0.0.1',
       userAgent: 'parley-bench',
     }),
@@ -132,7 +149,11 @@ async function benchModeration(parley: ParleyInstance, noopPrefix: string): Prom
   // Only this benchmark's comments exist yet, so "no pending comment left" means all are decided;
   // the status index answers that cheaply, so the poll steals little time from the worker.
   const noPending = async () => {
-    const row = await runtime.db.selectFrom('comments').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'pending').executeTakeFirstOrThrow();
+    const row = await runtime.db
+      .selectFrom('comments')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('status', '=', 'pending')
+      .executeTakeFirstOrThrow();
     return Number(row.n) === 0;
   };
   const started = performance.now();
@@ -150,7 +171,13 @@ async function benchModeration(parley: ParleyInstance, noopPrefix: string): Prom
   const concurrency = runtime.config.worker.concurrency;
   let baselineSeconds: number;
   try {
-    baselineSeconds = await timeNoopQueue({ redisUrl: settings.redisUrl, prefix: noopPrefix, jobs, concurrency, timeoutMs: settings.timeoutMs });
+    baselineSeconds = await timeNoopQueue({
+      redisUrl: settings.redisUrl,
+      prefix: noopPrefix,
+      jobs,
+      concurrency,
+      timeoutMs: settings.timeoutMs,
+    });
   } finally {
     await clearRedisPrefix(noopPrefix, settings.redisUrl);
   }
@@ -172,7 +199,12 @@ async function seedThread(parley: ParleyInstance, pageId: string): Promise<void>
   await forEachParallel(settings.threadComments, 16, (i) =>
     runtime.comments.submit({
       site,
-      input: { pageId, name: `Reader ${i % 40}`, email: `reader${i % 40}@example.com`, text: `Comment ${i}: a reasonably sized paragraph about the post, with *emphasis* and a bit more text to read.` },
+      input: {
+        pageId,
+        name: `Reader ${i % 40}`,
+        email: `reader${i % 40}@example.com`,
+        text: `Comment ${i}: a reasonably sized paragraph about the post, with *emphasis* and a bit more text to read.`,
+      },
       ip: '127.0.0.1',
       userAgent: 'parley-bench',
     }),
@@ -188,16 +220,31 @@ async function seedThread(parley: ParleyInstance, pageId: string): Promise<void>
 }
 
 async function benchDialect(parley: ParleyInstance, baselineUrl: string, noopPrefix: string): Promise<DialectResult> {
-  const pagePath = (pageId: string) => `/v1/sites/${parley.site.key}/pages/${pageId}/comments?limit=${settings.threadLimit}`;
+  const pagePath = (pageId: string) =>
+    `/v1/sites/${parley.site.key}/pages/${pageId}/comments?limit=${settings.threadLimit}`;
   // Moderation first: the accept benchmark below leaves thousands of jobs queued, and no worker may see them.
   const moderation = await benchModeration(parley, noopPrefix);
 
   await seedThread(parley, 'bench-thread');
-  const thread = await compareHttp({ method: 'GET', parleyUrl: parley.url + pagePath('bench-thread'), baselineUrl: baselineUrl + pagePath('bench-thread') });
+  const thread = await compareHttp({
+    method: 'GET',
+    parleyUrl: parley.url + pagePath('bench-thread'),
+    baselineUrl: baselineUrl + pagePath('bench-thread'),
+  });
 
   const commentsPath = `/v1/sites/${parley.site.key}/comments`;
-  const body = JSON.stringify({ pageId: 'bench-accept', name: 'Bench reader', email: 'bench@example.com', text: 'Benchmark comment [<id>]: *hello* there.' });
-  const accept = await compareHttp({ method: 'POST', parleyUrl: parley.url + commentsPath, baselineUrl: baselineUrl + commentsPath, body });
+  const body = JSON.stringify({
+    pageId: 'bench-accept',
+    name: 'Bench reader',
+    email: 'bench@example.com',
+    text: 'Benchmark comment [<id>]: *hello* there.',
+  });
+  const accept = await compareHttp({
+    method: 'POST',
+    parleyUrl: parley.url + commentsPath,
+    baselineUrl: baselineUrl + commentsPath,
+    body,
+  });
   return { accept, moderation, thread };
 }
 
@@ -206,19 +253,47 @@ function printTable(results: Partial<Record<Dialect, DialectResult>>): void {
   const fmt = (n: number, digits = 0) => n.toFixed(digits);
   for (const [dialect, r] of Object.entries(results) as Array<[Dialect, DialectResult]>) {
     const http = (label: string, c: HttpComparison) => [
-      [dialect, `${label} req/s`, fmt(c.parley.requestsPerSecond), fmt(c.baseline.requestsPerSecond), fmt(c.parley.requestsPerSecond / c.baseline.requestsPerSecond, 2)],
-      ['', `${label} p50 ms`, fmt(c.parley.p50Ms, 1), fmt(c.baseline.p50Ms, 1), fmt(c.parley.p50Ms / c.baseline.p50Ms, 1)],
-      ['', `${label} p99 ms`, fmt(c.parley.p99Ms, 1), fmt(c.baseline.p99Ms, 1), fmt(c.parley.p99Ms / c.baseline.p99Ms, 1)],
+      [
+        dialect,
+        `${label} req/s`,
+        fmt(c.parley.requestsPerSecond),
+        fmt(c.baseline.requestsPerSecond),
+        fmt(c.parley.requestsPerSecond / c.baseline.requestsPerSecond, 2),
+      ],
+      [
+        '',
+        `${label} p50 ms`,
+        fmt(c.parley.p50Ms, 1),
+        fmt(c.baseline.p50Ms, 1),
+        fmt(c.parley.p50Ms / c.baseline.p50Ms, 1),
+      ],
+      [
+        '',
+        `${label} p99 ms`,
+        fmt(c.parley.p99Ms, 1),
+        fmt(c.baseline.p99Ms, 1),
+        fmt(c.parley.p99Ms / c.baseline.p99Ms, 1),
+      ],
     ];
     const m = r.moderation;
     rows.push(
       ...http('POST comment', r.accept),
-      ...http(`GET thread (${settings.threadLimit} of ${settings.threadComments})`, r.thread).map((row) => ['', ...row.slice(1)]),
-      ['', 'moderation jobs/s', fmt(m.parley.jobsPerSecond), fmt(m.baseline.jobsPerSecond), fmt(m.parley.jobsPerSecond / m.baseline.jobsPerSecond, 2)],
+      ...http(`GET thread (${settings.threadLimit} of ${settings.threadComments})`, r.thread).map((row) => [
+        '',
+        ...row.slice(1),
+      ]),
+      [
+        '',
+        'moderation jobs/s',
+        fmt(m.parley.jobsPerSecond),
+        fmt(m.baseline.jobsPerSecond),
+        fmt(m.parley.jobsPerSecond / m.baseline.jobsPerSecond, 2),
+      ],
     );
   }
   const widths = rows[0].map((_, col) => Math.max(...rows.map((row) => row[col].length)));
-  const line = (row: string[]) => row.map((cell, col) => (col < 2 ? cell.padEnd(widths[col]) : cell.padStart(widths[col]))).join('  ');
+  const line = (row: string[]) =>
+    row.map((cell, col) => (col < 2 ? cell.padEnd(widths[col]) : cell.padStart(widths[col]))).join('  ');
   console.log(line(rows[0]));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const row of rows.slice(1)) console.log(line(row));
@@ -228,12 +303,22 @@ function printTable(results: Partial<Record<Dialect, DialectResult>>): void {
 function observations(results: Partial<Record<Dialect, DialectResult>>): string[] {
   const notes: string[] = [];
   for (const [dialect, r] of Object.entries(results) as Array<[Dialect, DialectResult]>) {
-    for (const [label, c] of [['POST comment', r.accept], ['GET thread', r.thread]] as const) {
-      if (c.parley.failures > 0) notes.push(`${dialect} ${label}: ${c.parley.failures} failed requests, statuses ${JSON.stringify(c.parley.statusCodes)}`);
+    for (const [label, c] of [
+      ['POST comment', r.accept],
+      ['GET thread', r.thread],
+    ] as const) {
+      if (c.parley.failures > 0)
+        notes.push(
+          `${dialect} ${label}: ${c.parley.failures} failed requests, statuses ${JSON.stringify(c.parley.statusCodes)}`,
+        );
     }
     const m = r.moderation;
-    notes.push(`${dialect}: worker concurrency ${m.concurrency}; submit via CommentService ${m.submitPerSecond.toFixed(0)}/s; moderation outcomes ${JSON.stringify(m.parley.statuses)}, ${m.parley.failedAttempts} failed attempts`);
-    notes.push(`${dialect}: mean response bytes POST ${r.accept.parley.meanResponseBytes.toFixed(0)} (baseline ${r.accept.baseline.meanResponseBytes.toFixed(0)}), GET ${r.thread.parley.meanResponseBytes.toFixed(0)} (baseline ${r.thread.baseline.meanResponseBytes.toFixed(0)})`);
+    notes.push(
+      `${dialect}: worker concurrency ${m.concurrency}; submit via CommentService ${m.submitPerSecond.toFixed(0)}/s; moderation outcomes ${JSON.stringify(m.parley.statuses)}, ${m.parley.failedAttempts} failed attempts`,
+    );
+    notes.push(
+      `${dialect}: mean response bytes POST ${r.accept.parley.meanResponseBytes.toFixed(0)} (baseline ${r.accept.baseline.meanResponseBytes.toFixed(0)}), GET ${r.thread.parley.meanResponseBytes.toFixed(0)} (baseline ${r.thread.baseline.meanResponseBytes.toFixed(0)})`,
+    );
   }
   return notes;
 }
@@ -264,9 +349,16 @@ async function main(): Promise<void> {
     await baseline.close();
   }
 
-  const machine = { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, node: process.version, platform: `${os.platform()} ${os.release()}` };
+  const machine = {
+    cpu: os.cpus()[0]?.model ?? 'unknown',
+    cores: os.cpus().length,
+    node: process.version,
+    platform: `${os.platform()} ${os.release()}`,
+  };
   console.log(`Parley bench, ${new Date().toISOString()}, ${machine.cpu} x${machine.cores}, Node ${machine.node}`);
-  console.log(`${settings.connections} connections, ${settings.requests} requests after ${settings.warmupRequests} warm-up, median of ${settings.rounds} alternating rounds; ${settings.moderationJobs} moderation jobs on one worker (Parley's default concurrency)\n`);
+  console.log(
+    `${settings.connections} connections, ${settings.requests} requests after ${settings.warmupRequests} warm-up, median of ${settings.rounds} alternating rounds; ${settings.moderationJobs} moderation jobs on one worker (Parley's default concurrency)\n`,
+  );
   printTable(results);
   notes.push(...observations(results));
   if (notes.length > 0) console.log(`\n${notes.map((n) => `- ${n}`).join('\n')}`);
@@ -274,7 +366,10 @@ async function main(): Promise<void> {
   const file = path.join(__dirname, '..', '..', 'bench', 'results', 'latest.json');
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const { redisUrl: _redis, postgresUrl: _pg, ...shownSettings } = settings;
-  fs.writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), machine, settings: shownSettings, results, notes }, null, 2)}\n`);
+  fs.writeFileSync(
+    file,
+    `${JSON.stringify({ date: new Date().toISOString(), machine, settings: shownSettings, results, notes }, null, 2)}\n`,
+  );
   console.log(`\nwrote ${path.relative(process.cwd(), file)}`);
 }
 

@@ -33,7 +33,11 @@ export interface DatasetFile {
 }
 
 function readCsv(file: string): Record<string, string>[] {
-  return parse(fs.readFileSync(file), { columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()), bom: true, skip_empty_lines: true });
+  return parse(fs.readFileSync(file), {
+    columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()),
+    bom: true,
+    skip_empty_lines: true,
+  });
 }
 
 /** Twitter's own marks (retweets, mentions, its link shortener) say nothing about a comment. */
@@ -52,10 +56,16 @@ export function loadSharedDatasets(dir: string = SHARED_DATASETS_DIR): DatasetFi
   if (!fs.existsSync(dir)) throw new Error(`no shared datasets at ${dir} (set PARLEY_DATASETS to their folder)`);
   const files: DatasetFile[] = [];
   const youtube = (family: Family, folder: string, labelColumn: string) => {
-    for (const name of fs.readdirSync(path.join(dir, folder)).filter((f) => f.endsWith('.csv')).sort()) {
+    for (const name of fs
+      .readdirSync(path.join(dir, folder))
+      .filter((f) => f.endsWith('.csv'))
+      .sort()) {
       const file = path.join(dir, folder, name);
       const comments = readCsv(file)
-        .map((row): LabeledText => ({ text: textFromHtml(row.content ?? ''), label: row[labelColumn]?.trim() === '1' ? 1 : 0 }))
+        .map((row): LabeledText => ({
+          text: textFromHtml(row.content ?? ''),
+          label: row[labelColumn]?.trim() === '1' ? 1 : 0,
+        }))
         .filter((c) => c.text !== '');
       files.push({ file: `${folder}/${name}`, family, judgement: 'spam', sha256: sha256(file), comments });
     }
@@ -76,7 +86,10 @@ export function loadSharedDatasets(dir: string = SHARED_DATASETS_DIR): DatasetFi
     file: 'abuse/toxic-spans-comments.csv',
     family: 'abuse',
     judgement: 'abuse',
-    sha256: createHash('sha256').update(fs.readFileSync(spansFile)).update(fs.readFileSync(annotationsFile)).digest('hex'),
+    sha256: createHash('sha256')
+      .update(fs.readFileSync(spansFile))
+      .update(fs.readFileSync(annotationsFile))
+      .digest('hex'),
     comments: readCsv(spansFile).map((row) => {
       const votes = raters.get(row.comment_id);
       const borderline = votes !== undefined && votes.notToxic * 2 > votes.all;

@@ -3,7 +3,12 @@ import path from 'node:path';
 import { abuseFeatures, spamFeatures } from '../src/moderation/classifier/features';
 import { fitLinearModel, type FitOptions, type TrainingExample } from '../src/moderation/classifier/fit';
 import type { LinearModel } from '../src/moderation/classifier/linear-model';
-import { DEFAULT_MODEL_PATH, type Judgement, serializeModelFile, type TrainingSource } from '../src/moderation/classifier/model-file';
+import {
+  DEFAULT_MODEL_PATH,
+  type Judgement,
+  serializeModelFile,
+  type TrainingSource,
+} from '../src/moderation/classifier/model-file';
 import { SPAM_SIGNALS } from '../src/moderation/classifier/spam-signals';
 import { baseName, type DatasetFile, loadSharedDatasets } from './shared-datasets';
 
@@ -51,7 +56,14 @@ const SPAM_FIT: FitOptions = {
 };
 
 // Fixed low, like spam's: an ordinary comment starts near sigmoid(-2.5) ≈ 0.08 and only insults, slurs and obscenity raise it.
-const ABUSE_FIT: FitOptions = { fixedBias: -2.5, epochs: 10, learningRate: 0.2, l2: 3e-4, seed: 2000, rules: [{ prefix: 'prof:', l2: 0.02 }] };
+const ABUSE_FIT: FitOptions = {
+  fixedBias: -2.5,
+  epochs: 10,
+  learningRate: 0.2,
+  l2: 3e-4,
+  seed: 2000,
+  rules: [{ prefix: 'prof:', l2: 0.02 }],
+};
 
 /** How much each source counts, per judgement. */
 function groupsFor(judgement: Judgement, file: DatasetFile): Group[] {
@@ -61,14 +73,29 @@ function groupsFor(judgement: Judgement, file: DatasetFile): Group[] {
   const youtube = file.family !== 'abuse';
   const name = baseName(file);
   if (judgement === 'spam') {
-    if (youtube) return [{ weight: 1, take: positives }, { weight: 1, take: negatives }];
+    if (youtube)
+      return [
+        { weight: 1, take: positives },
+        { weight: 1, take: negatives },
+      ];
     if (name.startsWith('davidson')) return [];
     return [{ weight: 0.5, take: notSpam }];
   }
   if (youtube) return [{ weight: 0.25, take: notSpam }];
-  if (name.startsWith('toxic-spans')) return [{ weight: 1, take: positives }, { weight: 0.3, take: negatives }];
-  if (name.startsWith('fox-news')) return [{ weight: 1, take: positives }, { weight: 1, take: negatives }];
-  return [{ weight: 0.3, take: positives }, { weight: 0.3, take: negatives }];
+  if (name.startsWith('toxic-spans'))
+    return [
+      { weight: 1, take: positives },
+      { weight: 0.3, take: negatives },
+    ];
+  if (name.startsWith('fox-news'))
+    return [
+      { weight: 1, take: positives },
+      { weight: 1, take: negatives },
+    ];
+  return [
+    { weight: 0.3, take: positives },
+    { weight: 0.3, take: negatives },
+  ];
 }
 
 export interface FittedDefault {
@@ -83,7 +110,8 @@ export function fitDefaultModels(files: DatasetFile[]): FittedDefault {
     const examples: TrainingExample[] = [];
     // Each YouTube family's groups share their weight among the family's files.
     const perFamily = new Map<string, number>();
-    for (const file of files) if (groupsFor(judgement, file).length > 0) perFamily.set(file.family, (perFamily.get(file.family) ?? 0) + 1);
+    for (const file of files)
+      if (groupsFor(judgement, file).length > 0) perFamily.set(file.family, (perFamily.get(file.family) ?? 0) + 1);
     for (const file of files) {
       const groups = groupsFor(judgement, file);
       let used = 0;
@@ -97,7 +125,8 @@ export function fitDefaultModels(files: DatasetFile[]): FittedDefault {
           return true;
         });
         const share = file.family === 'abuse' ? group.weight : group.weight / perFamily.get(file.family)!;
-        for (const c of texts) examples.push({ features: features(c.text), label: c.label, weight: (1000 * share) / texts.length });
+        for (const c of texts)
+          examples.push({ features: features(c.text), label: c.label, weight: (1000 * share) / texts.length });
         used += texts.length;
         positive += texts.filter((c) => c.label === 1).length;
       }
@@ -122,8 +151,12 @@ async function main(): Promise<void> {
   fs.mkdirSync(path.dirname(out), { recursive: true });
   const text = serializeModelFile(fitted);
   fs.writeFileSync(out, text);
-  const counts = fitted.trainedOn.map((s) => `${s.judgement} ${s.file}: ${s.examples} (${s.positive} positive)`).join('\n  ');
-  console.error(`trained in ${((Date.now() - started) / 1000).toFixed(1)} s from\n  ${counts}\nwrote ${out} (${(text.length / 1e6).toFixed(2)} MB)`);
+  const counts = fitted.trainedOn
+    .map((s) => `${s.judgement} ${s.file}: ${s.examples} (${s.positive} positive)`)
+    .join('\n  ');
+  console.error(
+    `trained in ${((Date.now() - started) / 1000).toFixed(1)} s from\n  ${counts}\nwrote ${out} (${(text.length / 1e6).toFixed(2)} MB)`,
+  );
 }
 
 if (require.main === module) {

@@ -69,7 +69,8 @@ if (require.main === module) {
   const outDir = outIndex === -1 ? undefined : path.resolve(args[outIndex + 1] ?? '');
   buildModeratorUi({ outDir }).then(
     (files) => {
-      for (const { file, bytes } of files) console.log(`${path.relative(process.cwd(), file)}  ${(bytes / 1024).toFixed(1)} kB`);
+      for (const { file, bytes } of files)
+        console.log(`${path.relative(process.cwd(), file)}  ${(bytes / 1024).toFixed(1)} kB`);
     },
     (err) => {
       console.error(`build-ui: ${err.message}`);

@@ -55,13 +55,21 @@ async function buildWidget({ outDir = DEFAULT_OUT, budget = BUDGET_GZIP_BYTES } 
   });
   const js = Buffer.from(result.outputFiles[0].contents);
   const hash = widgetHash(js);
-  const manifest = { file: `embed.${hash}.js`, hash, bytes: js.length, gzipBytes: gzipSize(js), budgetGzipBytes: budget };
+  const manifest = {
+    file: `embed.${hash}.js`,
+    hash,
+    bytes: js.length,
+    gzipBytes: gzipSize(js),
+    budgetGzipBytes: budget,
+  };
   if (manifest.gzipBytes > budget) {
     throw new Error(`embed.js is ${manifest.gzipBytes} bytes gzipped, over the budget of ${budget} bytes`);
   }
 
   await fs.mkdir(outDir, { recursive: true });
-  const stale = (await fs.readdir(outDir)).filter((name) => /^embed\.[0-9a-f]{16}\.js$/.test(name) && name !== manifest.file);
+  const stale = (await fs.readdir(outDir)).filter(
+    (name) => /^embed\.[0-9a-f]{16}\.js$/.test(name) && name !== manifest.file,
+  );
   await writeAtomically(path.join(outDir, manifest.file), js);
   await writeAtomically(path.join(outDir, 'embed.js'), js);
   await writeAtomically(path.join(outDir, 'embed.json'), `${JSON.stringify(manifest, null, 2)}\n`);

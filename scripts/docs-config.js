@@ -30,7 +30,8 @@ function readSettings(file = DEFAULTS) {
   source.forEachChild(function visit(node) {
     if (ts.isVariableDeclaration(node) && node.name.getText(source) === 'defaults' && node.initializer) {
       let init = node.initializer;
-      while (ts.isAsExpression(init) || ts.isSatisfiesExpression(init) || ts.isParenthesizedExpression(init)) init = init.expression;
+      while (ts.isAsExpression(init) || ts.isSatisfiesExpression(init) || ts.isParenthesizedExpression(init))
+        init = init.expression;
       if (ts.isObjectLiteralExpression(init)) object = init;
     }
     node.forEachChild(visit);
@@ -38,7 +39,9 @@ function readSettings(file = DEFAULTS) {
   if (!object) throw new Error(`${file}: no \`export const defaults = {...}\``);
   return object.properties.map((property) => {
     if (!ts.isPropertyAssignment(property) || !ts.isStringLiteralLike(property.initializer)) {
-      throw new Error(`${file}: every setting must be NAME: 'string default' (at ${property.getText(source).slice(0, 40)})`);
+      throw new Error(
+        `${file}: every setting must be NAME: 'string default' (at ${property.getText(source).slice(0, 40)})`,
+      );
     }
     const name = property.name.getText(source).replace(/^['"]|['"]$/g, '');
     const docs = ts.getJSDocCommentsAndTags(property).filter(ts.isJSDoc);
@@ -54,7 +57,9 @@ const code = (text) => (text.includes('`') ? `\`\` ${text} \`\`` : `\`${text}\``
 
 /** The Markdown table, markers included. */
 function renderTable(settings) {
-  const rows = settings.map((s) => `| \`${s.name}\` | ${s.value === '' ? 'empty' : cell(code(s.value))} | ${cell(s.description)} |`);
+  const rows = settings.map(
+    (s) => `| \`${s.name}\` | ${s.value === '' ? 'empty' : cell(code(s.value))} | ${cell(s.description)} |`,
+  );
   return [
     START,
     '<!-- Generated from config/defaults.ts by `npm run docs:config`: edit the doc comments there. -->',
@@ -111,7 +116,7 @@ function renderEnvExample(settings, fixed = composeFixed()) {
     '# Parley reads its environment, not this file. docker compose does read `.env`:',
     '# `cp .env.example .env`, uncomment what you change, and the api and worker',
     '# containers get it (settings marked "compose sets this" are fixed by',
-    '# docker-compose.yml). Elsewhere: `set -a; . ./.env; set +a`, or systemd\'s',
+    "# docker-compose.yml). Elsewhere: `set -a; . ./.env; set +a`, or systemd's",
     '# EnvironmentFile=.',
     '',
     '# Used by docker-compose.yml itself: the PostgreSQL password, and the host port',
@@ -149,7 +154,9 @@ if (require.main === module) {
   if (process.argv.includes('--check')) {
     const stale = staleFiles();
     if (stale.length > 0) {
-      console.error(`${stale.join(' and ')} ${stale.length > 1 ? 'are' : 'is'} out of date with config/defaults.ts: run "npm run docs:config".`);
+      console.error(
+        `${stale.join(' and ')} ${stale.length > 1 ? 'are' : 'is'} out of date with config/defaults.ts: run "npm run docs:config".`,
+      );
       process.exit(1);
     }
     console.log('README.md and .env.example match config/defaults.ts.');

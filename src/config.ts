@@ -25,12 +25,15 @@ const validators: Record<SettingName, z.ZodType> = {
   PARLEY_AKISMET_URL: z.string().refine((v) => /^https?:\/\//.test(v), 'an http(s) URL'),
   PARLEY_MODEL: z.string().min(1),
   PARLEY_LESSONS_PER_HOUR: positiveInt,
-  PARLEY_WEBHOOK_ALLOWLIST: z
-    .string()
-    .refine(
-      (v) => v.split(',').map((e) => e.trim()).filter(Boolean).every((e) => parseAddressRange(e) !== undefined || /^[a-z0-9.-]+$/i.test(e)),
-      'comma-separated host names, IP addresses or CIDR ranges',
-    ),
+  PARLEY_WEBHOOK_ALLOWLIST: z.string().refine(
+    (v) =>
+      v
+        .split(',')
+        .map((e) => e.trim())
+        .filter(Boolean)
+        .every((e) => parseAddressRange(e) !== undefined || /^[a-z0-9.-]+$/i.test(e)),
+    'comma-separated host names, IP addresses or CIDR ranges',
+  ),
   PARLEY_WEBHOOK_TIMEOUT_MS: positiveInt.max(120_000),
   PARLEY_WEBHOOK_RETRY_SCHEDULE: z
     .string()
@@ -111,15 +114,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secret: values.PARLEY_SECRET || undefined,
     adminToken: values.PARLEY_ADMIN_TOKEN || undefined,
     webhooks: {
-      allowlist: values.PARLEY_WEBHOOK_ALLOWLIST.split(',').map((s: string) => s.trim()).filter(Boolean),
+      allowlist: values.PARLEY_WEBHOOK_ALLOWLIST.split(',')
+        .map((s: string) => s.trim())
+        .filter(Boolean),
       timeoutMs: values.PARLEY_WEBHOOK_TIMEOUT_MS,
       retryScheduleMs: values.PARLEY_WEBHOOK_RETRY_SCHEDULE.split(',').map(parseDuration),
     },
     moderation: {
-      modelFile: values.PARLEY_MODEL === 'none' ? undefined : values.PARLEY_MODEL === 'default' ? DEFAULT_MODEL_PATH : path.resolve(values.PARLEY_MODEL),
+      modelFile:
+        values.PARLEY_MODEL === 'none'
+          ? undefined
+          : values.PARLEY_MODEL === 'default'
+            ? DEFAULT_MODEL_PATH
+            : path.resolve(values.PARLEY_MODEL),
       lessonsPerHour: values.PARLEY_LESSONS_PER_HOUR,
     },
-    akismet: values.PARLEY_AKISMET_KEY ? { apiKey: values.PARLEY_AKISMET_KEY, baseUrl: values.PARLEY_AKISMET_URL } : undefined,
+    akismet: values.PARLEY_AKISMET_KEY
+      ? { apiKey: values.PARLEY_AKISMET_KEY, baseUrl: values.PARLEY_AKISMET_URL }
+      : undefined,
     logLevel: values.PARLEY_LOG_LEVEL,
     metricsPort: values.PARLEY_METRICS_PORT || undefined,
     bodyLimit: values.PARLEY_BODY_LIMIT,

@@ -74,7 +74,10 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-export async function openRuntime(config: Config, options: { logger: Logger; redisAddress?: string }): Promise<Runtime> {
+export async function openRuntime(
+  config: Config,
+  options: { logger: Logger; redisAddress?: string },
+): Promise<Runtime> {
   const { logger } = options;
   const db = connectDatabase(config.database);
   await migrateToLatest(db);
@@ -98,7 +101,11 @@ export async function openRuntime(config: Config, options: { logger: Logger; red
     clock,
   });
   const akismet = config.akismet && new AkismetClient({ ...config.akismet, timeoutMs: 5000 });
-  const webhookQueue = new WebhookQueue({ connection: producerConnection, prefix: config.redis.prefix, retrySchedule: config.webhooks.retryScheduleMs });
+  const webhookQueue = new WebhookQueue({
+    connection: producerConnection,
+    prefix: config.redis.prefix,
+    retrySchedule: config.webhooks.retryScheduleMs,
+  });
   const webhookStore = new WebhookStore(db);
   const outbox = new EventOutbox({ db, store: webhookStore, queue: webhookQueue, logger, clock });
   const targetPolicy = new TargetPolicy({ strict: config.production, allowlist: config.webhooks.allowlist });
@@ -121,7 +128,14 @@ export async function openRuntime(config: Config, options: { logger: Logger; red
     producerConnection,
     sites,
     commentRepository,
-    comments: new CommentService({ comments: commentRepository, queue: moderationQueue, outbox, secret, clock, logger }),
+    comments: new CommentService({
+      comments: commentRepository,
+      queue: moderationQueue,
+      outbox,
+      secret,
+      clock,
+      logger,
+    }),
     moderator: new CommentModerator({
       comments: commentRepository,
       outbox,
@@ -224,7 +238,13 @@ export function startWorker(runtime: Runtime): RunningWorker {
     sweepIntervalMs: config.worker.sweepIntervalMs,
     metrics: runtime.metrics,
   });
-  const feedbackWorker = startFeedbackWorker({ connection, prefix: config.redis.prefix, feedback: runtime.feedback, logger: runtime.logger, metrics: runtime.metrics });
+  const feedbackWorker = startFeedbackWorker({
+    connection,
+    prefix: config.redis.prefix,
+    feedback: runtime.feedback,
+    logger: runtime.logger,
+    metrics: runtime.metrics,
+  });
   const webhookWorker = startWebhookWorker({
     connection,
     prefix: config.redis.prefix,
@@ -276,9 +296,14 @@ async function serve(role: ProcessRole): Promise<void> {
   if (role !== 'worker') await bootstrapAdminToken(runtime);
   const server = role === 'worker' ? undefined : await startApi(runtime);
   const worker = role === 'api' ? undefined : startWorker(runtime);
-  if (server) logger.info(`Parley ${role === 'all' ? 'API and workers' : 'API'} listening on http://localhost:${(server.address() as AddressInfo).port}`);
+  if (server)
+    logger.info(
+      `Parley ${role === 'all' ? 'API and workers' : 'API'} listening on http://localhost:${(server.address() as AddressInfo).port}`,
+    );
   if (role === 'worker') logger.info('Parley worker running');
-  const metricsServer = config.metricsPort ? await startMetricsServer(runtime.metrics, { port: config.metricsPort, host: config.host }) : undefined;
+  const metricsServer = config.metricsPort
+    ? await startMetricsServer(runtime.metrics, { port: config.metricsPort, host: config.host })
+    : undefined;
   if (metricsServer) logger.info(`Metrics on http://localhost:${listeningPort(metricsServer)}/metrics`);
 
   let stopping = false;
@@ -292,7 +317,11 @@ async function serve(role: ProcessRole): Promise<void> {
           server.closeIdleConnections();
         })
       : Promise.resolve();
-    await Promise.all([serverClosed, worker?.close(), new Promise((resolve) => (metricsServer ? metricsServer.close(resolve) : resolve(undefined)))]);
+    await Promise.all([
+      serverClosed,
+      worker?.close(),
+      new Promise((resolve) => (metricsServer ? metricsServer.close(resolve) : resolve(undefined))),
+    ]);
     await runtime.close();
     await redis.privateRedis?.stop();
     logger.info('stopped');
@@ -389,9 +418,18 @@ export function buildCli(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ outputError: (text, write) => write(text) });
 
-  program.command('start').description('run the API and all workers in one process').action(() => serve('all'));
-  program.command('api').description('run the HTTP API only (scale out behind a load balancer)').action(() => serve('api'));
-  program.command('worker').description('run the queue workers only (scale out on more machines)').action(() => serve('worker'));
+  program
+    .command('start')
+    .description('run the API and all workers in one process')
+    .action(() => serve('all'));
+  program
+    .command('api')
+    .description('run the HTTP API only (scale out behind a load balancer)')
+    .action(() => serve('api'));
+  program
+    .command('worker')
+    .description('run the queue workers only (scale out on more machines)')
+    .action(() => serve('worker'));
   program
     .command('migrate')
     .description('bring the database schema up to date')
@@ -410,17 +448,18 @@ export function buildCli(): Command {
     .option('--moderation <policy>', 'none | first-time | all', parseModeration, 'first-time')
     .option('--link-limit <n>', 'hold comments with more links than this', parseCount, 2)
     .option('--json', 'print the site as one JSON object')
-    .action((opts: { name: string; origin: string[]; moderation: ModerationPolicy; linkLimit: number; json?: boolean }) =>
-      withDatabase(async (db) => {
-        const site = await new SiteRepository(db).create({
-          name: opts.name,
-          origins: opts.origin,
-          moderation: opts.moderation,
-          linkLimit: opts.linkLimit,
-        });
-        if (opts.json) console.log(JSON.stringify(site));
-        else console.log(`Created site "${site.name}" with key ${site.key} (moderation: ${site.moderation})`);
-      }),
+    .action(
+      (opts: { name: string; origin: string[]; moderation: ModerationPolicy; linkLimit: number; json?: boolean }) =>
+        withDatabase(async (db) => {
+          const site = await new SiteRepository(db).create({
+            name: opts.name,
+            origins: opts.origin,
+            moderation: opts.moderation,
+            linkLimit: opts.linkLimit,
+          });
+          if (opts.json) console.log(JSON.stringify(site));
+          else console.log(`Created site "${site.name}" with key ${site.key} (moderation: ${site.moderation})`);
+        }),
     );
   sites
     .command('list')
@@ -443,10 +482,25 @@ export function buildCli(): Command {
     .option('--origin <url>', 'replace the allowed origins (repeatable)', parseOrigin)
     .option('--moderation <policy>', 'none | first-time | all', parseModeration)
     .option('--link-limit <n>', 'hold comments with more links than this', parseCount)
-    .option('--set <key=json>', 'a policy setting, e.g. --set profanity=\'"reject"\' --set blockList=\'["casino"]\' (repeatable)', parseSetting, {})
+    .option(
+      '--set <key=json>',
+      'a policy setting, e.g. --set profanity=\'"reject"\' --set blockList=\'["casino"]\' (repeatable)',
+      parseSetting,
+      {},
+    )
     .option('--json', 'print the site as one JSON object')
     .action(
-      (key: string, opts: { name?: string; origin?: string[]; moderation?: ModerationPolicy; linkLimit?: number; set: Record<string, unknown>; json?: boolean }) =>
+      (
+        key: string,
+        opts: {
+          name?: string;
+          origin?: string[];
+          moderation?: ModerationPolicy;
+          linkLimit?: number;
+          set: Record<string, unknown>;
+          json?: boolean;
+        },
+      ) =>
         withDatabase(async (db) => {
           const policy = sitePolicyChangesSchema.safeParse(opts.set);
           if (!policy.success) {
@@ -462,58 +516,85 @@ export function buildCli(): Command {
           });
           if (!site) throw new Error(`no site with key ${key}`);
           if (opts.json) console.log(JSON.stringify(site));
-          else console.log(`Updated site ${site.key}: ${JSON.stringify({ moderation: site.moderation, linkLimit: site.linkLimit, ...site.policy })}`);
+          else
+            console.log(
+              `Updated site ${site.key}: ${JSON.stringify({ moderation: site.moderation, linkLimit: site.linkLimit, ...site.policy })}`,
+            );
         }),
     );
 
   program
     .command('train')
-    .description("teach the instance's model from labeled CSV files (CONTENT/CLASS, CONTENT/TAG or text/label columns), as an admin would")
+    .description(
+      "teach the instance's model from labeled CSV files (CONTENT/CLASS, CONTENT/TAG or text/label columns), as an admin would",
+    )
     .requiredOption('--csv <file...>', 'one or more CSV files')
     .option('--abuse', 'label 1 means abuse (insults, hate), not spam')
     .option('--json', 'print the counts as one JSON object')
-    .action((opts: { csv: string[]; abuse?: boolean; json?: boolean }) => withRuntime(async (runtime) => {
-      const result = await trainFromCsv({ classifier: runtime.classifier, files: opts.csv, judgement: opts.abuse ? 'abuse' : 'spam' });
-      if (opts.json) console.log(JSON.stringify(result));
-      else console.log(`Learned ${result.positive} ${opts.abuse ? 'abusive' : 'spam'} and ${result.negative} other examples from ${opts.csv.length} file(s).`);
-    }));
+    .action((opts: { csv: string[]; abuse?: boolean; json?: boolean }) =>
+      withRuntime(async (runtime) => {
+        const result = await trainFromCsv({
+          classifier: runtime.classifier,
+          files: opts.csv,
+          judgement: opts.abuse ? 'abuse' : 'spam',
+        });
+        if (opts.json) console.log(JSON.stringify(result));
+        else
+          console.log(
+            `Learned ${result.positive} ${opts.abuse ? 'abusive' : 'spam'} and ${result.negative} other examples from ${opts.csv.length} file(s).`,
+          );
+      }),
+    );
 
-  const model = program.command('model').description('the moderation model: what ships, and what this instance learned');
+  const model = program
+    .command('model')
+    .description('the moderation model: what ships, and what this instance learned');
   model
     .command('info')
     .description("print the model's version, training data and sizes, and what moderators taught")
     .option('--json', 'print one JSON object')
-    .action((opts: { json?: boolean }) => withRuntime(async (runtime) => {
-      const file = runtime.config.moderation.modelFile;
-      const shipped = file ? readModelFile(file) : undefined;
-      const info = {
-        version: runtime.classifier.modelVersion,
-        file: file ?? null,
-        bytes: shipped?.bytes ?? 0,
-        features: shipped?.features ?? { spam: 0, abuse: 0 },
-        trainedOn: shipped?.trainedOn ?? [],
-        learned: await runtime.modelLayers.summary(),
-      };
-      if (opts.json) {
-        console.log(JSON.stringify(info));
-        return;
-      }
-      console.log(`model ${info.version}${file ? ` (${file}, ${(info.bytes / 1e6).toFixed(2)} MB)` : ''}`);
-      console.log(`  weights: spam ${info.features.spam}, abuse ${info.features.abuse}`);
-      for (const s of info.trainedOn) console.log(`  trained (${s.judgement}) on ${s.file}: ${s.examples} examples, ${s.positive} positive`);
-      if (info.learned.length === 0) console.log('  learned from moderators: nothing yet');
-      for (const l of info.learned) console.log(`  learned (${l.judgement}, ${l.layer}): ${l.examples} examples, ${l.positive} positive, ${l.features} features`);
-    }));
+    .action((opts: { json?: boolean }) =>
+      withRuntime(async (runtime) => {
+        const file = runtime.config.moderation.modelFile;
+        const shipped = file ? readModelFile(file) : undefined;
+        const info = {
+          version: runtime.classifier.modelVersion,
+          file: file ?? null,
+          bytes: shipped?.bytes ?? 0,
+          features: shipped?.features ?? { spam: 0, abuse: 0 },
+          trainedOn: shipped?.trainedOn ?? [],
+          learned: await runtime.modelLayers.summary(),
+        };
+        if (opts.json) {
+          console.log(JSON.stringify(info));
+          return;
+        }
+        console.log(`model ${info.version}${file ? ` (${file}, ${(info.bytes / 1e6).toFixed(2)} MB)` : ''}`);
+        console.log(`  weights: spam ${info.features.spam}, abuse ${info.features.abuse}`);
+        for (const s of info.trainedOn)
+          console.log(`  trained (${s.judgement}) on ${s.file}: ${s.examples} examples, ${s.positive} positive`);
+        if (info.learned.length === 0) console.log('  learned from moderators: nothing yet');
+        for (const l of info.learned)
+          console.log(
+            `  learned (${l.judgement}, ${l.layer}): ${l.examples} examples, ${l.positive} positive, ${l.features} features`,
+          );
+      }),
+    );
   model
     .command('reset')
     .description('forget what moderators taught: one site, or the whole instance (the shipped model stays)')
     .option('--site <key>', "only this site's layer")
     .option('--json', 'print one JSON object')
-    .action((opts: { site?: string; json?: boolean }) => withRuntime(async (runtime) => {
-      const dropped = await runtime.modelLayers.reset(opts.site);
-      if (opts.json) console.log(JSON.stringify({ layersDropped: dropped, site: opts.site ?? null }));
-      else console.log(`Dropped ${dropped} learned layer(s)${opts.site ? ` of ${opts.site}` : ''}; the shipped model is unchanged.`);
-    }));
+    .action((opts: { site?: string; json?: boolean }) =>
+      withRuntime(async (runtime) => {
+        const dropped = await runtime.modelLayers.reset(opts.site);
+        if (opts.json) console.log(JSON.stringify({ layersDropped: dropped, site: opts.site ?? null }));
+        else
+          console.log(
+            `Dropped ${dropped} learned layer(s)${opts.site ? ` of ${opts.site}` : ''}; the shipped model is unchanged.`,
+          );
+      }),
+    );
 
   const tokens = program.command('tokens').description('manage moderator and admin API tokens');
   const tokenService = (db: Db) => new TokenService({ db, configuredAdminToken: undefined, clock: () => Date.now() });
@@ -526,10 +607,18 @@ export function buildCli(): Command {
     .option('--json', 'print the token as one JSON object')
     .action((opts: { role: Role; site?: string; label?: string; json?: boolean }) =>
       withDatabase(async (db) => {
-        if (opts.site && !(await new SiteRepository(db).find(opts.site))) throw new Error(`no site with key ${opts.site}`);
-        const { token, record } = await tokenService(db).create({ role: opts.role, siteKey: opts.site, label: opts.label });
+        if (opts.site && !(await new SiteRepository(db).find(opts.site)))
+          throw new Error(`no site with key ${opts.site}`);
+        const { token, record } = await tokenService(db).create({
+          role: opts.role,
+          siteKey: opts.site,
+          label: opts.label,
+        });
         if (opts.json) console.log(JSON.stringify({ ...record, token }));
-        else console.log(`Created ${record.role} token ${record.id}${record.siteKey ? ` for ${record.siteKey}` : ''}. Keep it safe; it is not shown again:\n${token}`);
+        else
+          console.log(
+            `Created ${record.role} token ${record.id}${record.siteKey ? ` for ${record.siteKey}` : ''}. Keep it safe; it is not shown again:\n${token}`,
+          );
       }),
     );
   tokens
@@ -540,7 +629,11 @@ export function buildCli(): Command {
       withDatabase(async (db) => {
         const list = await tokenService(db).list();
         if (opts.json) console.log(JSON.stringify({ tokens: list }));
-        else for (const t of list) console.log(`${t.id}\t${t.role}\t${t.siteKey ?? '(all sites)'}\t${t.revokedAt ? 'revoked' : 'active'}\t${t.label ?? ''}`);
+        else
+          for (const t of list)
+            console.log(
+              `${t.id}\t${t.role}\t${t.siteKey ?? '(all sites)'}\t${t.revokedAt ? 'revoked' : 'active'}\t${t.label ?? ''}`,
+            );
       }),
     );
   tokens

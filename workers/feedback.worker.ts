@@ -21,16 +21,23 @@ export function startFeedbackWorker(options: FeedbackWorkerOptions): Worker<Feed
     FEEDBACK_QUEUE,
     async (job) => {
       const applied = await options.feedback.apply(job.data);
-      const taught = applied && 'taught' in applied.outcome ? applied.outcome.taught.map((t) => `${t.judgement}:${t.layer}`) : [];
+      const taught =
+        applied && 'taught' in applied.outcome ? applied.outcome.taught.map((t) => `${t.judgement}:${t.layer}`) : [];
       const skipped = applied && 'skipped' in applied.outcome ? applied.outcome.skipped : undefined;
-      logger.info({ commentId: job.data.commentId, teacher: job.data.teacher.id, status: applied?.status, taught, skipped }, 'moderator feedback applied');
+      logger.info(
+        { commentId: job.data.commentId, teacher: job.data.teacher.id, status: applied?.status, taught, skipped },
+        'moderator feedback applied',
+      );
       if (applied && taught.length > 0) options.metrics?.classifierTrainings.inc({ label: applied.status });
       return applied?.status ?? 'nothing to learn';
     },
     { connection: options.connection, prefix: options.prefix, concurrency: 2 },
   );
   worker.on('failed', (job, err) => {
-    logger.warn({ commentId: job?.data.commentId, attempt: job?.attemptsMade, err: err.message }, 'feedback job failed');
+    logger.warn(
+      { commentId: job?.data.commentId, attempt: job?.attemptsMade, err: err.message },
+      'feedback job failed',
+    );
   });
   worker.on('error', (err) => logger.error({ err: err.message }, 'feedback worker error'));
   return worker;

@@ -39,8 +39,16 @@ export function startModerationWorker(options: ModerationWorkerOptions): Running
       const result = await options.moderator.moderate(job.data.commentId);
       const log = logger.child({ commentId: job.data.commentId, jobId: job.id, attempt: job.attemptsMade + 1 });
       if (result.outcome === 'decided') {
-        log.info({ status: result.decision.status, checks: result.decision.findings.map((f) => f.check) }, 'comment moderated');
-        options.metrics?.recordDecision({ status: result.decision.status, findings: result.decision.findings, acceptedAt: result.acceptedAt, decidedAt: result.decidedAt });
+        log.info(
+          { status: result.decision.status, checks: result.decision.findings.map((f) => f.check) },
+          'comment moderated',
+        );
+        options.metrics?.recordDecision({
+          status: result.decision.status,
+          findings: result.decision.findings,
+          acceptedAt: result.acceptedAt,
+          decidedAt: result.decidedAt,
+        });
       } else {
         log.info({ reason: result.reason }, 'moderation skipped');
       }
@@ -56,7 +64,10 @@ export function startModerationWorker(options: ModerationWorkerOptions): Running
     },
   );
   worker.on('failed', (job, err) => {
-    logger.warn({ commentId: job?.data.commentId, attempt: job?.attemptsMade, err: err.message }, 'moderation job failed');
+    logger.warn(
+      { commentId: job?.data.commentId, attempt: job?.attemptsMade, err: err.message },
+      'moderation job failed',
+    );
   });
   worker.on('error', (err) => logger.error({ err: err.message }, 'moderation worker error'));
 

@@ -26,7 +26,12 @@ export interface TokenRecord extends Principal {
 const TOKEN_PATTERN = /^(tok_[A-Za-z0-9_-]{12})\.([A-Za-z0-9_-]{43})$/;
 
 /** The principal of PARLEY_ADMIN_TOKEN, the bootstrap admin. */
-const CONFIGURED_ADMIN: Principal = { id: 'configured-admin', role: 'admin', siteKey: null, label: 'PARLEY_ADMIN_TOKEN' };
+const CONFIGURED_ADMIN: Principal = {
+  id: 'configured-admin',
+  role: 'admin',
+  siteKey: null,
+  label: 'PARLEY_ADMIN_TOKEN',
+};
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest();
 
@@ -57,9 +62,14 @@ export class TokenService {
   constructor(private readonly options: TokenServiceOptions) {}
 
   /** Creates a token; the returned `token` is the only time the secret is seen. */
-  async create(input: { role: Role; siteKey?: string | null; label?: string | null }): Promise<{ token: string; record: TokenRecord }> {
+  async create(input: {
+    role: Role;
+    siteKey?: string | null;
+    label?: string | null;
+  }): Promise<{ token: string; record: TokenRecord }> {
     // Admins manage sites and tokens, which no single site owns: an admin token is global.
-    if (input.role === 'admin' && input.siteKey) throw new TokenScopeError('an admin token cannot be limited to one site; use a moderator token');
+    if (input.role === 'admin' && input.siteKey)
+      throw new TokenScopeError('an admin token cannot be limited to one site; use a moderator token');
     const id = `tok_${randomBytes(9).toString('base64url')}`;
     const secret = randomBytes(32).toString('base64url');
     const row: ApiTokensTable = {
@@ -108,7 +118,11 @@ export class TokenService {
     if (configured && sameSecret(sha256(token), sha256(configured))) return CONFIGURED_ADMIN;
     const match = TOKEN_PATTERN.exec(token);
     if (!match) return undefined;
-    const row = await this.options.db.selectFrom('api_tokens').selectAll().where('id', '=', match[1]).executeTakeFirst();
+    const row = await this.options.db
+      .selectFrom('api_tokens')
+      .selectAll()
+      .where('id', '=', match[1])
+      .executeTakeFirst();
     if (!row || row.revoked_at !== null) return undefined;
     if (!sameSecret(sha256(match[2]), Buffer.from(row.secret_hash, 'hex'))) return undefined;
     return { id: row.id, role: row.role, siteKey: row.site_key, label: row.label };

@@ -1,4 +1,11 @@
-import { type ExpressionBuilder, type Insertable, type Selectable, sql, type Transaction, type Updateable } from 'kysely';
+import {
+  type ExpressionBuilder,
+  type Insertable,
+  type Selectable,
+  sql,
+  type Transaction,
+  type Updateable,
+} from 'kysely';
 import type { Db } from '../db/connect';
 import type { CommentsTable, Database } from '../db/schema';
 import type { Finding } from '../moderation/finding';
@@ -13,7 +20,17 @@ export interface Page<Row> {
 }
 
 /** The columns the public thread shows: reading only these keeps the hot read path lean. */
-const PUBLIC_COLUMNS = ['id', 'parent_id', 'page_id', 'author_name', 'author_website', 'author_hash', 'html', 'created_at', 'status'] as const;
+const PUBLIC_COLUMNS = [
+  'id',
+  'parent_id',
+  'page_id',
+  'author_name',
+  'author_website',
+  'author_hash',
+  'html',
+  'created_at',
+  'status',
+] as const;
 export type PublicRow = Pick<CommentRow, (typeof PUBLIC_COLUMNS)[number]>;
 
 export interface AuthorHistory {
@@ -87,7 +104,12 @@ export class CommentRepository {
    * A page's published thread, oldest first, `limit` at a time: approved comments,
    * and the tombstones of deleted ones that have approved replies, so those still thread.
    */
-  async approvedThread(options: { siteKey: string; pageId: string; cursor?: string; limit: number }): Promise<Page<PublicRow>> {
+  async approvedThread(options: {
+    siteKey: string;
+    pageId: string;
+    cursor?: string;
+    limit: number;
+  }): Promise<Page<PublicRow>> {
     const after = options.cursor ? decodeCursor(options.cursor) : undefined;
     let query = this.db
       .selectFrom('comments')
@@ -117,7 +139,11 @@ export class CommentRepository {
         ]),
       );
     }
-    const rows = await query.orderBy('created_at').orderBy('id').limit(options.limit + 1).execute();
+    const rows = await query
+      .orderBy('created_at')
+      .orderBy('id')
+      .limit(options.limit + 1)
+      .execute();
     const hasMore = rows.length > options.limit;
     const pageRows = hasMore ? rows.slice(0, options.limit) : rows;
     return { rows: pageRows, nextCursor: hasMore ? encodeCursor(pageRows[pageRows.length - 1]) : null };
@@ -143,7 +169,10 @@ export class CommentRepository {
       .where('status', 'in', ['approved', 'spam'])
       .where('id', '!=', options.excludeId);
     const [rows, latest] = await Promise.all([
-      base.select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status').execute(),
+      base
+        .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+        .groupBy('status')
+        .execute(),
       base.select('status').orderBy('decided_at', 'desc').limit(1).executeTakeFirst(),
     ]);
     const count = (status: CommentStatus) => Number(rows.find((r) => r.status === status)?.n ?? 0);
@@ -206,7 +235,9 @@ export class CommentRepository {
   }
 
   /** One page of comments in a status, for moderators. */
-  async moderationPage(options: CommentFilters & { status: CommentStatus; order: 'newest' | 'oldest'; cursor?: string; limit: number }): Promise<Page<CommentRow>> {
+  async moderationPage(
+    options: CommentFilters & { status: CommentStatus; order: 'newest' | 'oldest'; cursor?: string; limit: number },
+  ): Promise<Page<CommentRow>> {
     const after = options.cursor ? decodeCursor(options.cursor) : undefined;
     const newest = options.order === 'newest';
     const direction = newest ? 'desc' : 'asc';
@@ -224,7 +255,11 @@ export class CommentRepository {
         ]),
       );
     }
-    const rows = await query.orderBy('created_at', direction).orderBy('id', direction).limit(options.limit + 1).execute();
+    const rows = await query
+      .orderBy('created_at', direction)
+      .orderBy('id', direction)
+      .limit(options.limit + 1)
+      .execute();
     const hasMore = rows.length > options.limit;
     const pageRows = hasMore ? rows.slice(0, options.limit) : rows;
     return { rows: pageRows, nextCursor: hasMore ? encodeCursor(pageRows[pageRows.length - 1]) : null };
@@ -247,7 +282,11 @@ export class CommentRepository {
    * The decided comments accepted since `since` (of one site, or all), `batch` at a
    * time in acceptance order: their current status and the findings of their decision.
    */
-  async *decisions(options: { siteKey?: string; since: number; batch?: number }): AsyncGenerator<Pick<CommentRow, 'status' | 'findings'>> {
+  async *decisions(options: {
+    siteKey?: string;
+    since: number;
+    batch?: number;
+  }): AsyncGenerator<Pick<CommentRow, 'status' | 'findings'>> {
     let after: { createdAt: number; id: string } | undefined;
     const batch = options.batch ?? 5000;
     for (;;) {
@@ -259,7 +298,9 @@ export class CommentRepository {
       if (options.siteKey) query = query.where('site_key', '=', options.siteKey);
       if (after) {
         const { createdAt, id } = after;
-        query = query.where((eb) => eb.or([eb('created_at', '>', createdAt), eb.and([eb('created_at', '=', createdAt), eb('id', '>', id)])]));
+        query = query.where((eb) =>
+          eb.or([eb('created_at', '>', createdAt), eb.and([eb('created_at', '=', createdAt), eb('id', '>', id)])]),
+        );
       }
       const rows = await query.orderBy('created_at').orderBy('id').limit(batch).execute();
       for (const row of rows) yield row;
@@ -270,7 +311,12 @@ export class CommentRepository {
   }
 
   /** The author's latest comments on a site, newest first. */
-  async recentByAuthor(options: { siteKey: string; email: string; excludeId: string; limit: number }): Promise<CommentRow[]> {
+  async recentByAuthor(options: {
+    siteKey: string;
+    email: string;
+    excludeId: string;
+    limit: number;
+  }): Promise<CommentRow[]> {
     return this.db
       .selectFrom('comments')
       .selectAll()

@@ -99,7 +99,10 @@ export class CommentService {
     try {
       await queue.enqueue(row.id);
     } catch (err) {
-      logger.warn({ commentId: row.id, err: (err as Error).message }, 'enqueue failed; the sweep will queue the comment');
+      logger.warn(
+        { commentId: row.id, err: (err as Error).message },
+        'enqueue failed; the sweep will queue the comment',
+      );
     }
 
     return { comment: { ...toPublicComment(row), status: 'pending' }, authorToken };
@@ -124,7 +127,10 @@ export class CommentService {
    * The status of a comment for its author, who proves authorship with the token
    * given at submission. A wrong token looks like an unknown id, so ids cannot be probed.
    */
-  async statusForAuthor(options: { id: string; authorToken: string }): Promise<{ id: string; status: CommentStatus; siteKey: string }> {
+  async statusForAuthor(options: {
+    id: string;
+    authorToken: string;
+  }): Promise<{ id: string; status: CommentStatus; siteKey: string }> {
     const row = await this.options.comments.find(options.id);
     if (!row || !tokenMatches(options.authorToken, row.author_token_hash)) throw ApiError.notFound('Comment');
     return { id: row.id, status: row.status, siteKey: row.site_key };

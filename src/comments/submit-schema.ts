@@ -4,8 +4,7 @@ import { z } from 'zod';
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((v) => (v === '' || v === null ? undefined : v), schema.optional());
 
-const httpUrl = (max: number) =>
-  z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(max);
+const httpUrl = (max: number) => z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(max);
 
 /** The body of `POST /v1/sites/:siteKey/comments`; also its TypeScript type. */
 export function submitCommentSchema(options: { maxLength: number }) {

@@ -17,7 +17,10 @@ export function connectDatabase(config: DatabaseConfig): Db {
       connectionString: config.url,
       max: 10,
       // Epoch-millisecond columns and COUNT(*) are int8; they fit a JS number.
-      types: { getTypeParser: ((oid: number, format?: any) => (oid === PG_INT8 ? Number : types.getTypeParser(oid, format))) as typeof types.getTypeParser },
+      types: {
+        getTypeParser: ((oid: number, format?: any) =>
+          oid === PG_INT8 ? Number : types.getTypeParser(oid, format)) as typeof types.getTypeParser,
+      },
     });
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   }

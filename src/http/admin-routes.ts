@@ -19,11 +19,17 @@ export const tokenBody = z
     siteKey: z.string().max(100).nullish(),
     label: z.string().trim().max(100).nullish(),
   })
-  .refine((t) => !(t.role === 'admin' && t.siteKey), { path: ['siteKey'], message: 'an admin token cannot be limited to one site' });
+  .refine((t) => !(t.role === 'admin' && t.siteKey), {
+    path: ['siteKey'],
+    message: 'an admin token cannot be limited to one site',
+  });
 
 export const siteBody = z.object({
   name: z.string().trim().min(1).max(200),
-  origins: z.array(z.url({ protocol: /^https?$/ })).min(1).max(50),
+  origins: z
+    .array(z.url({ protocol: /^https?$/ }))
+    .min(1)
+    .max(50),
   moderation: z.enum(MODERATION_POLICIES as ['none', 'first-time', 'all']).optional(),
   linkLimit: z.number().int().min(0).max(100).optional(),
   policy: sitePolicyChangesSchema.optional(),

@@ -21,7 +21,8 @@ export function requireRole(tokens: TokenService, role: Role) {
     const token = bearerToken(req);
     const principal = token ? await tokens.authenticate(token) : undefined;
     if (!principal) throw new ApiError(401, 'unauthorized', 'Send a valid token as "Authorization: Bearer <token>".');
-    if (role === 'admin' && principal.role !== 'admin') throw new ApiError(403, 'forbidden', 'This needs an admin token.');
+    if (role === 'admin' && principal.role !== 'admin')
+      throw new ApiError(403, 'forbidden', 'This needs an admin token.');
     res.locals.principal = principal;
     next();
   };

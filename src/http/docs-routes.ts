@@ -73,7 +73,11 @@ export function docsRoutes(options: DocsRoutesOptions): Router {
 
   router.get('/openapi.json', (_req, res) => {
     document ??= JSON.stringify(buildOpenApiDocument({ maxCommentLength: options.maxCommentLength }));
-    res.set({ 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-cache', 'Access-Control-Allow-Origin': '*' });
+    res.set({
+      'Content-Type': 'application/json; charset=utf-8',
+      'Cache-Control': 'no-cache',
+      'Access-Control-Allow-Origin': '*',
+    });
     res.send(document);
   });
 

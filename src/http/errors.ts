@@ -30,9 +30,11 @@ export const notFoundHandler: RequestHandler = (req, _res, next) => {
 /** Every error becomes `{error: {code, message, details?}}`; only bugs are 500s, and they never show a stack. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
-    const known = err instanceof ApiError ? err : (BODY_ERRORS[(err as { type?: string })?.type ?? ''] ?? clientError(err));
+    const known =
+      err instanceof ApiError ? err : (BODY_ERRORS[(err as { type?: string })?.type ?? ''] ?? clientError(err));
     // req.log (request-logging.ts) carries the request id, so the failure can be matched with its request line.
-    if (!known) (req.log ?? logger).error({ err, method: req.method, path: req.route?.path ?? 'unmatched' }, 'request failed');
+    if (!known)
+      (req.log ?? logger).error({ err, method: req.method, path: req.route?.path ?? 'unmatched' }, 'request failed');
     const error = known ?? new ApiError(500, 'internal', 'Something went wrong on our side.');
     if (res.headersSent) return;
     res.status(error.status).json({

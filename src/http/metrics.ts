@@ -114,7 +114,9 @@ export class ParleyMetrics {
         this.reset();
         await Promise.all(
           queues.map(async (queue) => {
-            const counts = await withTimeout(queue.getJobCounts(...QUEUE_STATES), QUEUE_COUNT_TIMEOUT_MS).catch(() => undefined);
+            const counts = await withTimeout(queue.getJobCounts(...QUEUE_STATES), QUEUE_COUNT_TIMEOUT_MS).catch(
+              () => undefined,
+            );
             // Redis not answering: leave the queue out rather than report zeros or fail the scrape.
             if (!counts) return;
             for (const state of QUEUE_STATES) this.set({ queue: queue.name, state }, counts[state] ?? 0);
@@ -195,9 +197,9 @@ export function startMetricsServer(metrics: ParleyMetrics, options: { port: numb
   const server = http.createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': 'application/json' }).end(
-        JSON.stringify({ error: { code: 'method_not_allowed', message: 'Only GET is answered here.' } }),
-      );
+      res
+        .writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': 'application/json' })
+        .end(JSON.stringify({ error: { code: 'method_not_allowed', message: 'Only GET is answered here.' } }));
       return;
     }
     if (path === '/healthz') {
@@ -205,14 +207,18 @@ export function startMetricsServer(metrics: ParleyMetrics, options: { port: numb
       return;
     }
     if (path !== '/metrics') {
-      res.writeHead(404, { 'Content-Type': 'application/json' }).end(
-        JSON.stringify({ error: { code: 'not_found', message: 'This port serves /metrics and /healthz only.' } }),
-      );
+      res
+        .writeHead(404, { 'Content-Type': 'application/json' })
+        .end(JSON.stringify({ error: { code: 'not_found', message: 'This port serves /metrics and /healthz only.' } }));
       return;
     }
     metrics.exposition().then(
-      ({ contentType, body }) => res.writeHead(200, { 'Content-Type': contentType, 'Cache-Control': 'no-store' }).end(body),
-      () => res.writeHead(500, { 'Content-Type': 'application/json' }).end(JSON.stringify({ error: { code: 'internal', message: 'Could not collect the metrics.' } })),
+      ({ contentType, body }) =>
+        res.writeHead(200, { 'Content-Type': contentType, 'Cache-Control': 'no-store' }).end(body),
+      () =>
+        res
+          .writeHead(500, { 'Content-Type': 'application/json' })
+          .end(JSON.stringify({ error: { code: 'internal', message: 'Could not collect the metrics.' } })),
     );
   });
   return new Promise((resolve, reject) => {

@@ -39,8 +39,16 @@ export const listQuery = z.object({
 });
 export const actionBody = z.object({ action: z.enum(MODERATOR_ACTIONS), note });
 export const bulkBody = z.object({ ids: z.array(commentId).min(1).max(500), action: z.enum(MODERATOR_ACTIONS), note });
-export const statsQuery = z.object({ site: z.string().max(100).optional(), days: z.coerce.number().int().min(1).max(365).default(30) });
-export const auditQuery = z.object({ commentId: commentId.optional(), site: z.string().max(100).optional(), cursor, limit });
+export const statsQuery = z.object({
+  site: z.string().max(100).optional(),
+  days: z.coerce.number().int().min(1).max(365).default(30),
+});
+export const auditQuery = z.object({
+  commentId: commentId.optional(),
+  site: z.string().max(100).optional(),
+  cursor,
+  limit,
+});
 
 const domain = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 export const banBody = z
@@ -55,7 +63,11 @@ export const banBody = z
   .transform((ban, ctx) => {
     const value = normalizeBanValue(ban.kind, ban.value);
     if (value === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['value'], message: `not a valid ${ban.kind === 'ip' ? 'IP address or CIDR range' : ban.kind}` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['value'],
+        message: `not a valid ${ban.kind === 'ip' ? 'IP address or CIDR range' : ban.kind}`,
+      });
       return z.NEVER;
     }
     return { ...ban, value, expiresAt: ban.expiresAt ? Date.parse(ban.expiresAt) : null };
@@ -64,7 +76,10 @@ export const banBody = z
 /** The body of `PATCH /v1/moderation/comments/:id`. */
 export function editCommentBody(maxCommentLength: number) {
   return z.object({
-    text: z.string().max(maxCommentLength).refine((t) => t.trim().length > 0, 'must not be empty'),
+    text: z
+      .string()
+      .max(maxCommentLength)
+      .refine((t) => t.trim().length > 0, 'must not be empty'),
     note,
   });
 }
@@ -100,7 +115,9 @@ export function moderationRoutes(options: ModerationRoutesOptions): Router {
     const principal = principalOf(res);
     const sites = await options.sites.list();
     res.json({
-      sites: sites.filter((s) => principal.siteKey === null || s.key === principal.siteKey).map((s) => ({ key: s.key, name: s.name })),
+      sites: sites
+        .filter((s) => principal.siteKey === null || s.key === principal.siteKey)
+        .map((s) => ({ key: s.key, name: s.name })),
     });
   });
 
@@ -175,7 +192,12 @@ export function moderationRoutes(options: ModerationRoutesOptions): Router {
     const query = parseOrThrow(auditQuery, req.query);
     const principal = principalOf(res);
     res.json(
-      await moderation.auditLog(principal, { siteKey: query.site, commentId: query.commentId, cursor: query.cursor, limit: query.limit }),
+      await moderation.auditLog(principal, {
+        siteKey: query.site,
+        commentId: query.commentId,
+        cursor: query.cursor,
+        limit: query.limit,
+      }),
     );
   });
 

@@ -60,8 +60,16 @@ export interface OperationSpec {
 type Tag = 'Public' | 'Moderation' | 'Admin' | 'Webhooks' | 'Operations' | 'Browser pages';
 
 const TAGS: { name: Tag; description: string }[] = [
-  { name: 'Public', description: "The widget's API. Browser requests must carry an `Origin` the site lists (403 otherwise); CORS answers name only the site's origins; requests without `Origin` are allowed." },
-  { name: 'Moderation', description: 'The review queue. `Authorization: Bearer <token>` of a `moderator` or `admin` token; a token limited to one site sees only that site.' },
+  {
+    name: 'Public',
+    description:
+      "The widget's API. Browser requests must carry an `Origin` the site lists (403 otherwise); CORS answers name only the site's origins; requests without `Origin` are allowed.",
+  },
+  {
+    name: 'Moderation',
+    description:
+      'The review queue. `Authorization: Bearer <token>` of a `moderator` or `admin` token; a token limited to one site sees only that site.',
+  },
   { name: 'Admin', description: 'Sites and tokens. An `admin` token.' },
   {
     name: 'Webhooks',
@@ -75,8 +83,15 @@ const TAGS: { name: Tag; description: string }[] = [
 const ERRORS = {
   400: {
     name: 'BadRequest',
-    description: 'Invalid input: `validation_failed` lists each field in `details`; `invalid_json` for a body that is not JSON.',
-    example: { error: { code: 'validation_failed', message: 'The request has invalid fields.', details: [{ path: 'email', message: 'Invalid email address' }] } },
+    description:
+      'Invalid input: `validation_failed` lists each field in `details`; `invalid_json` for a body that is not JSON.',
+    example: {
+      error: {
+        code: 'validation_failed',
+        message: 'The request has invalid fields.',
+        details: [{ path: 'email', message: 'Invalid email address' }],
+      },
+    },
   },
   401: {
     name: 'Unauthorized',
@@ -85,8 +100,11 @@ const ERRORS = {
   },
   403: {
     name: 'Forbidden',
-    description: "A token of too small a role or limited to another site (`forbidden`), or a browser `Origin` the site does not list (`origin_not_allowed`).",
-    example: { error: { code: 'origin_not_allowed', message: 'Origin https://elsewhere.example is not allowed for this site.' } },
+    description:
+      'A token of too small a role or limited to another site (`forbidden`), or a browser `Origin` the site does not list (`origin_not_allowed`).',
+    example: {
+      error: { code: 'origin_not_allowed', message: 'Origin https://elsewhere.example is not allowed for this site.' },
+    },
   },
   404: {
     name: 'NotFound',
@@ -97,7 +115,9 @@ const ERRORS = {
     name: 'Conflict',
     description:
       'The comment is deleted and nothing more can be done to it (`comment_deleted`), it kept changing under the action (`conflict`: try again), or a test delivery cannot be redelivered (`not_redeliverable`).',
-    example: { error: { code: 'comment_deleted', message: 'The comment was deleted; nothing can be done to it any more.' } },
+    example: {
+      error: { code: 'comment_deleted', message: 'The comment was deleted; nothing can be done to it any more.' },
+    },
   },
   413: {
     name: 'PayloadTooLarge',
@@ -111,7 +131,8 @@ const ERRORS = {
   },
   429: {
     name: 'TooManyRequests',
-    description: 'More submissions from this IP than `PARLEY_SUBMITS_PER_MINUTE` allows; `Retry-After` says how many seconds to wait.',
+    description:
+      'More submissions from this IP than `PARLEY_SUBMITS_PER_MINUTE` allows; `Retry-After` says how many seconds to wait.',
     example: { error: { code: 'rate_limited', message: 'Too many requests; try again in 42 s.' } },
   },
   503: {
@@ -161,7 +182,14 @@ const moderatorCommentExample = {
   text: 'Nice *post*! More at https://ann.example and https://ann.example/2 and https://ann.example/3',
   originalText: null,
   html: '<p>Nice <em>post</em>! More at …</p>',
-  author: { name: 'Ann', email: 'ann@example.com', website: 'https://ann.example', ip: '203.0.113.7', userAgent: 'Mozilla/5.0', avatar: AVATAR },
+  author: {
+    name: 'Ann',
+    email: 'ann@example.com',
+    website: 'https://ann.example',
+    ip: '203.0.113.7',
+    userAgent: 'Mozilla/5.0',
+    avatar: AVATAR,
+  },
   findings: [{ check: 'link-count', verdict: 'hold', reason: "3 links, more than the site's limit of 2" }],
   createdAt: CREATED,
   decidedAt: DECIDED,
@@ -252,46 +280,78 @@ export function operations(options: { maxCommentLength: number }): OperationSpec
   return [
     // Operations
     {
-      method: 'get', path: '/healthz', tag: 'Operations', summary: 'Liveness: the process is up',
+      method: 'get',
+      path: '/healthz',
+      tag: 'Operations',
+      summary: 'Liveness: the process is up',
       responses: { 200: { description: 'Up.', schema: responses.healthResponse, example: { status: 'ok' } } },
     },
     {
-      method: 'get', path: '/readyz', tag: 'Operations', summary: 'Readiness: the database and Redis answer',
+      method: 'get',
+      path: '/readyz',
+      tag: 'Operations',
+      summary: 'Readiness: the database and Redis answer',
       description: 'Load balancers should send traffic only to instances that answer 200.',
       responses: {
-        200: { description: 'Ready.', schema: responses.readinessResponse, example: { status: 'ok', checks: { database: 'ok', redis: 'ok' } } },
-        503: { description: 'A dependency is down; `checks` names it.', schema: responses.readinessResponse, example: { status: 'unavailable', checks: { database: 'ok', redis: 'down' } } },
-      },
-    },
-    {
-      method: 'get', path: '/metrics', tag: 'Operations', summary: 'Prometheus metrics of this process',
-      description: 'Prometheus text format. With `PARLEY_METRICS_PORT` set, served on that port instead (and not here). The families are listed in the README, "Metrics".',
-      responses: {
         200: {
-          description: 'The metrics.',
-          contentType: 'text/plain; version=0.0.4; charset=utf-8',
-          example: '# HELP parley_comments_accepted_total Comments accepted (stored as pending and answered 202).\n# TYPE parley_comments_accepted_total counter\nparley_comments_accepted_total 3\n',
+          description: 'Ready.',
+          schema: responses.readinessResponse,
+          example: { status: 'ok', checks: { database: 'ok', redis: 'ok' } },
+        },
+        503: {
+          description: 'A dependency is down; `checks` names it.',
+          schema: responses.readinessResponse,
+          example: { status: 'unavailable', checks: { database: 'ok', redis: 'down' } },
         },
       },
     },
     {
-      method: 'get', path: '/openapi.json', tag: 'Operations', summary: 'This document (OpenAPI 3.1)',
+      method: 'get',
+      path: '/metrics',
+      tag: 'Operations',
+      summary: 'Prometheus metrics of this process',
+      description:
+        'Prometheus text format. With `PARLEY_METRICS_PORT` set, served on that port instead (and not here). The families are listed in the README, "Metrics".',
+      responses: {
+        200: {
+          description: 'The metrics.',
+          contentType: 'text/plain; version=0.0.4; charset=utf-8',
+          example:
+            '# HELP parley_comments_accepted_total Comments accepted (stored as pending and answered 202).\n# TYPE parley_comments_accepted_total counter\nparley_comments_accepted_total 3\n',
+        },
+      },
+    },
+    {
+      method: 'get',
+      path: '/openapi.json',
+      tag: 'Operations',
+      summary: 'This document (OpenAPI 3.1)',
       responses: { 200: { description: 'The OpenAPI document.', contentType: 'application/json' } },
     },
     {
-      method: 'get', path: '/docs', tag: 'Operations', summary: 'This documentation, rendered (Swagger UI, served locally)',
+      method: 'get',
+      path: '/docs',
+      tag: 'Operations',
+      summary: 'This documentation, rendered (Swagger UI, served locally)',
       responses: { 200: html('The documentation page.') },
     },
     {
-      method: 'get', path: '/docs/:asset', tag: 'Operations', summary: 'Scripts, styles and icons of the documentation page',
+      method: 'get',
+      path: '/docs/:asset',
+      tag: 'Operations',
+      summary: 'Scripts, styles and icons of the documentation page',
       responses: { 200: { description: 'The file.', contentType: 'application/octet-stream' } },
       errors: [404],
     },
     {
-      method: 'get', path: '/admin/queues', tag: 'Operations', auth: 'dashboard', summary: 'The queue dashboard (Bull Board)',
+      method: 'get',
+      path: '/admin/queues',
+      tag: 'Operations',
+      auth: 'dashboard',
+      summary: 'The queue dashboard (Bull Board)',
       description:
         'Admin tokens only: `Authorization: Bearer <token>`, or the cookie that `POST /admin/queues/login` sets. A browser without either is sent to the sign-in page. ' +
-        'The dashboard\'s own scripts and JSON API live under this path too.',
+        "The dashboard's own scripts and JSON API live under this path too.",
       responses: {
         200: html('The dashboard.'),
         303: noContent('Not signed in: see `/admin/queues/login`.'),
@@ -299,16 +359,24 @@ export function operations(options: { maxCommentLength: number }): OperationSpec
       errors: [401, 403],
     },
     {
-      method: 'get', path: '/admin/queues/login', tag: 'Operations', summary: 'Sign-in page of the queue dashboard',
+      method: 'get',
+      path: '/admin/queues/login',
+      tag: 'Operations',
+      summary: 'Sign-in page of the queue dashboard',
       responses: { 200: html('A form that asks for an admin token.') },
     },
     {
-      method: 'post', path: '/admin/queues/login', tag: 'Operations', summary: 'Sign in to the queue dashboard',
+      method: 'post',
+      path: '/admin/queues/login',
+      tag: 'Operations',
+      summary: 'Sign in to the queue dashboard',
       description:
         'Checks the admin token and keeps it in an `HttpOnly`, `SameSite=Strict` cookie limited to `/admin/queues` (and `Secure` over HTTPS) until the browser closes or `POST /admin/queues/logout`.',
       formBody: {
         type: 'object',
-        properties: { token: { type: 'string', description: 'An admin token.', examples: ['tok_Ab3dEf6hIj9k.' + 'x'.repeat(43)] } },
+        properties: {
+          token: { type: 'string', description: 'An admin token.', examples: ['tok_Ab3dEf6hIj9k.' + 'x'.repeat(43)] },
+        },
         required: ['token'],
       },
       responses: {
@@ -318,35 +386,64 @@ export function operations(options: { maxCommentLength: number }): OperationSpec
       errors: [403],
     },
     {
-      method: 'post', path: '/admin/queues/logout', tag: 'Operations', summary: 'Sign out of the queue dashboard',
+      method: 'post',
+      path: '/admin/queues/logout',
+      tag: 'Operations',
+      summary: 'Sign out of the queue dashboard',
       responses: { 303: noContent('Signed out: on to the sign-in page.') },
       errors: [403],
     },
 
     // Public
     {
-      method: 'post', path: '/v1/sites/:siteKey/comments', tag: 'Public', summary: 'Submit a comment',
+      method: 'post',
+      path: '/v1/sites/:siteKey/comments',
+      tag: 'Public',
+      summary: 'Submit a comment',
       description:
         'Stores the comment as `pending` and queues it for moderation; the answer comes once it is stored. `formToken` comes from `GET /v1/sites/{siteKey}/form-token`; `hp` is the honeypot field, left empty by people. `text` is Markdown (no raw HTML), at most `PARLEY_MAX_COMMENT_LENGTH` characters.',
       body: submitCommentSchema({ maxLength: options.maxCommentLength }),
-      bodyExample: { pageId: 'hello-world', pageUrl: 'https://blog.example/hello-world', pageTitle: 'Hello, world', name: 'Ann', email: 'ann@example.com', website: 'https://ann.example', text: 'Nice *post*!' },
+      bodyExample: {
+        pageId: 'hello-world',
+        pageUrl: 'https://blog.example/hello-world',
+        pageTitle: 'Hello, world',
+        name: 'Ann',
+        email: 'ann@example.com',
+        website: 'https://ann.example',
+        text: 'Nice *post*!',
+      },
       responses: {
         202: {
           description: 'Accepted: stored, and queued for moderation.',
           schema: responses.submitResponse,
-          example: { comment: { ...publicCommentExample, status: 'pending' }, authorToken: 'q7Vb2kL9xW3mN8pR4tY6uI1oP5aS0dFg' },
+          example: {
+            comment: { ...publicCommentExample, status: 'pending' },
+            authorToken: 'q7Vb2kL9xW3mN8pR4tY6uI1oP5aS0dFg',
+          },
         },
       },
       errors: [400, 403, 404, 413, 415, 429],
     },
     {
-      method: 'get', path: '/v1/sites/:siteKey/form-token', tag: 'Public', summary: 'A signed, timestamped token for the time trap',
+      method: 'get',
+      path: '/v1/sites/:siteKey/form-token',
+      tag: 'Public',
+      summary: 'A signed, timestamped token for the time trap',
       description: 'The widget fetches one when it shows the form and sends it back as `formToken`.',
-      responses: { 200: { description: 'A fresh token.', schema: responses.formTokenResponse, example: { formToken: '1764321302118.Qm9vA1xYz2Wv.aGVsbG8td29ybGQtbWFjLX' } } },
+      responses: {
+        200: {
+          description: 'A fresh token.',
+          schema: responses.formTokenResponse,
+          example: { formToken: '1764321302118.Qm9vA1xYz2Wv.aGVsbG8td29ybGQtbWFjLX' },
+        },
+      },
       errors: [403, 404],
     },
     {
-      method: 'get', path: '/v1/sites/:siteKey/pages/:pageId/comments', tag: 'Public', summary: "A page's published comments",
+      method: 'get',
+      path: '/v1/sites/:siteKey/pages/:pageId/comments',
+      tag: 'Public',
+      summary: "A page's published comments",
       description:
         'Approved comments, flat with `parentId`, oldest first. Answers carry an `ETag` (send `If-None-Match` for a `304`) and `Cache-Control: public, max-age=1, must-revalidate`: a status change shows within a second.',
       query: threadQuerySchema,
@@ -363,58 +460,125 @@ export function operations(options: { maxCommentLength: number }): OperationSpec
       errors: [400, 403, 404],
     },
     {
-      method: 'options', path: '/v1/comments/:id/status', tag: 'Public', summary: 'CORS preflight of the status route',
+      method: 'options',
+      path: '/v1/comments/:id/status',
+      tag: 'Public',
+      summary: 'CORS preflight of the status route',
       responses: { 204: noContent("Allowed, for one of the comment's site origins.") },
       errors: [403, 404],
     },
     {
-      method: 'get', path: '/v1/comments/:id/status', tag: 'Public', auth: 'author', summary: "The author's view of their own comment",
+      method: 'get',
+      path: '/v1/comments/:id/status',
+      tag: 'Public',
+      auth: 'author',
+      summary: "The author's view of their own comment",
       description: 'Whatever its status, with the `authorToken` the submission answered.',
-      responses: { 200: { description: 'The status.', schema: responses.authorStatusResponse, example: { id: COMMENT_ID, status: 'held' } } },
+      responses: {
+        200: {
+          description: 'The status.',
+          schema: responses.authorStatusResponse,
+          example: { id: COMMENT_ID, status: 'held' },
+        },
+      },
       errors: [401, 404],
     },
 
     // Moderation
     {
-      method: 'get', path: '/v1/moderation/me', tag: 'Moderation', auth: 'moderator', summary: 'Who the token is',
-      responses: { 200: { description: 'The principal.', schema: responses.principal, example: { id: 'tok_Ab3dEf6hIj9k', role: 'moderator', siteKey: null, label: 'night shift' } } },
+      method: 'get',
+      path: '/v1/moderation/me',
+      tag: 'Moderation',
+      auth: 'moderator',
+      summary: 'Who the token is',
+      responses: {
+        200: {
+          description: 'The principal.',
+          schema: responses.principal,
+          example: { id: 'tok_Ab3dEf6hIj9k', role: 'moderator', siteKey: null, label: 'night shift' },
+        },
+      },
       errors: [401],
     },
     {
-      method: 'get', path: '/v1/moderation/sites', tag: 'Moderation', auth: 'moderator', summary: 'The sites the token may see',
-      responses: { 200: { description: 'The sites.', schema: responses.moderatorSitesResponse, example: { sites: [{ key: SITE_KEY, name: 'My blog' }] } } },
+      method: 'get',
+      path: '/v1/moderation/sites',
+      tag: 'Moderation',
+      auth: 'moderator',
+      summary: 'The sites the token may see',
+      responses: {
+        200: {
+          description: 'The sites.',
+          schema: responses.moderatorSitesResponse,
+          example: { sites: [{ key: SITE_KEY, name: 'My blog' }] },
+        },
+      },
       errors: [401],
     },
     {
-      method: 'get', path: '/v1/moderation/comments', tag: 'Moderation', auth: 'moderator', summary: 'The review queue',
-      description: 'Comments with email, IP, user agent and every finding; `counts` per status for the same filters; `nextCursor` for the next page.',
+      method: 'get',
+      path: '/v1/moderation/comments',
+      tag: 'Moderation',
+      auth: 'moderator',
+      summary: 'The review queue',
+      description:
+        'Comments with email, IP, user agent and every finding; `counts` per status for the same filters; `nextCursor` for the next page.',
       query: moderationListQuery,
       queryExample: { status: 'held', order: 'newest', limit: '50' },
-      responses: { 200: { description: 'A page of the queue.', schema: responses.moderationListResponse, example: { comments: [moderatorCommentExample], counts: countsExample, nextCursor: null } } },
+      responses: {
+        200: {
+          description: 'A page of the queue.',
+          schema: responses.moderationListResponse,
+          example: { comments: [moderatorCommentExample], counts: countsExample, nextCursor: null },
+        },
+      },
       errors: [400, 401, 403],
     },
     {
-      method: 'get', path: '/v1/moderation/comments/:id', tag: 'Moderation', auth: 'moderator', summary: 'One comment in full',
+      method: 'get',
+      path: '/v1/moderation/comments/:id',
+      tag: 'Moderation',
+      auth: 'moderator',
+      summary: 'One comment in full',
       description: "With the comment it replies to and the author's history on the site.",
       responses: {
         200: {
           description: 'The comment.',
           schema: responses.moderationDetailResponse,
-          example: { comment: moderatorCommentExample, parent: null, history: { counts: { ...countsExample, approved: 2, held: 1, spam: 0, rejected: 0 }, recent: [] } },
+          example: {
+            comment: moderatorCommentExample,
+            parent: null,
+            history: { counts: { ...countsExample, approved: 2, held: 1, spam: 0, rejected: 0 }, recent: [] },
+          },
         },
       },
       errors: [401, 403, 404],
     },
     {
-      method: 'post', path: '/v1/moderation/comments/:id/actions', tag: 'Moderation', auth: 'moderator', summary: 'Approve, hold, reject or mark as spam',
-      description: 'Audited. Approving a held or spam comment teaches the classifier "ham"; marking spam teaches it "spam".',
+      method: 'post',
+      path: '/v1/moderation/comments/:id/actions',
+      tag: 'Moderation',
+      auth: 'moderator',
+      summary: 'Approve, hold, reject or mark as spam',
+      description:
+        'Audited. Approving a held or spam comment teaches the classifier "ham"; marking spam teaches it "spam".',
       body: actionBody,
       bodyExample: { action: 'approve', note: 'fine, just enthusiastic' },
-      responses: { 200: { description: 'The comment after the action.', schema: responses.actionResponse, example: { comment: { ...moderatorCommentExample, status: 'approved', version: 3 }, previousStatus: 'held' } } },
+      responses: {
+        200: {
+          description: 'The comment after the action.',
+          schema: responses.actionResponse,
+          example: { comment: { ...moderatorCommentExample, status: 'approved', version: 3 }, previousStatus: 'held' },
+        },
+      },
       errors: [400, 401, 403, 404, 409],
     },
     {
-      method: 'post', path: '/v1/moderation/actions', tag: 'Moderation', auth: 'moderator', summary: 'One action on many comments',
+      method: 'post',
+      path: '/v1/moderation/actions',
+      tag: 'Moderation',
+      auth: 'moderator',
+      summary: 'One action on many comments',
       description: 'Each comment on its own: one failure does not undo the others.',
       body: bulkBody,
       bodyExample: { ids: [COMMENT_ID, '00000000-0000-4000-8000-000000000000'], action: 'spam' },
@@ -425,7 +589,11 @@ export function operations(options: { maxCommentLength: number }): OperationSpec
           example: {
             results: [
               { id: COMMENT_ID, ok: true, status: 'spam', previousStatus: 'held' },
-              { id: '00000000-0000-4000-8000-000000000000', ok: false, error: { code: 'not_found', message: 'Comment not found.' } },
+              {
+                id: '00000000-0000-4000-8000-000000000000',
+                ok: false,
+                error: { code: 'not_found', message: 'Comment not found.' },
+              },
             ],
           },
         },
@@ -433,16 +601,40 @@ export function operations(options: { maxCommentLength: number }): OperationSpec
       errors: [400, 401],
     },
     {
-      method: 'patch', path: '/v1/moderation/comments/:id', tag: 'Moderation', auth: 'moderator', summary: "Edit a comment's text",
+      method: 'patch',
+      path: '/v1/moderation/comments/:id',
+      tag: 'Moderation',
+      auth: 'moderator',
+      summary: "Edit a comment's text",
       description: 'Re-rendered and re-sanitized; the original text is kept in `originalText`.',
       body: editCommentBody(options.maxCommentLength),
       bodyExample: { text: 'Nice *post*!', note: 'removed a link' },
-      responses: { 200: { description: 'The edited comment.', schema: responses.actionResponse, example: { comment: { ...moderatorCommentExample, originalText: moderatorCommentExample.text, text: 'Nice *post*!', editedAt: DECIDED, version: 3 }, previousStatus: 'held' } } },
+      responses: {
+        200: {
+          description: 'The edited comment.',
+          schema: responses.actionResponse,
+          example: {
+            comment: {
+              ...moderatorCommentExample,
+              originalText: moderatorCommentExample.text,
+              text: 'Nice *post*!',
+              editedAt: DECIDED,
+              version: 3,
+            },
+            previousStatus: 'held',
+          },
+        },
+      },
       errors: [400, 401, 403, 404, 409],
     },
     {
-      method: 'delete', path: '/v1/moderation/comments/:id', tag: 'Moderation', auth: 'moderator', summary: 'Delete a comment',
-      description: "Erases the content and the author's details. A tombstone stays in the public thread while it has published replies.",
+      method: 'delete',
+      path: '/v1/moderation/comments/:id',
+      tag: 'Moderation',
+      auth: 'moderator',
+      summary: 'Delete a comment',
+      description:
+        "Erases the content and the author's details. A tombstone stays in the public thread while it has published replies.",
       body: deleteBody,
       bodyExample: { note: 'asked by the author' },
       responses: {
@@ -450,7 +642,15 @@ export function operations(options: { maxCommentLength: number }): OperationSpec
           description: 'The tombstone.',
           schema: responses.actionResponse,
           example: {
-            comment: { ...moderatorCommentExample, status: 'deleted', text: '', html: '', author: { name: '', email: '', website: null, ip: null, userAgent: null, avatar: '' }, findings: [], version: 3 },
+            comment: {
+              ...moderatorCommentExample,
+              status: 'deleted',
+              text: '',
+              html: '',
+              author: { name: '', email: '', website: null, ip: null, userAgent: null, avatar: '' },
+              findings: [],
+              version: 3,
+            },
             previousStatus: 'held',
           },
         },
@@ -458,25 +658,50 @@ export function operations(options: { maxCommentLength: number }): OperationSpec
       errors: [401, 403, 404, 409],
     },
     {
-      method: 'get', path: '/v1/moderation/bans', tag: 'Moderation', auth: 'moderator', summary: 'Active bans',
-      responses: { 200: { description: 'The bans.', schema: responses.banListResponse, example: { bans: [banExample] } } },
+      method: 'get',
+      path: '/v1/moderation/bans',
+      tag: 'Moderation',
+      auth: 'moderator',
+      summary: 'Active bans',
+      responses: {
+        200: { description: 'The bans.', schema: responses.banListResponse, example: { bans: [banExample] } },
+      },
       errors: [401],
     },
     {
-      method: 'post', path: '/v1/moderation/bans', tag: 'Moderation', auth: 'moderator', summary: 'Ban an email, a domain or an IP range',
-      description: '`ip` takes an address or a CIDR range. `rejectPending` also rejects the author\'s held and pending comments.',
+      method: 'post',
+      path: '/v1/moderation/bans',
+      tag: 'Moderation',
+      auth: 'moderator',
+      summary: 'Ban an email, a domain or an IP range',
+      description:
+        "`ip` takes an address or a CIDR range. `rejectPending` also rejects the author's held and pending comments.",
       body: banBody,
       bodyExample: { kind: 'domain', value: 'spam.example', reason: 'link farm', rejectPending: true },
-      responses: { 201: { description: 'The ban, and the comments it rejected.', schema: responses.banCreatedResponse, example: { ban: banExample, rejected: [COMMENT_ID] } } },
+      responses: {
+        201: {
+          description: 'The ban, and the comments it rejected.',
+          schema: responses.banCreatedResponse,
+          example: { ban: banExample, rejected: [COMMENT_ID] },
+        },
+      },
       errors: [400, 401, 403],
     },
     {
-      method: 'delete', path: '/v1/moderation/bans/:id', tag: 'Moderation', auth: 'moderator', summary: 'Lift a ban',
+      method: 'delete',
+      path: '/v1/moderation/bans/:id',
+      tag: 'Moderation',
+      auth: 'moderator',
+      summary: 'Lift a ban',
       responses: { 204: noContent('Lifted.') },
       errors: [401, 403, 404],
     },
     {
-      method: 'get', path: '/v1/moderation/stats', tag: 'Moderation', auth: 'moderator', summary: 'How each check fared',
+      method: 'get',
+      path: '/v1/moderation/stats',
+      tag: 'Moderation',
+      auth: 'moderator',
+      summary: 'How each check fared',
       description:
         'Counts per check and verdict over the last `days` (default 30), and how many of each a moderator later overturned: how a site admin sees whether a threshold is too strict. A site-limited token sees its own site.',
       query: statsQuery,
@@ -502,7 +727,11 @@ export function operations(options: { maxCommentLength: number }): OperationSpec
       errors: [400, 401, 403],
     },
     {
-      method: 'get', path: '/v1/moderation/audit', tag: 'Moderation', auth: 'moderator', summary: 'The audit log',
+      method: 'get',
+      path: '/v1/moderation/audit',
+      tag: 'Moderation',
+      auth: 'moderator',
+      summary: 'The audit log',
       description: 'Who did what, when, with the status before and after; newest first.',
       query: auditQuery,
       queryExample: { commentId: COMMENT_ID },
@@ -534,124 +763,295 @@ export function operations(options: { maxCommentLength: number }): OperationSpec
 
     // Admin
     {
-      method: 'get', path: '/v1/admin/sites', tag: 'Admin', auth: 'admin', summary: 'List the sites',
-      responses: { 200: { description: 'The sites.', schema: responses.siteListResponse, example: { sites: [siteExample] } } },
+      method: 'get',
+      path: '/v1/admin/sites',
+      tag: 'Admin',
+      auth: 'admin',
+      summary: 'List the sites',
+      responses: {
+        200: { description: 'The sites.', schema: responses.siteListResponse, example: { sites: [siteExample] } },
+      },
       errors: [401, 403],
     },
     {
-      method: 'post', path: '/v1/admin/sites', tag: 'Admin', auth: 'admin', summary: 'Create a site',
+      method: 'post',
+      path: '/v1/admin/sites',
+      tag: 'Admin',
+      auth: 'admin',
+      summary: 'Create a site',
       body: siteBody,
-      bodyExample: { name: 'My blog', origins: ['https://blog.example'], moderation: 'first-time', linkLimit: 2, policy: { blockList: ['casino'] } },
+      bodyExample: {
+        name: 'My blog',
+        origins: ['https://blog.example'],
+        moderation: 'first-time',
+        linkLimit: 2,
+        policy: { blockList: ['casino'] },
+      },
       responses: { 201: { description: 'The site, with its key.', schema: responses.site, example: siteExample } },
       errors: [400, 401, 403],
     },
     {
-      method: 'get', path: '/v1/admin/sites/:key', tag: 'Admin', auth: 'admin', summary: 'One site',
+      method: 'get',
+      path: '/v1/admin/sites/:key',
+      tag: 'Admin',
+      auth: 'admin',
+      summary: 'One site',
       responses: { 200: { description: 'The site.', schema: responses.site, example: siteExample } },
       errors: [401, 403, 404],
     },
     {
-      method: 'patch', path: '/v1/admin/sites/:key', tag: 'Admin', auth: 'admin', summary: "Change a site's settings",
-      description: 'Only what is given changes; `policy` takes any of the site policy settings, and the others keep their values.',
+      method: 'patch',
+      path: '/v1/admin/sites/:key',
+      tag: 'Admin',
+      auth: 'admin',
+      summary: "Change a site's settings",
+      description:
+        'Only what is given changes; `policy` takes any of the site policy settings, and the others keep their values.',
       body: siteChanges,
       bodyExample: { moderation: 'all', policy: { profanity: 'reject', watchList: ['refund'] } },
-      responses: { 200: { description: 'The site after the change.', schema: responses.site, example: { ...siteExample, moderation: 'all' } } },
+      responses: {
+        200: {
+          description: 'The site after the change.',
+          schema: responses.site,
+          example: { ...siteExample, moderation: 'all' },
+        },
+      },
       errors: [400, 401, 403, 404],
     },
     {
-      method: 'get', path: '/v1/admin/tokens', tag: 'Admin', auth: 'admin', summary: 'List the tokens (never their secrets)',
-      responses: { 200: { description: 'The tokens.', schema: responses.tokenListResponse, example: { tokens: [tokenRecordExample] } } },
+      method: 'get',
+      path: '/v1/admin/tokens',
+      tag: 'Admin',
+      auth: 'admin',
+      summary: 'List the tokens (never their secrets)',
+      responses: {
+        200: {
+          description: 'The tokens.',
+          schema: responses.tokenListResponse,
+          example: { tokens: [tokenRecordExample] },
+        },
+      },
       errors: [401, 403],
     },
     {
-      method: 'post', path: '/v1/admin/tokens', tag: 'Admin', auth: 'admin', summary: 'Create a token',
+      method: 'post',
+      path: '/v1/admin/tokens',
+      tag: 'Admin',
+      auth: 'admin',
+      summary: 'Create a token',
       description: 'The token itself is in this answer only; only a hash of its secret is stored.',
       body: tokenBody,
       bodyExample: { role: 'moderator', label: 'night shift' },
-      responses: { 201: { description: 'The token.', schema: responses.tokenCreatedResponse, example: { ...tokenRecordExample, token: 'tok_Ab3dEf6hIj9k.' + 'x'.repeat(43) } } },
+      responses: {
+        201: {
+          description: 'The token.',
+          schema: responses.tokenCreatedResponse,
+          example: { ...tokenRecordExample, token: 'tok_Ab3dEf6hIj9k.' + 'x'.repeat(43) },
+        },
+      },
       errors: [400, 401, 403],
     },
     {
-      method: 'delete', path: '/v1/admin/tokens/:id', tag: 'Admin', auth: 'admin', summary: 'Revoke a token',
+      method: 'delete',
+      path: '/v1/admin/tokens/:id',
+      tag: 'Admin',
+      auth: 'admin',
+      summary: 'Revoke a token',
       responses: { 204: noContent('Revoked.') },
       errors: [401, 403, 404],
     },
 
     // Webhooks
     {
-      method: 'get', path: '/v1/admin/sites/:siteKey/webhooks', tag: 'Webhooks', auth: 'admin', summary: "A site's webhook endpoints",
-      responses: { 200: { description: 'The endpoints (never their secrets).', schema: responses.webhookEndpointListResponse, example: { endpoints: [endpointExample] } } },
+      method: 'get',
+      path: '/v1/admin/sites/:siteKey/webhooks',
+      tag: 'Webhooks',
+      auth: 'admin',
+      summary: "A site's webhook endpoints",
+      responses: {
+        200: {
+          description: 'The endpoints (never their secrets).',
+          schema: responses.webhookEndpointListResponse,
+          example: { endpoints: [endpointExample] },
+        },
+      },
       errors: [401, 403, 404],
     },
     {
-      method: 'post', path: '/v1/admin/sites/:siteKey/webhooks', tag: 'Webhooks', auth: 'admin', summary: 'Add a webhook endpoint',
-      description: 'The URL must be http(s); in production, private and loopback addresses are refused unless `PARLEY_WEBHOOK_ALLOWLIST` lists them.',
+      method: 'post',
+      path: '/v1/admin/sites/:siteKey/webhooks',
+      tag: 'Webhooks',
+      auth: 'admin',
+      summary: 'Add a webhook endpoint',
+      description:
+        'The URL must be http(s); in production, private and loopback addresses are refused unless `PARLEY_WEBHOOK_ALLOWLIST` lists them.',
       body: webhookEndpointSchema,
-      bodyExample: { url: 'https://blog.example/hooks/parley', events: ['comment.approved', 'comment.deleted'], description: 'rebuild the static site' },
-      responses: { 201: { description: 'The endpoint and its signing secret.', schema: responses.webhookEndpointCreatedResponse, example: { endpoint: endpointExample, secret: WEBHOOK_SECRET } } },
+      bodyExample: {
+        url: 'https://blog.example/hooks/parley',
+        events: ['comment.approved', 'comment.deleted'],
+        description: 'rebuild the static site',
+      },
+      responses: {
+        201: {
+          description: 'The endpoint and its signing secret.',
+          schema: responses.webhookEndpointCreatedResponse,
+          example: { endpoint: endpointExample, secret: WEBHOOK_SECRET },
+        },
+      },
       errors: [400, 401, 403, 404],
     },
     {
-      method: 'get', path: '/v1/admin/sites/:siteKey/webhooks/:id', tag: 'Webhooks', auth: 'admin', summary: 'One webhook endpoint',
+      method: 'get',
+      path: '/v1/admin/sites/:siteKey/webhooks/:id',
+      tag: 'Webhooks',
+      auth: 'admin',
+      summary: 'One webhook endpoint',
       responses: { 200: { description: 'The endpoint.', schema: responses.webhookEndpoint, example: endpointExample } },
       errors: [401, 403, 404],
     },
     {
-      method: 'patch', path: '/v1/admin/sites/:siteKey/webhooks/:id', tag: 'Webhooks', auth: 'admin', summary: 'Change a webhook endpoint, or rotate its secret',
-      description: 'Enabling an endpoint clears why it was disabled. `rotateSecret` makes a new secret (in this answer only); the old one keeps signing for a grace period.',
+      method: 'patch',
+      path: '/v1/admin/sites/:siteKey/webhooks/:id',
+      tag: 'Webhooks',
+      auth: 'admin',
+      summary: 'Change a webhook endpoint, or rotate its secret',
+      description:
+        'Enabling an endpoint clears why it was disabled. `rotateSecret` makes a new secret (in this answer only); the old one keeps signing for a grace period.',
       body: webhookEndpointChangesSchema,
       bodyExample: { enabled: true, rotateSecret: true },
-      responses: { 200: { description: 'The endpoint after the change.', schema: responses.webhookEndpointUpdatedResponse, example: { endpoint: endpointExample, secret: WEBHOOK_SECRET } } },
+      responses: {
+        200: {
+          description: 'The endpoint after the change.',
+          schema: responses.webhookEndpointUpdatedResponse,
+          example: { endpoint: endpointExample, secret: WEBHOOK_SECRET },
+        },
+      },
       errors: [400, 401, 403, 404],
     },
     {
-      method: 'delete', path: '/v1/admin/sites/:siteKey/webhooks/:id', tag: 'Webhooks', auth: 'admin', summary: 'Remove a webhook endpoint',
+      method: 'delete',
+      path: '/v1/admin/sites/:siteKey/webhooks/:id',
+      tag: 'Webhooks',
+      auth: 'admin',
+      summary: 'Remove a webhook endpoint',
       responses: { 204: noContent('Removed.') },
       errors: [401, 403, 404],
     },
     {
-      method: 'get', path: '/v1/admin/sites/:siteKey/webhooks/:id/deliveries', tag: 'Webhooks', auth: 'admin', summary: "An endpoint's delivery attempts",
+      method: 'get',
+      path: '/v1/admin/sites/:siteKey/webhooks/:id/deliveries',
+      tag: 'Webhooks',
+      auth: 'admin',
+      summary: "An endpoint's delivery attempts",
       description: 'Newest first; `before` pages back.',
       query: deliveriesQuerySchema,
       queryExample: { limit: '20' },
-      responses: { 200: { description: 'The attempts.', schema: responses.webhookDeliveryListResponse, example: { deliveries: [deliveryExample] } } },
+      responses: {
+        200: {
+          description: 'The attempts.',
+          schema: responses.webhookDeliveryListResponse,
+          example: { deliveries: [deliveryExample] },
+        },
+      },
       errors: [400, 401, 403, 404],
     },
     {
-      method: 'post', path: '/v1/admin/sites/:siteKey/webhooks/:id/deliveries/:deliveryId/redeliver', tag: 'Webhooks', auth: 'admin', summary: 'Send a past event again',
-      responses: { 202: { description: 'Queued.', schema: responses.webhookRedeliveredResponse, example: { messageId: 'msg_3f6c2a9e' } } },
+      method: 'post',
+      path: '/v1/admin/sites/:siteKey/webhooks/:id/deliveries/:deliveryId/redeliver',
+      tag: 'Webhooks',
+      auth: 'admin',
+      summary: 'Send a past event again',
+      responses: {
+        202: {
+          description: 'Queued.',
+          schema: responses.webhookRedeliveredResponse,
+          example: { messageId: 'msg_3f6c2a9e' },
+        },
+      },
       errors: [401, 403, 404, 409],
     },
     {
-      method: 'post', path: '/v1/admin/sites/:siteKey/webhooks/:id/test', tag: 'Webhooks', auth: 'admin', summary: 'Send a test event now',
+      method: 'post',
+      path: '/v1/admin/sites/:siteKey/webhooks/:id/test',
+      tag: 'Webhooks',
+      auth: 'admin',
+      summary: 'Send a test event now',
       description: 'Delivered at once (not queued), and answered with the attempt.',
-      responses: { 200: { description: 'The attempt.', schema: responses.webhookTestResponse, example: { delivery: { ...deliveryExample, eventType: 'webhook.test' } } } },
+      responses: {
+        200: {
+          description: 'The attempt.',
+          schema: responses.webhookTestResponse,
+          example: { delivery: { ...deliveryExample, eventType: 'webhook.test' } },
+        },
+      },
       errors: [401, 403, 404],
     },
 
     // Browser pages
-    { method: 'get', path: '/moderation', tag: 'Browser pages', summary: 'The moderator UI', responses: { 200: html('The page (it signs in with a token).') }, errors: [503] },
-    { method: 'get', path: '/moderation/app.js', tag: 'Browser pages', summary: "The moderator UI's script", responses: { 200: { description: 'The script.', contentType: 'text/javascript' } }, errors: [503] },
-    { method: 'get', path: '/moderation/app.css', tag: 'Browser pages', summary: "The moderator UI's styles", responses: { 200: { description: 'The stylesheet.', contentType: 'text/css' } }, errors: [503] },
     {
-      method: 'get', path: '/embed.js', tag: 'Browser pages', summary: 'The widget script',
+      method: 'get',
+      path: '/moderation',
+      tag: 'Browser pages',
+      summary: 'The moderator UI',
+      responses: { 200: html('The page (it signs in with a token).') },
+      errors: [503],
+    },
+    {
+      method: 'get',
+      path: '/moderation/app.js',
+      tag: 'Browser pages',
+      summary: "The moderator UI's script",
+      responses: { 200: { description: 'The script.', contentType: 'text/javascript' } },
+      errors: [503],
+    },
+    {
+      method: 'get',
+      path: '/moderation/app.css',
+      tag: 'Browser pages',
+      summary: "The moderator UI's styles",
+      responses: { 200: { description: 'The stylesheet.', contentType: 'text/css' } },
+      errors: [503],
+    },
+    {
+      method: 'get',
+      path: '/embed.js',
+      tag: 'Browser pages',
+      summary: 'The widget script',
       description: 'Cached for 5 minutes, then revalidated with its ETag.',
       responses: { 200: { description: 'The script.', contentType: 'text/javascript' } },
       errors: [503],
     },
     {
-      method: 'get', path: '/embed.:hash.js', tag: 'Browser pages', summary: 'One build of the widget script, immutable',
+      method: 'get',
+      path: '/embed.:hash.js',
+      tag: 'Browser pages',
+      summary: 'One build of the widget script, immutable',
       responses: { 200: { description: 'The script, cacheable for a year.', contentType: 'text/javascript' } },
       errors: [404, 503],
     },
-    { method: 'get', path: '/demo', tag: 'Browser pages', summary: 'A sample article with the widget (`?site=KEY`)', responses: { 200: html('The page.') } },
+    {
+      method: 'get',
+      path: '/demo',
+      tag: 'Browser pages',
+      summary: 'A sample article with the widget (`?site=KEY`)',
+      responses: { 200: html('The page.') },
+    },
   ];
 }
 
 const SECURITY_SCHEMES = {
-  token: { type: 'http', scheme: 'bearer', description: 'A moderator or admin token, `tok_<id>.<secret>` (`parley tokens create`).' },
+  token: {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'A moderator or admin token, `tok_<id>.<secret>` (`parley tokens create`).',
+  },
   authorToken: { type: 'http', scheme: 'bearer', description: 'The `authorToken` from the submission answer.' },
-  dashboardCookie: { type: 'apiKey', in: 'cookie', name: 'parley_queues', description: 'Set by `POST /admin/queues/login`.' },
+  dashboardCookie: {
+    type: 'apiKey',
+    in: 'cookie',
+    name: 'parley_queues',
+    description: 'Set by `POST /admin/queues/login`.',
+  },
 };
 
 const SECURITY: Record<Auth, Record<string, string[]>[] | undefined> = {
@@ -671,7 +1071,12 @@ function tidy(ctx: { jsonSchema: JsonSchema }): void {
 }
 
 function requestSchema(schema: z.ZodType): JsonSchema {
-  const json = z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any', override: tidy }) as JsonSchema;
+  const json = z.toJSONSchema(schema, {
+    target: 'draft-2020-12',
+    io: 'input',
+    unrepresentable: 'any',
+    override: tidy,
+  }) as JsonSchema;
   delete json.$schema;
   return json;
 }
@@ -709,16 +1114,21 @@ function operationId(op: OperationSpec): string {
     .split(/[/.]/)
     .filter(Boolean)
     .map((part) => (part.startsWith(':') ? `by-${part.slice(1)}` : part));
-  return [op.method, ...words]
-    .join('-')
-    .replace(/[^A-Za-z0-9]+(.)/g, (_m, c: string) => c.toUpperCase());
+  return [op.method, ...words].join('-').replace(/[^A-Za-z0-9]+(.)/g, (_m, c: string) => c.toUpperCase());
 }
 
 function toOperation(op: OperationSpec): JsonSchema {
   const parameters: JsonSchema[] = [];
   for (const [, name] of op.path.matchAll(/:(\w+)/g)) {
     const known = PATH_PARAMETERS[name] ?? { description: name, example: name };
-    parameters.push({ name, in: 'path', required: true, description: known.description, schema: { type: 'string' }, example: known.example });
+    parameters.push({
+      name,
+      in: 'path',
+      required: true,
+      description: known.description,
+      schema: { type: 'string' },
+      example: known.example,
+    });
   }
   if (op.query) {
     const json = requestSchema(op.query) as { properties?: Record<string, JsonSchema>; required?: string[] };
@@ -739,7 +1149,9 @@ function toOperation(op: OperationSpec): JsonSchema {
       answer.content = { [spec.contentType ?? 'application/json']: media };
     }
     if (spec.headers) {
-      answer.headers = Object.fromEntries(Object.entries(spec.headers).map(([name, description]) => [name, { description, schema: { type: 'string' } }]));
+      answer.headers = Object.fromEntries(
+        Object.entries(spec.headers).map(([name, description]) => [name, { description, schema: { type: 'string' } }]),
+      );
     }
     answers[status] = answer;
   }
@@ -758,10 +1170,18 @@ function toOperation(op: OperationSpec): JsonSchema {
   if (op.body) {
     operation.requestBody = {
       required: !(op.method === 'delete'),
-      content: { 'application/json': { schema: requestSchema(op.body), ...(op.bodyExample !== undefined ? { example: op.bodyExample } : {}) } },
+      content: {
+        'application/json': {
+          schema: requestSchema(op.body),
+          ...(op.bodyExample !== undefined ? { example: op.bodyExample } : {}),
+        },
+      },
     };
   } else if (op.formBody) {
-    operation.requestBody = { required: true, content: { 'application/x-www-form-urlencoded': { schema: op.formBody } } };
+    operation.requestBody = {
+      required: true,
+      content: { 'application/x-www-form-urlencoded': { schema: op.formBody } },
+    };
   }
   return operation;
 }
@@ -772,7 +1192,10 @@ function version(): string {
   if (packageVersion) return packageVersion;
   for (let dir = __dirname; path.dirname(dir) !== dir; dir = path.dirname(dir)) {
     const file = path.join(dir, 'package.json');
-    if (fs.existsSync(file)) return (packageVersion = String((JSON.parse(fs.readFileSync(file, 'utf8')) as { version?: string }).version ?? '0.0.0'));
+    if (fs.existsSync(file))
+      return (packageVersion = String(
+        (JSON.parse(fs.readFileSync(file, 'utf8')) as { version?: string }).version ?? '0.0.0',
+      ));
   }
   return (packageVersion = '0.0.0');
 }
@@ -805,7 +1228,10 @@ export function buildOpenApiDocument(options: { maxCommentLength: number }): Jso
       responses: Object.fromEntries(
         Object.values(ERRORS).map((e) => [
           e.name,
-          { description: e.description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' }, example: e.example } } },
+          {
+            description: e.description,
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' }, example: e.example } },
+          },
         ]),
       ),
       securitySchemes: SECURITY_SCHEMES,

@@ -56,22 +56,27 @@ export function publicRoutes(options: PublicRoutesOptions): Router {
     next();
   });
 
-  site.post('/comments', options.submitLimit, (req, res, next) => {
-    if (!req.is('application/json')) {
-      throw new ApiError(415, 'unsupported_media_type', 'Send the comment as application/json.');
-    }
-    json(req, res, next);
-  }, async (req, res) => {
-    const input = parseOrThrow(submitSchema, req.body);
-    const result = await options.comments.submit({
-      site: res.locals.site as Site,
-      input,
-      ip: req.ip,
-      userAgent: req.get('user-agent'),
-    });
-    options.metrics?.commentsAccepted.inc();
-    res.status(202).json(result);
-  });
+  site.post(
+    '/comments',
+    options.submitLimit,
+    (req, res, next) => {
+      if (!req.is('application/json')) {
+        throw new ApiError(415, 'unsupported_media_type', 'Send the comment as application/json.');
+      }
+      json(req, res, next);
+    },
+    async (req, res) => {
+      const input = parseOrThrow(submitSchema, req.body);
+      const result = await options.comments.submit({
+        site: res.locals.site as Site,
+        input,
+        ip: req.ip,
+        userAgent: req.get('user-agent'),
+      });
+      options.metrics?.commentsAccepted.inc();
+      res.status(202).json(result);
+    },
+  );
 
   site.get('/form-token', (_req, res) => {
     res.set('Cache-Control', 'no-store');

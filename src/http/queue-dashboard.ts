@@ -158,48 +158,60 @@ export function queueDashboard(options: QueueDashboardOptions): Router {
   });
 
   router.post(`${DASHBOARD_PATH}/login`, form, async (req, res) => {
-    if (!sameOrigin(req)) throw new ApiError(403, 'forbidden', 'Sign in from this server\'s own page.');
+    if (!sameOrigin(req)) throw new ApiError(403, 'forbidden', "Sign in from this server's own page.");
     const token = typeof req.body?.token === 'string' ? req.body.token.trim() : '';
     const principal = token ? await options.tokens.authenticate(token) : undefined;
     if (!principal || principal.role !== 'admin') {
-      res.status(401).set(PAGE_HEADERS).type('html').send(signInPage(principal ? 'That is not an admin token.' : 'That token is not valid (or was revoked).'));
+      res
+        .status(401)
+        .set(PAGE_HEADERS)
+        .type('html')
+        .send(signInPage(principal ? 'That is not an admin token.' : 'That token is not valid (or was revoked).'));
       return;
     }
     res.set('Set-Cookie', cookie(req, token)).set('Cache-Control', 'no-store').redirect(303, DASHBOARD_PATH);
   });
 
   router.post(`${DASHBOARD_PATH}/logout`, (req, res) => {
-    if (!sameOrigin(req)) throw new ApiError(403, 'forbidden', 'Sign out from this server\'s own page.');
-    res.set('Set-Cookie', cookie(req, '', 0)).set('Cache-Control', 'no-store').redirect(303, `${DASHBOARD_PATH}/login`);
+    if (!sameOrigin(req)) throw new ApiError(403, 'forbidden', "Sign out from this server's own page.");
+    res
+      .set('Set-Cookie', cookie(req, '', 0))
+      .set('Cache-Control', 'no-store')
+      .redirect(303, `${DASHBOARD_PATH}/login`);
   });
 
-  router.use(DASHBOARD_PATH, async (req: Request, res: Response, next: NextFunction) => {
-    const fromCookie = bearerToken(req) ? undefined : cookieToken(req);
-    if (fromCookie) {
-      if (req.method !== 'GET' && req.method !== 'HEAD' && !sameOrigin(req)) {
-        throw new ApiError(403, 'forbidden', 'Requests that change queues must come from the dashboard itself.');
+  router.use(
+    DASHBOARD_PATH,
+    async (req: Request, res: Response, next: NextFunction) => {
+      const fromCookie = bearerToken(req) ? undefined : cookieToken(req);
+      if (fromCookie) {
+        if (req.method !== 'GET' && req.method !== 'HEAD' && !sameOrigin(req)) {
+          throw new ApiError(403, 'forbidden', 'Requests that change queues must come from the dashboard itself.');
+        }
+        // requireRole reads the bearer header; the cookie stands in for it.
+        req.headers.authorization = `Bearer ${fromCookie}`;
       }
-      // requireRole reads the bearer header; the cookie stands in for it.
-      req.headers.authorization = `Bearer ${fromCookie}`;
-    }
-    try {
-      await admin(req, res, () => undefined);
-    } catch (err) {
-      // A browser that is not (or no longer) signed in goes to the form rather than a JSON error.
-      if (err instanceof ApiError && err.status === 401 && wantsPage(req)) {
-        if (fromCookie) res.set('Set-Cookie', cookie(req, '', 0));
-        res.set('Cache-Control', 'no-store').redirect(303, `${DASHBOARD_PATH}/login`);
-        return;
+      try {
+        await admin(req, res, () => undefined);
+      } catch (err) {
+        // A browser that is not (or no longer) signed in goes to the form rather than a JSON error.
+        if (err instanceof ApiError && err.status === 401 && wantsPage(req)) {
+          if (fromCookie) res.set('Set-Cookie', cookie(req, '', 0));
+          res.set('Cache-Control', 'no-store').redirect(303, `${DASHBOARD_PATH}/login`);
+          return;
+        }
+        throw err;
       }
-      throw err;
-    }
-    res.set(PAGE_HEADERS);
-    if (req.path.startsWith('/static/')) res.set('Cache-Control', 'private, max-age=3600');
-    // The page is rendered as a string (res.render → res.send): take its external links out.
-    const send = res.send.bind(res);
-    res.send = (body?: unknown) => send(typeof body === 'string' && /^\s*<!DOCTYPE html/i.test(body) ? withoutExternalLinks(body) : body);
-    next();
-  }, board);
+      res.set(PAGE_HEADERS);
+      if (req.path.startsWith('/static/')) res.set('Cache-Control', 'private, max-age=3600');
+      // The page is rendered as a string (res.render → res.send): take its external links out.
+      const send = res.send.bind(res);
+      res.send = (body?: unknown) =>
+        send(typeof body === 'string' && /^\s*<!DOCTYPE html/i.test(body) ? withoutExternalLinks(body) : body);
+      next();
+    },
+    board,
+  );
 
   return router;
 }

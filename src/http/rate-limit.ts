@@ -25,14 +25,20 @@ export function rateLimit(options: RateLimitOptions): RequestHandler {
   return async (req, res, next) => {
     const now = Date.now();
     const window = Math.floor(now / options.windowMs);
-    const ip = createHash('sha256').update(req.ip ?? 'unknown').digest('base64url').slice(0, 22);
+    const ip = createHash('sha256')
+      .update(req.ip ?? 'unknown')
+      .digest('base64url')
+      .slice(0, 22);
     const key = `${options.prefix}:ratelimit:${options.name}:${ip}:${window}`;
     let count: number;
     try {
       const results = await options.redis.multi().incr(key).pexpire(key, options.windowMs).exec();
       count = Number(results?.[0]?.[1] ?? 0);
     } catch (err) {
-      options.logger.debug({ err: (err as Error).message, limit: options.name }, 'rate limit not checked: Redis unavailable');
+      options.logger.debug(
+        { err: (err as Error).message, limit: options.name },
+        'rate limit not checked: Redis unavailable',
+      );
       return next();
     }
     if (count > options.limit) {

@@ -42,8 +42,14 @@ export function requestLogging(logger: Logger): RequestHandler {
       if (PROBES.has(pathOf(req)) && res.statusCode < 400) return 'debug';
       return 'info';
     },
-    customSuccessObject: (req, _res, value: Record<string, unknown>) => ({ ...value, route: routeTemplateOf(req as Request) }),
-    customErrorObject: (req, _res, _err, value: Record<string, unknown>) => ({ ...value, route: routeTemplateOf(req as Request) }),
+    customSuccessObject: (req, _res, value: Record<string, unknown>) => ({
+      ...value,
+      route: routeTemplateOf(req as Request),
+    }),
+    customErrorObject: (req, _res, _err, value: Record<string, unknown>) => ({
+      ...value,
+      route: routeTemplateOf(req as Request),
+    }),
     customSuccessMessage: (req, res) => `${req.method} ${pathOf(req)} ${res.statusCode}`,
     customErrorMessage: (req, res) => `${req.method} ${pathOf(req)} ${res.statusCode}`,
   });

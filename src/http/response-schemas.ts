@@ -35,10 +35,15 @@ export const publicComment = z
     pageId: z.string(),
     name: z.string(),
     website: z.string().nullable(),
-    avatar: z.string().describe('A keyed hash of the email: the same author gets the same avatar, and it cannot be reversed.'),
+    avatar: z
+      .string()
+      .describe('A keyed hash of the email: the same author gets the same avatar, and it cannot be reversed.'),
     html: z.string().describe('Rendered and sanitized Markdown.'),
     createdAt: isoDate,
-    deleted: z.literal(true).optional().describe('Only on the tombstone of a deleted comment that has published replies.'),
+    deleted: z
+      .literal(true)
+      .optional()
+      .describe('Only on the tombstone of a deleted comment that has published replies.'),
   })
   .meta({ id: 'PublicComment' });
 
@@ -103,7 +108,9 @@ export const moderationDetailResponse = z
   })
   .meta({ id: 'ModerationDetail' });
 
-export const actionResponse = z.object({ comment: moderatorComment, previousStatus: status }).meta({ id: 'ActionResult' });
+export const actionResponse = z
+  .object({ comment: moderatorComment, previousStatus: status })
+  .meta({ id: 'ActionResult' });
 
 export const bulkResponse = z
   .object({
@@ -146,7 +153,12 @@ export const statsResponse = z
         check: z.string(),
         verdict: z.string(),
         count: z.number().int(),
-        overturned: z.number().int().describe('Of these, how many a moderator decided otherwise (approved what it held or condemned, or condemned what it approved).'),
+        overturned: z
+          .number()
+          .int()
+          .describe(
+            'Of these, how many a moderator decided otherwise (approved what it held or condemned, or condemned what it approved).',
+          ),
       }),
     ),
   })
@@ -194,7 +206,9 @@ export const site = z
 
 export const siteListResponse = z.object({ sites: z.array(site) }).meta({ id: 'SiteList' });
 
-export const tokenRecord = principal.extend({ createdAt: isoDate, revokedAt: isoDate.nullable() }).meta({ id: 'TokenRecord' });
+export const tokenRecord = principal
+  .extend({ createdAt: isoDate, revokedAt: isoDate.nullable() })
+  .meta({ id: 'TokenRecord' });
 export const tokenListResponse = z.object({ tokens: z.array(tokenRecord) }).meta({ id: 'TokenList' });
 export const tokenCreatedResponse = tokenRecord
   .extend({ token: z.string().describe('The token itself: shown in this answer only.') })
@@ -223,12 +237,20 @@ export const webhookEndpoint = z
   })
   .meta({ id: 'WebhookEndpoint' });
 
-export const webhookEndpointListResponse = z.object({ endpoints: z.array(webhookEndpoint) }).meta({ id: 'WebhookEndpointList' });
+export const webhookEndpointListResponse = z
+  .object({ endpoints: z.array(webhookEndpoint) })
+  .meta({ id: 'WebhookEndpointList' });
 export const webhookEndpointCreatedResponse = z
-  .object({ endpoint: webhookEndpoint, secret: z.string().describe('The signing secret (`whsec_...`): shown in this answer only.') })
+  .object({
+    endpoint: webhookEndpoint,
+    secret: z.string().describe('The signing secret (`whsec_...`): shown in this answer only.'),
+  })
   .meta({ id: 'WebhookEndpointCreated' });
 export const webhookEndpointUpdatedResponse = z
-  .object({ endpoint: webhookEndpoint, secret: z.string().optional().describe('The new secret, after `rotateSecret`: shown in this answer only.') })
+  .object({
+    endpoint: webhookEndpoint,
+    secret: z.string().optional().describe('The new secret, after `rotateSecret`: shown in this answer only.'),
+  })
   .meta({ id: 'WebhookEndpointUpdated' });
 
 export const webhookDelivery = z
@@ -246,6 +268,8 @@ export const webhookDelivery = z
   })
   .meta({ id: 'WebhookDelivery' });
 
-export const webhookDeliveryListResponse = z.object({ deliveries: z.array(webhookDelivery) }).meta({ id: 'WebhookDeliveryList' });
+export const webhookDeliveryListResponse = z
+  .object({ deliveries: z.array(webhookDelivery) })
+  .meta({ id: 'WebhookDeliveryList' });
 export const webhookRedeliveredResponse = z.object({ messageId: z.string() }).meta({ id: 'WebhookRedelivered' });
 export const webhookTestResponse = z.object({ delivery: webhookDelivery }).meta({ id: 'WebhookTest' });

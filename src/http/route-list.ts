@@ -38,7 +38,9 @@ function walk(router: RouterLike, prefix: string, tree: RouteTree): void {
   for (const layer of router.stack) {
     if (layer.route) {
       const paths = Array.isArray(layer.route.path) ? layer.route.path : [layer.route.path];
-      const methods = Object.keys(layer.route.methods).filter((m) => m !== '_all').map((m) => m.toUpperCase());
+      const methods = Object.keys(layer.route.methods)
+        .filter((m) => m !== '_all')
+        .map((m) => m.toUpperCase());
       if (layer.route.methods._all) methods.push('ALL');
       for (const path of paths) for (const method of methods) tree.routes.push({ method, path: join(prefix, path) });
       continue;

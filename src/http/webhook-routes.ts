@@ -15,7 +15,10 @@ export interface WebhookRoutesOptions {
   bodyLimit: number;
 }
 
-const events = z.array(z.enum([...EVENT_TYPES, '*'])).min(1).max(EVENT_TYPES.length + 1);
+const events = z
+  .array(z.enum([...EVENT_TYPES, '*']))
+  .min(1)
+  .max(EVENT_TYPES.length + 1);
 const url = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2000);
 
 export const webhookEndpointSchema = z.object({
@@ -43,10 +46,15 @@ export function webhookRoutes(options: WebhookRoutesOptions): Router {
   const { webhooks } = options;
   const router = Router();
   const base = '/v1/admin/sites/:siteKey/webhooks';
-  router.use(base, requireRole(options.tokens, 'admin'), express.json({ limit: options.bodyLimit }), async (req, _res, next) => {
-    if (!(await options.sites.find(String(req.params.siteKey)))) throw ApiError.notFound('Site');
-    next();
-  });
+  router.use(
+    base,
+    requireRole(options.tokens, 'admin'),
+    express.json({ limit: options.bodyLimit }),
+    async (req, _res, next) => {
+      if (!(await options.sites.find(String(req.params.siteKey)))) throw ApiError.notFound('Site');
+      next();
+    },
+  );
   const site = (req: express.Request) => String(req.params.siteKey);
   const id = (req: express.Request) => String(req.params.id);
 
@@ -54,13 +62,17 @@ export function webhookRoutes(options: WebhookRoutesOptions): Router {
     res.json({ endpoints: await webhooks.list(principalOf(res), site(req)) });
   });
   router.post(base, async (req, res) => {
-    res.status(201).json(await webhooks.create(principalOf(res), site(req), parseOrThrow(webhookEndpointSchema, req.body)));
+    res
+      .status(201)
+      .json(await webhooks.create(principalOf(res), site(req), parseOrThrow(webhookEndpointSchema, req.body)));
   });
   router.get(`${base}/:id`, async (req, res) => {
     res.json(await webhooks.get(principalOf(res), site(req), id(req)));
   });
   router.patch(`${base}/:id`, async (req, res) => {
-    res.json(await webhooks.update(principalOf(res), site(req), id(req), parseOrThrow(webhookEndpointChangesSchema, req.body)));
+    res.json(
+      await webhooks.update(principalOf(res), site(req), id(req), parseOrThrow(webhookEndpointChangesSchema, req.body)),
+    );
   });
   router.delete(`${base}/:id`, async (req, res) => {
     await webhooks.remove(principalOf(res), site(req), id(req));

@@ -38,7 +38,9 @@ export class AkismetClient {
     const body = (await res.text()).trim();
     if (body === 'true') return { spam: true, discard: res.headers.get('x-akismet-pro-tip') === 'discard' };
     if (body === 'false') return { spam: false, discard: false };
-    throw new AkismetError(`Akismet comment-check answered ${res.status} ${JSON.stringify(body.slice(0, 100))}${debugHelp(res)}`);
+    throw new AkismetError(
+      `Akismet comment-check answered ${res.status} ${JSON.stringify(body.slice(0, 100))}${debugHelp(res)}`,
+    );
   }
 
   /** Tells Akismet a moderator's verdict, so it learns too. */

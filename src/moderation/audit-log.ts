@@ -69,7 +69,12 @@ export class AuditLog {
   }
 
   /** Newest first; limited to one site when `siteKey` is given. */
-  async list(options: { siteKey?: string; commentId?: string; cursor?: string; limit: number }): Promise<{ entries: AuditEntry[]; nextCursor: string | null }> {
+  async list(options: {
+    siteKey?: string;
+    commentId?: string;
+    cursor?: string;
+    limit: number;
+  }): Promise<{ entries: AuditEntry[]; nextCursor: string | null }> {
     let query = this.options.db.selectFrom('audit_log').selectAll();
     if (options.siteKey) query = query.where('site_key', '=', options.siteKey);
     if (options.commentId) query = query.where('comment_id', '=', options.commentId);
@@ -79,7 +84,11 @@ export class AuditLog {
         eb.or([eb('at', '<', before.createdAt), eb.and([eb('at', '=', before.createdAt), eb('id', '<', before.id)])]),
       );
     }
-    const rows = await query.orderBy('at', 'desc').orderBy('id', 'desc').limit(options.limit + 1).execute();
+    const rows = await query
+      .orderBy('at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(options.limit + 1)
+      .execute();
     const page = rows.slice(0, options.limit);
     const last = page[page.length - 1];
     return {

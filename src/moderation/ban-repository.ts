@@ -26,7 +26,6 @@ export interface NewBan {
   createdBy: string;
 }
 
-
 function toBan(row: BansTable): Ban {
   return {
     id: row.id,

@@ -72,11 +72,19 @@ export class CommentModerator {
 
     const decidedAt = this.options.clock();
     const saved = await this.options.outbox.commit(async (trx) => {
-      if (!(await comments.saveDecision({ id: comment.id, version: Number(comment.version), ...decision, html: context.comment.html, at: decidedAt }, trx))) {
+      if (
+        !(await comments.saveDecision(
+          { id: comment.id, version: Number(comment.version), ...decision, html: context.comment.html, at: decidedAt },
+          trx,
+        ))
+      ) {
         return { result: false, events: [] };
       }
       const decided = (await comments.find(comment.id, trx))!;
-      return { result: true, events: [commentEvent({ type: STATUS_EVENT[decision.status]!, comment: decided, at: decidedAt })] };
+      return {
+        result: true,
+        events: [commentEvent({ type: STATUS_EVENT[decision.status]!, comment: decided, at: decidedAt })],
+      };
     });
     if (!saved && (await comments.find(comment.id))?.status === 'pending') {
       // A moderator edited it while the checks ran: BullMQ runs the job again on the new text.
@@ -96,7 +104,13 @@ export class CommentModerator {
       comments.authorHistory({ siteKey: comment.site_key, email: comment.author_email, excludeId: comment.id }),
       comments.findEarlierDuplicate(comment),
       bans.matcherFor(comment.site_key),
-      flood.record({ id: comment.id, email: comment.author_email, ip: comment.ip, textHash: comment.text_hash, at: Number(comment.created_at) }),
+      flood.record({
+        id: comment.id,
+        email: comment.author_email,
+        ip: comment.ip,
+        textHash: comment.text_hash,
+        at: Number(comment.created_at),
+      }),
       classifier.score({ text: comment.text, website: comment.author_website, ownDomains, siteKey: site.key }),
     ]);
     return {
@@ -108,7 +122,9 @@ export class CommentModerator {
         website: comment.author_website,
         submittedAt: Number(comment.created_at),
         honeypot: signals.honeypot,
-        formToken: signals.formToken ? verifyFormToken({ secret, siteKey: site.key, token: signals.formToken }) : undefined,
+        formToken: signals.formToken
+          ? verifyFormToken({ secret, siteKey: site.key, token: signals.formToken })
+          : undefined,
       },
       site: {
         moderation: site.moderation,

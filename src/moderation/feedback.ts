@@ -47,7 +47,10 @@ export class ModerationFeedback {
   constructor(private readonly options: ModerationFeedbackOptions) {}
 
   /** Undefined when there is nothing to learn from (the comment is gone, deleted or undecided). */
-  async apply(options: { commentId: string; teacher: Teacher }): Promise<{ status: CommentStatus; outcome: LearnOutcome } | undefined> {
+  async apply(options: {
+    commentId: string;
+    teacher: Teacher;
+  }): Promise<{ status: CommentStatus; outcome: LearnOutcome } | undefined> {
     const comment = await this.options.comments.find(options.commentId);
     if (!comment) return undefined;
     const lessons = lessonsOf(comment.status, JSON.parse(comment.findings) as Finding[]);
@@ -58,11 +61,16 @@ export class ModerationFeedback {
       siteKey: site.key,
       exampleKey: comment.id,
       textHash: comment.text_hash,
-      input: { text: comment.text, website: comment.author_website, ownDomains: site.origins.map((o) => new URL(o).hostname) },
+      input: {
+        text: comment.text,
+        website: comment.author_website,
+        ownDomains: site.origins.map((o) => new URL(o).hostname),
+      },
       lessons,
       teacher: options.teacher,
     });
-    if (this.options.akismet && (comment.status === 'spam' || comment.status === 'approved')) await this.tellAkismet(comment, site);
+    if (this.options.akismet && (comment.status === 'spam' || comment.status === 'approved'))
+      await this.tellAkismet(comment, site);
     return { status: comment.status, outcome };
   }
 

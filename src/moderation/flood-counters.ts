@@ -23,7 +23,13 @@ const digest = (value: string) => createHash('sha256').update(value).digest('bas
 export class FloodCounters {
   constructor(private readonly options: { redis: Redis; prefix: string }) {}
 
-  async record(comment: { id: string; email: string; ip: string | null; textHash: string; at: number }): Promise<FloodCounts> {
+  async record(comment: {
+    id: string;
+    email: string;
+    ip: string | null;
+    textHash: string;
+    at: number;
+  }): Promise<FloodCounts> {
     const key = (kind: string, value: string) => `${this.options.prefix}:flood:${kind}:${digest(value)}`;
     const ipKey = comment.ip ? key('ip', comment.ip) : undefined;
     const emailKey = key('email', comment.email);
@@ -45,10 +51,12 @@ export class FloodCounters {
     // Strictly earlier ones: of two identical comments only the later is the repeat.
     multi.zcount(textKey, comment.at - DAY, `(${comment.at}`);
     const results = (await multi.exec()) ?? [];
-    const counts = results.filter((_, i) => i % 4 === 3).map(([err, n]) => {
-      if (err) throw err;
-      return Number(n);
-    });
+    const counts = results
+      .filter((_, i) => i % 4 === 3)
+      .map(([err, n]) => {
+        if (err) throw err;
+        return Number(n);
+      });
     const perEmail = counts[0];
     const perIp = ipKey ? counts[1] : 0;
     return { perEmailLastMinute: perEmail, perIpLastMinute: perIp, sameTextLastDay: counts[counts.length - 1] };

@@ -18,9 +18,14 @@ export function verifyFormToken(options: { secret: string; siteKey: string; toke
   const issuedAt = Number(match[1]);
   const expected = Buffer.from(mac(options.secret, options.siteKey, issuedAt, match[2]));
   const actual = Buffer.from(match[3]);
-  return actual.length === expected.length && timingSafeEqual(actual, expected) ? { valid: true, issuedAt } : { valid: false };
+  return actual.length === expected.length && timingSafeEqual(actual, expected)
+    ? { valid: true, issuedAt }
+    : { valid: false };
 }
 
 function mac(secret: string, siteKey: string, issuedAt: number, nonce: string): string {
-  return createHmac('sha256', secret).update(`form-token:${siteKey}:${issuedAt}:${nonce}`).digest('base64url').slice(0, 22);
+  return createHmac('sha256', secret)
+    .update(`form-token:${siteKey}:${issuedAt}:${nonce}`)
+    .digest('base64url')
+    .slice(0, 22);
 }

@@ -127,7 +127,10 @@ export class ModerationService {
    * Approve, hold, reject or mark as spam. Repeating the current status is allowed (and
    * audited). A change of status teaches the content judgements (see feedback.ts).
    */
-  async act(principal: Principal, options: { id: string; action: ModeratorAction; note?: string }): Promise<ActionResult> {
+  async act(
+    principal: Principal,
+    options: { id: string; action: ModeratorAction; note?: string },
+  ): Promise<ActionResult> {
     const status = STATUS_OF_ACTION[options.action];
     const result = await this.change(principal, options.id, () => ({
       action: options.action,
@@ -137,7 +140,11 @@ export class ModerationService {
     if (result.previousStatus !== status) {
       // The decision is stored and audited; a lost lesson must not fail the moderator's action.
       await this.options.feedback
-        .enqueue({ commentId: options.id, teacher: { id: principal.id, role: principal.role }, version: result.comment.version })
+        .enqueue({
+          commentId: options.id,
+          teacher: { id: principal.id, role: principal.role },
+          version: result.comment.version,
+        })
         .catch((err: Error) => {
           this.options.logger.warn({ commentId: options.id, err: err.message }, 'could not queue classifier feedback');
         });
@@ -146,11 +153,18 @@ export class ModerationService {
   }
 
   /** The same action on up to 500 comments, each on its own: one failure does not undo the others. */
-  async actOnMany(principal: Principal, options: { ids: string[]; action: ModeratorAction; note?: string }): Promise<BulkResult[]> {
+  async actOnMany(
+    principal: Principal,
+    options: { ids: string[]; action: ModeratorAction; note?: string },
+  ): Promise<BulkResult[]> {
     const results: BulkResult[] = [];
     for (const id of new Set(options.ids)) {
       try {
-        const { comment, previousStatus } = await this.act(principal, { id, action: options.action, note: options.note });
+        const { comment, previousStatus } = await this.act(principal, {
+          id,
+          action: options.action,
+          note: options.note,
+        });
         results.push({ id, ok: true, status: comment.status, previousStatus });
       } catch (err) {
         if (!(err instanceof ApiError)) throw err;
@@ -253,7 +267,12 @@ export class ModerationService {
     if (!ban) throw ApiError.notFound('Ban');
     if (principal.siteKey !== null && ban.siteKey !== principal.siteKey) throw forbiddenSite();
     await this.options.bans.delete(id);
-    await this.options.audit.record({ actor: principal, action: 'unban', siteKey: ban.siteKey, details: { banId: id, kind: ban.kind, value: ban.value } });
+    await this.options.audit.record({
+      actor: principal,
+      action: 'unban',
+      siteKey: ban.siteKey,
+      details: { banId: id, kind: ban.kind, value: ban.value },
+    });
   }
 
   /** Counts per check and verdict over the last `days`, and how many a moderator overturned: how a site tunes its thresholds. */
@@ -286,7 +305,10 @@ export class ModerationService {
   }
 
   /** The audit trail, newest first, within the principal's site. */
-  async auditLog(principal: Principal, options: { siteKey?: string; commentId?: string; cursor?: string; limit: number }) {
+  async auditLog(
+    principal: Principal,
+    options: { siteKey?: string; commentId?: string; cursor?: string; limit: number },
+  ) {
     return this.options.audit.list({ ...options, siteKey: this.scopeSite(principal, options.siteKey) });
   }
 
@@ -304,7 +326,11 @@ export class ModerationService {
   private async change(
     principal: Principal,
     id: string,
-    plan: (row: CommentRow) => { action: string; note?: string; changes: Parameters<CommentRepository['updateIfVersion']>[1]['changes'] },
+    plan: (row: CommentRow) => {
+      action: string;
+      note?: string;
+      changes: Parameters<CommentRepository['updateIfVersion']>[1]['changes'];
+    },
   ): Promise<ActionResult> {
     const { outbox, comments, audit, clock } = this.options;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
@@ -315,7 +341,11 @@ export class ModerationService {
       const { action, note, changes } = plan(row);
       const applied = await outbox.commit(async (trx) => {
         const at = clock();
-        const updated = await comments.updateIfVersion(trx, { id, version: Number(row.version), changes: { ...changes, updated_at: at } });
+        const updated = await comments.updateIfVersion(trx, {
+          id,
+          version: Number(row.version),
+          changes: { ...changes, updated_at: at },
+        });
         if (!updated) return { result: false, events: [] };
         await audit.record(
           {

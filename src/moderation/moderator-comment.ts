@@ -15,14 +15,20 @@ export interface ModeratorComment {
   text: string;
   originalText: string | null;
   html: string;
-  author: { name: string; email: string; website: string | null; ip: string | null; userAgent: string | null; avatar: string };
+  author: {
+    name: string;
+    email: string;
+    website: string | null;
+    ip: string | null;
+    userAgent: string | null;
+    avatar: string;
+  };
   findings: Finding[];
   createdAt: string;
   decidedAt: string | null;
   editedAt: string | null;
   version: number;
 }
-
 
 export function toModeratorComment(row: CommentRow): ModeratorComment {
   return {

@@ -102,7 +102,11 @@ function runChecks(ctx: ModerationContext): Finding[] {
     language({ text: comment.text, siteLanguage: policy.language }),
     profanity({ name: comment.name, text: comment.text, action: policy.profanity }),
     duplicate({ earlierDuplicateId: ctx.earlierDuplicateId }),
-    flood({ counts: ctx.flood, perMinuteLimit: policy.floodPerMinute, duplicateOnPage: ctx.earlierDuplicateId !== undefined }),
+    flood({
+      counts: ctx.flood,
+      perMinuteLimit: policy.floodPerMinute,
+      duplicateOnPage: ctx.earlierDuplicateId !== undefined,
+    }),
     authorHistory({ history: ctx.history }),
     spam({
       result: ctx.content?.spam,
@@ -127,7 +131,10 @@ export function moderate(ctx: ModerationContext): Decision {
   const strongest = strongestVerdict(findings);
   if (strongest !== 'approve') return { status: STATUS_OF[strongest], findings };
 
-  const policyFinding = sitePolicy({ policy: ctx.site.moderation, trustedAuthor: ctx.history.lastModerated === 'approved' });
+  const policyFinding = sitePolicy({
+    policy: ctx.site.moderation,
+    trustedAuthor: ctx.history.lastModerated === 'approved',
+  });
   if (policyFinding) return { status: 'held', findings: [...findings, policyFinding] };
   return { status: 'approved', findings };
 }

@@ -6,13 +6,23 @@ import { englishDataset, englishRecommendedTransformers, RegExpMatcher } from 'o
 const dataset = englishDataset.build();
 const matcher = new RegExpMatcher({
   ...dataset,
-  whitelistedTerms: [...(dataset.whitelistedTerms ?? []), 'penistone', 'cockermouth', 'clitheroe', 'hancock', 'dickens', 'titicaca'],
+  whitelistedTerms: [
+    ...(dataset.whitelistedTerms ?? []),
+    'penistone',
+    'cockermouth',
+    'clitheroe',
+    'hancock',
+    'dickens',
+    'titicaca',
+  ],
   ...englishRecommendedTransformers,
 });
 
 /** The listed words found in a text, as their dictionary forms, each once. */
 export function profaneWords(text: string): string[] {
-  const found = matcher.getAllMatches(text).map((m) => englishDataset.getPayloadWithPhraseMetadata(m).phraseMetadata?.originalWord ?? 'a listed word');
+  const found = matcher
+    .getAllMatches(text)
+    .map((m) => englishDataset.getPayloadWithPhraseMetadata(m).phraseMetadata?.originalWord ?? 'a listed word');
   return [...new Set(found)];
 }
 

@@ -7,7 +7,12 @@ export const ACTIONS = ['approve', 'reject', 'spam', 'hold'] as const;
 export type Action = (typeof ACTIONS)[number];
 
 /** The status an action leads to, and (for undo) the action that leads back to a status. */
-export const STATUS_AFTER: Record<Action, Status> = { approve: 'approved', reject: 'rejected', spam: 'spam', hold: 'held' };
+export const STATUS_AFTER: Record<Action, Status> = {
+  approve: 'approved',
+  reject: 'rejected',
+  spam: 'spam',
+  hold: 'held',
+};
 export function actionLeadingTo(status: Status): Action | undefined {
   return ACTIONS.find((action) => STATUS_AFTER[action] === status);
 }
@@ -20,8 +25,6 @@ import type { Finding } from '../moderation/finding';
 import type { ModeratorComment as ModComment } from '../moderation/moderator-comment';
 
 export type { Finding, Me, ModComment };
-
-
 
 export interface Site {
   key: string;
@@ -106,7 +109,10 @@ export class ModerationApi {
     const results: BulkResult[] = [];
     for (let i = 0; i < ids.length; i += BULK_LIMIT) {
       const chunk = ids.slice(i, i + BULK_LIMIT);
-      const answer = await this.request<{ results: BulkResult[] }>('POST', '/v1/moderation/actions', { ids: chunk, action });
+      const answer = await this.request<{ results: BulkResult[] }>('POST', '/v1/moderation/actions', {
+        ids: chunk,
+        action,
+      });
       results.push(...answer.results);
     }
     return results;
@@ -127,10 +133,15 @@ export class ModerationApi {
     } catch {
       throw new ApiError(0, 'network', 'Could not reach the server. Check the connection and try again.');
     }
-    const data = (await res.json().catch(() => undefined)) as { error?: { code?: string; message?: string } } | undefined;
+    const data = (await res.json().catch(() => undefined)) as
+      { error?: { code?: string; message?: string } } | undefined;
     if (!res.ok) {
       if (res.status === 401) this.onUnauthorized();
-      throw new ApiError(res.status, data?.error?.code ?? 'http_error', data?.error?.message ?? `The server answered ${res.status}.`);
+      throw new ApiError(
+        res.status,
+        data?.error?.code ?? 'http_error',
+        data?.error?.message ?? `The server answered ${res.status}.`,
+      );
     }
     return data as T;
   }

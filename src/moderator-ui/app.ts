@@ -36,7 +36,15 @@ function signOut(message?: string): void {
 
 function showSignIn(message?: string): void {
   document.title = 'Sign in · Parley moderation';
-  const input = h('input', { id: uniqueId('token'), name: 'token', type: 'password', autocomplete: 'off', spellcheck: 'false', required: true, 'aria-describedby': 'token-hint' });
+  const input = h('input', {
+    id: uniqueId('token'),
+    name: 'token',
+    type: 'password',
+    autocomplete: 'off',
+    spellcheck: 'false',
+    required: true,
+    'aria-describedby': 'token-hint',
+  });
   const error = h('p', { class: 'error', role: 'alert' }, message ?? '');
   const button = h('button', { type: 'submit' }, 'Sign in');
   const form = h(
@@ -54,7 +62,9 @@ function showSignIn(message?: string): void {
           await enter(token, { focusFirst: true });
         } catch (err) {
           error.textContent =
-            err instanceof ApiError && err.status === 401 ? 'That token was not accepted. Check it and try again.' : `Could not sign in: ${(err as Error).message}`;
+            err instanceof ApiError && err.status === 401
+              ? 'That token was not accepted. Check it and try again.'
+              : `Could not sign in: ${(err as Error).message}`;
           button.disabled = false;
           button.textContent = 'Sign in';
           input.focus();
@@ -63,7 +73,11 @@ function showSignIn(message?: string): void {
     },
     h('label', { for: input.id }, 'Moderator token'),
     input,
-    h('p', { id: 'token-hint', class: 'hint' }, 'An admin creates one with "parley tokens create --role moderator". It is kept in this browser tab only, until you close it or sign out.'),
+    h(
+      'p',
+      { id: 'token-hint', class: 'hint' },
+      'An admin creates one with "parley tokens create --role moderator". It is kept in this browser tab only, until you close it or sign out.',
+    ),
     error,
     button,
   );
@@ -87,19 +101,36 @@ async function enter(token: string, options: { focusFirst?: boolean } = {}): Pro
 function showQueue(api: ModerationApi, me: Me, sites: Site[], options: { focusFirst?: boolean }): void {
   const toaster = new Toaster(() => queue?.focusCurrent());
   const dialog = shortcutsDialog();
-  const who = [me.label ?? 'token', me.role, me.siteKey ? `site ${sites.find((s) => s.key === me.siteKey)?.name ?? me.siteKey}` : 'all sites'];
+  const who = [
+    me.label ?? 'token',
+    me.role,
+    me.siteKey ? `site ${sites.find((s) => s.key === me.siteKey)?.name ?? me.siteKey}` : 'all sites',
+  ];
   const header = h(
     'header',
     { class: 'topbar' },
     h('a', { class: 'skip-link', href: '#main' }, 'Skip to the comments'),
     h('h1', null, 'Parley moderation'),
     h('p', { class: 'whoami' }, `Signed in: ${who.join(' · ')}`),
-    h('div', { class: 'topbar-buttons' },
-      h('button', { type: 'button', class: 'secondary', 'aria-keyshortcuts': '?', onclick: () => dialog.showModal() }, 'Shortcuts'),
+    h(
+      'div',
+      { class: 'topbar-buttons' },
+      h(
+        'button',
+        { type: 'button', class: 'secondary', 'aria-keyshortcuts': '?', onclick: () => dialog.showModal() },
+        'Shortcuts',
+      ),
       h('button', { type: 'button', class: 'secondary', onclick: () => signOut() }, 'Sign out'),
     ),
   );
-  queue = new QueueView({ api, me, sites, filters: filtersFromQuery(location.search), toaster, showShortcuts: () => dialog.showModal() });
+  queue = new QueueView({
+    api,
+    me,
+    sites,
+    filters: filtersFromQuery(location.search),
+    toaster,
+    showShortcuts: () => dialog.showModal(),
+  });
   replaceChildren(root, header, queue.element, toaster.element, dialog);
   queue.start(options);
 }
@@ -113,7 +144,11 @@ function shortcutsDialog(): HTMLDialogElement {
       'div',
       { class: 'dialog-box' },
       h('h2', { id: titleId }, 'Keyboard shortcuts'),
-      h('dl', null, SHORTCUTS.map(([key, what]) => h('div', null, h('dt', null, h('kbd', null, key)), h('dd', null, what)))),
+      h(
+        'dl',
+        null,
+        SHORTCUTS.map(([key, what]) => h('div', null, h('dt', null, h('kbd', null, key)), h('dd', null, what))),
+      ),
       h('button', { type: 'button', onclick: () => dialog.close() }, 'Close'),
     ),
   );

@@ -3,7 +3,12 @@ import type { Action, CommentDetail, Counts, Filters, Finding, ModComment, Statu
 import { externalLink, h, publishedHtml, replaceChildren, uniqueId } from './dom';
 import { absoluteTime, relativeTime } from './time';
 
-export const ACTION_LABEL: Record<Action, string> = { approve: 'Approve', reject: 'Reject', spam: 'Spam', hold: 'Hold' };
+export const ACTION_LABEL: Record<Action, string> = {
+  approve: 'Approve',
+  reject: 'Reject',
+  spam: 'Spam',
+  hold: 'Hold',
+};
 export const ACTION_KEY: Record<Action, string> = { approve: 'a', reject: 'r', spam: 's', hold: 'h' };
 
 /** What a moderator can do from a status: every move but to where it already is; nothing once deleted. */
@@ -79,7 +84,16 @@ export function commentCard(comment: ModComment, context: CardContext): Card {
         h(
           'p',
           { class: 'author-meta' },
-          h('button', { type: 'button', class: 'link', title: 'Show every comment from this email', onclick: () => context.onFilter({ email: author.email }) }, author.email),
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'link',
+              title: 'Show every comment from this email',
+              onclick: () => context.onFilter({ email: author.email }),
+            },
+            author.email,
+          ),
           author.ip && h('span', { class: 'ip' }, h('span', { class: 'label' }, 'IP '), author.ip),
           author.website && externalLink(author.website, author.website, { class: 'website' }),
         ),
@@ -91,11 +105,24 @@ export function commentCard(comment: ModComment, context: CardContext): Card {
       'On ',
       externalLink(comment.pageUrl, comment.pageTitle || comment.pageId, { class: 'page' }),
       ' · ',
-      h('button', { type: 'button', class: 'link', title: 'Show only comments on this page', onclick: () => context.onFilter({ site: comment.siteKey, pageId: comment.pageId }) }, 'this page only'),
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'link',
+          title: 'Show only comments on this page',
+          onclick: () => context.onFilter({ site: comment.siteKey, pageId: comment.pageId }),
+        },
+        'this page only',
+      ),
       ' · ',
       h('span', { class: 'site' }, context.siteName(comment.siteKey)),
       ' · ',
-      h('time', { datetime: comment.createdAt, title: absoluteTime(comment.createdAt) }, relativeTime(comment.createdAt)),
+      h(
+        'time',
+        { datetime: comment.createdAt, title: absoluteTime(comment.createdAt) },
+        relativeTime(comment.createdAt),
+      ),
       comment.editedAt && h('span', { class: 'edited', title: absoluteTime(comment.editedAt) }, ' · edited'),
       comment.parentId && h('span', { class: 'reply' }, ' · a reply'),
     ),
@@ -109,7 +136,8 @@ export function commentCard(comment: ModComment, context: CardContext): Card {
       comment.originalText && h('pre', { 'aria-label': 'As first sent' }, comment.originalText),
     ),
     contextDetails(comment, context),
-    actions.length > 0 && h('div', { class: 'actions', role: 'group', 'aria-label': `Actions for the comment by ${author.name}` }, buttons),
+    actions.length > 0 &&
+      h('div', { class: 'actions', role: 'group', 'aria-label': `Actions for the comment by ${author.name}` }, buttons),
   );
   const element = h('li', { class: 'card', 'data-id': comment.id }, article);
 
@@ -238,7 +266,11 @@ function formatScore(score: number): string {
 
 /** The author's initial on a colour of their own (set through CSSOM: the CSP allows no inline styles). */
 function avatar(name: string, seed: string): HTMLElement {
-  const element = h('span', { class: 'avatar', 'aria-hidden': 'true' }, (Array.from(name.trim())[0] ?? '?').toUpperCase());
+  const element = h(
+    'span',
+    { class: 'avatar', 'aria-hidden': 'true' },
+    (Array.from(name.trim())[0] ?? '?').toUpperCase(),
+  );
   element.style.setProperty('--hue', String(hue(seed)));
   return element;
 }

@@ -7,7 +7,11 @@ type Listener = (event: never) => void;
 export type Attrs = Record<string, string | number | boolean | null | undefined | Listener>;
 
 /** `h('button', {class: 'x', onclick: fn}, 'Label')`: an element with attributes, listeners and text children. */
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs?: Attrs | null, ...children: Child[]): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs?: Attrs | null,
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
   const element = document.createElement(tag);
   for (const [name, value] of Object.entries(attrs ?? {})) {
     if (value === null || value === undefined || value === false) continue;

@@ -30,7 +30,12 @@ const STATUS_LABEL: Record<Status, string> = {
   rejected: 'Rejected',
   deleted: 'Deleted',
 };
-const DONE_LABEL: Record<Action, string> = { approve: 'Approved', reject: 'Rejected', spam: 'Marked as spam', hold: 'Held' };
+const DONE_LABEL: Record<Action, string> = {
+  approve: 'Approved',
+  reject: 'Rejected',
+  spam: 'Marked as spam',
+  hold: 'Held',
+};
 
 export const DEFAULT_FILTERS: Filters = { status: 'held', site: '', pageId: '', email: '', q: '', order: 'newest' };
 
@@ -95,11 +100,23 @@ export class QueueView {
   private readonly listHeading = h('h2', { id: uniqueId('queue'), class: 'visually-hidden' });
   private readonly list = h('ol', { class: 'queue', 'aria-labelledby': this.listHeading.id });
   private readonly emptyState = h('div', { class: 'empty', tabindex: -1 });
-  private readonly loadMoreButton = h('button', { type: 'button', class: 'load-more', hidden: true, onclick: () => void this.loadMore() }, 'Load more');
+  private readonly loadMoreButton = h(
+    'button',
+    { type: 'button', class: 'load-more', hidden: true, onclick: () => void this.loadMore() },
+    'Load more',
+  );
   private readonly announcer = h('p', { class: 'visually-hidden', 'aria-live': 'polite' });
-  private readonly selectAll = h('input', { type: 'checkbox', id: uniqueId('select-all'), onchange: () => this.toggleSelectAll() });
+  private readonly selectAll = h('input', {
+    type: 'checkbox',
+    id: uniqueId('select-all'),
+    onchange: () => this.toggleSelectAll(),
+  });
   private readonly selectedCount = h('span', { class: 'selected-count', 'aria-live': 'polite' });
-  private readonly bulkActions = h('div', { class: 'bulk-actions', role: 'group', 'aria-label': 'Actions for the selected comments' });
+  private readonly bulkActions = h('div', {
+    class: 'bulk-actions',
+    role: 'group',
+    'aria-label': 'Actions for the selected comments',
+  });
   private readonly form: HTMLFormElement;
   private readonly fields: {
     site: HTMLSelectElement;
@@ -122,9 +139,28 @@ export class QueueView {
         options.me.siteKey ? null : h('option', { value: '' }, 'All sites'),
         siteChoices.map((s) => h('option', { value: s.key }, s.name)),
       ),
-      pageId: h('input', { name: 'pageId', id: uniqueId('page'), type: 'text', autocomplete: 'off', placeholder: 'any page' }),
-      email: h('input', { name: 'email', id: uniqueId('email'), type: 'email', autocomplete: 'off', placeholder: 'any author' }),
-      q: h('input', { name: 'q', id: uniqueId('q'), type: 'search', autocomplete: 'off', placeholder: 'words in the text', 'aria-keyshortcuts': '/' }),
+      pageId: h('input', {
+        name: 'pageId',
+        id: uniqueId('page'),
+        type: 'text',
+        autocomplete: 'off',
+        placeholder: 'any page',
+      }),
+      email: h('input', {
+        name: 'email',
+        id: uniqueId('email'),
+        type: 'email',
+        autocomplete: 'off',
+        placeholder: 'any author',
+      }),
+      q: h('input', {
+        name: 'q',
+        id: uniqueId('q'),
+        type: 'search',
+        autocomplete: 'off',
+        placeholder: 'words in the text',
+        'aria-keyshortcuts': '/',
+      }),
       order: h(
         'select',
         { name: 'order', id: uniqueId('order'), onchange: () => this.applyForm() },
@@ -132,7 +168,8 @@ export class QueueView {
         h('option', { value: 'oldest' }, 'Oldest first'),
       ),
     };
-    const field = (label: string, control: HTMLElement) => h('div', { class: 'field' }, h('label', { for: control.id }, label), control);
+    const field = (label: string, control: HTMLElement) =>
+      h('div', { class: 'field' }, h('label', { for: control.id }, label), control);
     this.form = h(
       'form',
       {
@@ -153,7 +190,15 @@ export class QueueView {
         'div',
         { class: 'filter-buttons' },
         h('button', { type: 'submit' }, 'Filter'),
-        h('button', { type: 'button', class: 'secondary', onclick: () => this.setFilters({ ...DEFAULT_FILTERS, status: this.filters.status }) }, 'Clear'),
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'secondary',
+            onclick: () => this.setFilters({ ...DEFAULT_FILTERS, status: this.filters.status }),
+          },
+          'Clear',
+        ),
       ),
     );
 
@@ -198,7 +243,18 @@ export class QueueView {
       if (item?.dataset.id && item.dataset.id !== this.currentId) this.setCurrent(item.dataset.id, { focus: false });
     });
 
-    this.element = h('main', { class: 'queue-view', id: 'main' }, tabs, this.form, bulkBar, this.listHeading, this.list, this.emptyState, this.loadMoreButton, this.announcer);
+    this.element = h(
+      'main',
+      { class: 'queue-view', id: 'main' },
+      tabs,
+      this.form,
+      bulkBar,
+      this.listHeading,
+      this.list,
+      this.emptyState,
+      this.loadMoreButton,
+      this.announcer,
+    );
   }
 
   start(options: { focusFirst?: boolean } = {}): void {
@@ -280,7 +336,10 @@ export class QueueView {
       if (seq !== this.loadSeq) return;
       this.cards = [];
       this.list.replaceChildren();
-      this.showEmpty(`Could not load the comments: ${(err as Error).message}`, h('button', { type: 'button', onclick: () => void this.reload() }, 'Try again'));
+      this.showEmpty(
+        `Could not load the comments: ${(err as Error).message}`,
+        h('button', { type: 'button', onclick: () => void this.reload() }, 'Try again'),
+      );
     } finally {
       if (seq === this.loadSeq) this.list.removeAttribute('aria-busy');
     }
@@ -345,14 +404,20 @@ export class QueueView {
     const covered = page.nextCursor === null ? () => true : (c: ModComment) => c.createdAt > oldestSeen;
     // Decided elsewhere (by another moderator); the current one stays until the moderator moves on.
     const gone = this.cards.filter(
-      (card) => !seen.has(card.comment.id) && covered(card.comment) && card.comment.id !== this.currentId && !card.element.classList.contains('busy'),
+      (card) =>
+        !seen.has(card.comment.id) &&
+        covered(card.comment) &&
+        card.comment.id !== this.currentId &&
+        !card.element.classList.contains('busy'),
     );
     for (const card of gone) this.removeCard(card.comment.id);
 
     const listComplete = this.nextCursor === null;
     const last = this.cards[this.cards.length - 1]?.comment.createdAt;
     const fresh = page.comments.filter(
-      (c) => !this.card(c.id) && (listComplete || (this.filters.order === 'newest' && last !== undefined && c.createdAt >= last)),
+      (c) =>
+        !this.card(c.id) &&
+        (listComplete || (this.filters.order === 'newest' && last !== undefined && c.createdAt >= last)),
     );
     for (const comment of fresh.reverse()) {
       const card = this.insertCard(comment, this.sortedIndex(comment));
@@ -502,7 +567,12 @@ export class QueueView {
       actionsFor(this.filters.status).map((action) =>
         h(
           'button',
-          { type: 'button', class: `action action-${action}`, disabled: n === 0, onclick: () => void this.actOn(this.selectedIds(), action) },
+          {
+            type: 'button',
+            class: `action action-${action}`,
+            disabled: n === 0,
+            onclick: () => void this.actOn(this.selectedIds(), action),
+          },
           `${ACTION_LABEL[action]} selected`,
         ),
       ),
@@ -518,9 +588,12 @@ export class QueueView {
   /** One comment through the single-comment route (its answer has the whole comment), more through the bulk route. */
   private async actOn(ids: string[], action: Action): Promise<void> {
     const cards = ids.map((id) => this.card(id)).filter((c): c is Card => c !== undefined);
-    const offered = cards.filter((c) => actionsFor(c.comment.status).includes(action) && !c.element.classList.contains('busy'));
+    const offered = cards.filter(
+      (c) => actionsFor(c.comment.status).includes(action) && !c.element.classList.contains('busy'),
+    );
     if (offered.length === 0) {
-      if (cards.length > 0) this.showError(`${ACTION_LABEL[action]} is not possible for ${cards[0].comment.status} comments.`);
+      if (cards.length > 0)
+        this.showError(`${ACTION_LABEL[action]} is not possible for ${cards[0].comment.status} comments.`);
       return;
     }
     this.changeSeq += 1;
@@ -536,23 +609,34 @@ export class QueueView {
         const answer = await this.options.api.act(comment.id, action);
         done = [{ comment, index: positions.get(comment.id)!, action, previousStatus: answer.previousStatus }];
       } else {
-        const results = await this.options.api.actOnMany(offered.map((c) => c.comment.id), action);
+        const results = await this.options.api.actOnMany(
+          offered.map((c) => c.comment.id),
+          action,
+        );
         for (const result of results) {
           const card = this.card(result.id);
-          if (result.ok && card) done.push({ comment: card.comment, index: positions.get(result.id)!, action, previousStatus: result.previousStatus });
+          if (result.ok && card)
+            done.push({
+              comment: card.comment,
+              index: positions.get(result.id)!,
+              action,
+              previousStatus: result.previousStatus,
+            });
           else if (!result.ok) failures.push(result.error.message);
         }
       }
     } catch (err) {
       for (const card of offered) card.setBusy(false);
       this.changeSeq += 1;
-      if (!(err instanceof ApiError && err.status === 401)) this.showError(`${ACTION_LABEL[action]} failed: ${(err as Error).message}`);
+      if (!(err instanceof ApiError && err.status === 401))
+        this.showError(`${ACTION_LABEL[action]} failed: ${(err as Error).message}`);
       return;
     }
     this.changeSeq += 1;
     for (const card of offered) card.setBusy(false);
 
-    const focusWasInList = this.list.contains(document.activeElement) || this.bulkActions.contains(document.activeElement);
+    const focusWasInList =
+      this.list.contains(document.activeElement) || this.bulkActions.contains(document.activeElement);
     const leaves = STATUS_AFTER[action] !== this.filters.status;
     for (const { comment, previousStatus } of done) {
       if (leaves) this.removeCard(comment.id);
@@ -564,7 +648,8 @@ export class QueueView {
       this.setCurrent(next?.comment.id ?? null, { focus: false });
     }
     this.afterListChange();
-    if (focusWasInList || document.activeElement === document.body || document.activeElement === null) this.focusCurrent();
+    if (focusWasInList || document.activeElement === document.body || document.activeElement === null)
+      this.focusCurrent();
 
     const subject = done.length === 1 ? `comment by ${done[0].comment.author.name}` : `${done.length} comments`;
     const failed = failures.length > 0 ? ` ${failures.length} could not be changed: ${failures[0]}` : '';
@@ -597,7 +682,10 @@ export class QueueView {
           const answer = await this.options.api.act(items[0].comment.id, action);
           restored.push({ ...items[0], comment: answer.comment });
         } else {
-          const results: BulkResult[] = await this.options.api.actOnMany(items.map((i) => i.comment.id), action);
+          const results: BulkResult[] = await this.options.api.actOnMany(
+            items.map((i) => i.comment.id),
+            action,
+          );
           for (const result of results) {
             const item = items.find((i) => i.comment.id === result.id);
             if (result.ok && item) restored.push({ ...item, comment: { ...item.comment, status: result.status } });
@@ -621,7 +709,11 @@ export class QueueView {
     this.afterListChange();
     if (focusId) this.setCurrent(focusId, { focus: true });
     if (failures.length > 0) this.showError(`Undo failed for ${failures.length}: ${failures[0]}`);
-    else if (restored.length > 0) this.options.toaster.show({ message: restored.length === 1 ? 'Undone.' : `Undone for ${restored.length} comments.`, durationMs: 3000 });
+    else if (restored.length > 0)
+      this.options.toaster.show({
+        message: restored.length === 1 ? 'Undone.' : `Undone for ${restored.length} comments.`,
+        durationMs: 3000,
+      });
   }
 
   private showError(message: string): void {

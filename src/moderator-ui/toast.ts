@@ -37,8 +37,17 @@ export class Toaster {
       'div',
       { class: `toast toast-${options.kind ?? 'info'}` },
       h('span', { class: 'toast-message' }, options.message),
-      options.undo && h('button', { type: 'button', class: 'toast-undo', 'aria-keyshortcuts': 'u', onclick: () => this.runUndo() }, 'Undo'),
-      h('button', { type: 'button', class: 'toast-close', 'aria-label': 'Dismiss', onclick: () => this.dismiss() }, '×'),
+      options.undo &&
+        h(
+          'button',
+          { type: 'button', class: 'toast-undo', 'aria-keyshortcuts': 'u', onclick: () => this.runUndo() },
+          'Undo',
+        ),
+      h(
+        'button',
+        { type: 'button', class: 'toast-close', 'aria-label': 'Dismiss', onclick: () => this.dismiss() },
+        '×',
+      ),
     );
     replaceChildren(this.element, toast);
     this.remainingMs = options.durationMs ?? (options.kind === 'error' ? 10_000 : UNDO_MS);

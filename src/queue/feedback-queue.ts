@@ -31,7 +31,11 @@ export class FeedbackQueue {
 
   /** One job per decision: the comment version after the change makes the id unique and a retry harmless. */
   async enqueue(options: FeedbackJobData & { version: number }): Promise<void> {
-    const job = this.queue.add('learn', { commentId: options.commentId, teacher: options.teacher }, { jobId: `${options.commentId}.v${options.version}` });
+    const job = this.queue.add(
+      'learn',
+      { commentId: options.commentId, teacher: options.teacher },
+      { jobId: `${options.commentId}.v${options.version}` },
+    );
     await withinTimeout(job, ENQUEUE_TIMEOUT_MS, 'feedback enqueue');
   }
 

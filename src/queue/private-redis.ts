@@ -22,8 +22,22 @@ export async function startPrivateRedis(dir: string): Promise<PrivateRedis> {
   const socket = path.join(path.resolve(dir), 'redis.sock');
   const child: ChildProcess = spawn(
     'redis-server',
-    ['--port', '0', '--unixsocket', socket, '--unixsocketperm', '700', '--dir', path.resolve(dir),
-      '--appendonly', 'yes', '--save', '', '--logfile', 'redis.log'],
+    [
+      '--port',
+      '0',
+      '--unixsocket',
+      socket,
+      '--unixsocketperm',
+      '700',
+      '--dir',
+      path.resolve(dir),
+      '--appendonly',
+      'yes',
+      '--save',
+      '',
+      '--logfile',
+      'redis.log',
+    ],
     { stdio: 'ignore' },
   );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -28,7 +28,11 @@ export class WebhookQueue {
 
   /** The job id is the event id: queueing an event twice makes one job. */
   async fanOut(eventId: string): Promise<void> {
-    const job = this.queue.add('fan-out', { kind: 'fan-out', eventId }, { jobId: eventId, attempts: 10, backoff: { type: 'exponential', delay: 1000 } });
+    const job = this.queue.add(
+      'fan-out',
+      { kind: 'fan-out', eventId },
+      { jobId: eventId, attempts: 10, backoff: { type: 'exponential', delay: 1000 } },
+    );
     await withinTimeout(job, ENQUEUE_TIMEOUT_MS, 'webhook enqueue');
   }
 

@@ -18,7 +18,11 @@ export const sitePolicySchema = z.object({
   /** A comment sent sooner than this after its form was loaded is a bot's. */
   minSubmitSeconds: z.number().min(0).max(600).default(3),
   /** A form token older than this is stale. */
-  maxFormAgeHours: z.number().min(1).max(24 * 30).default(24),
+  maxFormAgeHours: z
+    .number()
+    .min(1)
+    .max(24 * 30)
+    .default(24),
   /** Links to these domains (and their subdomains) are spam. */
   blockedLinkDomains: z.array(domainEntry).max(1000).default([]),
   /** Words or phrases that reject or mark spam; `*` matches within a word. */
@@ -68,7 +72,9 @@ type PolicyShape = typeof sitePolicySchema.shape;
  */
 export const sitePolicyChangesSchema = z
   .object(
-    Object.fromEntries(Object.entries(sitePolicySchema.shape).map(([key, field]) => [key, field.unwrap().optional()])) as {
+    Object.fromEntries(
+      Object.entries(sitePolicySchema.shape).map(([key, field]) => [key, field.unwrap().optional()]),
+    ) as {
       [K in keyof PolicyShape]: z.ZodOptional<ReturnType<PolicyShape[K]['unwrap']>>;
     },
   )

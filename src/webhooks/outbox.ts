@@ -36,7 +36,10 @@ export class EventOutbox {
     });
     for (const event of events) {
       await this.options.queue.fanOut(event.id).catch((err: Error) => {
-        this.options.logger.warn({ eventId: event.id, err: err.message }, 'could not queue a webhook event; the sweep will');
+        this.options.logger.warn(
+          { eventId: event.id, err: err.message },
+          'could not queue a webhook event; the sweep will',
+        );
       });
     }
     return result;

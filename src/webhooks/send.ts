@@ -38,7 +38,8 @@ export async function sendWebhook(options: {
     return { statusCode: null, latencyMs: elapsed(), responseBody: null, error: (err as Error).message };
   }
   const pinned: LookupFunction = (_host, lookupOptions, callback) => {
-    if ((lookupOptions as { all?: boolean }).all) (callback as (e: null, a: { address: string; family: number }[]) => void)(null, [resolved]);
+    if ((lookupOptions as { all?: boolean }).all)
+      (callback as (e: null, a: { address: string; family: number }[]) => void)(null, [resolved]);
     else callback(null, resolved.address, resolved.family);
   };
   const transport = target.protocol === 'https:' ? https : http;
@@ -71,9 +72,14 @@ export async function sendWebhook(options: {
       },
     );
     // A hard deadline for the whole exchange: a receiver trickling bytes cannot hold a worker.
-    const deadline = setTimeout(() => req.destroy(new Error(`no complete answer within ${options.timeoutMs} ms`)), options.timeoutMs);
+    const deadline = setTimeout(
+      () => req.destroy(new Error(`no complete answer within ${options.timeoutMs} ms`)),
+      options.timeoutMs,
+    );
     req.on('close', () => clearTimeout(deadline));
-    req.on('error', (err) => resolve({ statusCode: null, latencyMs: elapsed(), responseBody: null, error: err.message }));
+    req.on('error', (err) =>
+      resolve({ statusCode: null, latencyMs: elapsed(), responseBody: null, error: err.message }),
+    );
     req.end(options.body);
   });
 }

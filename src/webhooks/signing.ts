@@ -10,8 +10,15 @@ export function newWebhookSecret(): string {
  * The Standard Webhooks headers for one message. During a secret rotation both the
  * new and the old secret sign, space-separated, so receivers verify with either.
  */
-export function signatureHeaders(options: { id: string; timestamp: Date; body: string; secrets: string[] }): Record<string, string> {
-  const signatures = options.secrets.map((secret) => new Webhook(secret).sign(options.id, options.timestamp, options.body));
+export function signatureHeaders(options: {
+  id: string;
+  timestamp: Date;
+  body: string;
+  secrets: string[];
+}): Record<string, string> {
+  const signatures = options.secrets.map((secret) =>
+    new Webhook(secret).sign(options.id, options.timestamp, options.body),
+  );
   return {
     'webhook-id': options.id,
     'webhook-timestamp': String(Math.floor(options.timestamp.getTime() / 1000)),

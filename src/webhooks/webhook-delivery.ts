@@ -27,7 +27,10 @@ export interface WebhookDeliveryOptions {
 
 /** The secrets that sign now: the current one, and the previous one during its grace period. */
 export function signingSecrets(endpoint: EndpointRow, now: number): string[] {
-  const previousValid = endpoint.previous_secret && endpoint.previous_secret_expires_at !== null && Number(endpoint.previous_secret_expires_at) > now;
+  const previousValid =
+    endpoint.previous_secret &&
+    endpoint.previous_secret_expires_at !== null &&
+    Number(endpoint.previous_secret_expires_at) > now;
   return previousValid ? [endpoint.secret, endpoint.previous_secret!] : [endpoint.secret];
 }
 
@@ -43,7 +46,10 @@ export class WebhookDelivery {
 
   /** Re-queues events whose fan-out job was lost. */
   async sweep(options: { graceMs: number; limit: number }): Promise<number> {
-    const ids = await this.options.store.eventsNotFannedOut({ before: this.options.clock() - options.graceMs, limit: options.limit });
+    const ids = await this.options.store.eventsNotFannedOut({
+      before: this.options.clock() - options.graceMs,
+      limit: options.limit,
+    });
     for (const id of ids) await this.options.queue.requeueFanOut(id);
     return ids.length;
   }
@@ -85,7 +91,11 @@ export class WebhookDelivery {
   async sendTest(endpoint: EndpointRow): Promise<Delivery> {
     const now = this.options.clock();
     const id = `evt_test_${now}`;
-    const payload = JSON.stringify({ type: 'webhook.test', timestamp: new Date(now).toISOString(), data: { site: { key: endpoint.site_key } } });
+    const payload = JSON.stringify({
+      type: 'webhook.test',
+      timestamp: new Date(now).toISOString(),
+      data: { site: { key: endpoint.site_key } },
+    });
     const result = await this.send(endpoint, id, payload);
     return this.options.store.recordDelivery({
       message_id: null,
@@ -107,13 +117,23 @@ export class WebhookDelivery {
     return sendWebhook({
       url: endpoint.url,
       body,
-      headers: signatureHeaders({ id: eventId, timestamp: new Date(now), body, secrets: signingSecrets(endpoint, now) }),
+      headers: signatureHeaders({
+        id: eventId,
+        timestamp: new Date(now),
+        body,
+        secrets: signingSecrets(endpoint, now),
+      }),
       timeoutMs: this.options.timeoutMs,
       policy: this.options.policy,
     });
   }
 
-  private async conclude(options: { message: MessageRow; endpoint: EndpointRow; result: SendResult; finalAttempt: boolean }): Promise<DeliveryOutcome> {
+  private async conclude(options: {
+    message: MessageRow;
+    endpoint: EndpointRow;
+    result: SendResult;
+    finalAttempt: boolean;
+  }): Promise<DeliveryOutcome> {
     const { store, clock } = this.options;
     const { message, endpoint, result } = options;
     const now = clock();
@@ -123,7 +143,11 @@ export class WebhookDelivery {
       return { kind: 'delivered' };
     }
     if (result.statusCode === 410) {
-      await store.updateEndpoint(endpoint.id, { enabled: 0, disabled_reason: `the receiver answered 410 Gone (${new Date(now).toISOString()})`, updated_at: now });
+      await store.updateEndpoint(endpoint.id, {
+        enabled: 0,
+        disabled_reason: `the receiver answered 410 Gone (${new Date(now).toISOString()})`,
+        updated_at: now,
+      });
       await store.updateMessage(message.id, { state: 'failed', finished_at: now });
       return { kind: 'failed', reason: '410 Gone: endpoint disabled' };
     }
@@ -131,7 +155,11 @@ export class WebhookDelivery {
     if (endpoint.failing_since === null) await store.updateEndpoint(endpoint.id, { failing_since: now });
     if (now - failingSince >= this.options.disableAfterMs) {
       const days = Math.round((now - failingSince) / 86_400_000);
-      await store.updateEndpoint(endpoint.id, { enabled: 0, disabled_reason: `every delivery failed for ${days} day(s); last: ${describe(result)}`, updated_at: now });
+      await store.updateEndpoint(endpoint.id, {
+        enabled: 0,
+        disabled_reason: `every delivery failed for ${days} day(s); last: ${describe(result)}`,
+        updated_at: now,
+      });
     }
     const error = describe(result);
     if (options.finalAttempt) {

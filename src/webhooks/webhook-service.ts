@@ -38,7 +38,11 @@ export class WebhookService {
   }
 
   /** Creates an endpoint; the answer carries the secret, which is never shown again. */
-  async create(principal: Principal, siteKey: string, input: EndpointInput): Promise<{ endpoint: Endpoint; secret: string }> {
+  async create(
+    principal: Principal,
+    siteKey: string,
+    input: EndpointInput,
+  ): Promise<{ endpoint: Endpoint; secret: string }> {
     assertSite(principal, siteKey);
     await this.checkTarget(input.url);
     const now = this.options.clock();
@@ -79,7 +83,9 @@ export class WebhookService {
       url: input.url ?? current.url,
       events: input.events ? JSON.stringify(input.events) : current.events,
       description: input.description === undefined ? current.description : input.description,
-      ...(input.enabled === undefined ? {} : { enabled: input.enabled ? 1 : 0, disabled_reason: null, failing_since: null }),
+      ...(input.enabled === undefined
+        ? {}
+        : { enabled: input.enabled ? 1 : 0, disabled_reason: null, failing_since: null }),
       ...(secret
         ? { secret, previous_secret: current.secret, previous_secret_expires_at: now + this.options.rotationGraceMs }
         : {}),
@@ -94,17 +100,28 @@ export class WebhookService {
     await this.options.store.deleteEndpoint(id);
   }
 
-  async deliveries(principal: Principal, siteKey: string, id: string, options: { limit: number; before?: number }): Promise<Delivery[]> {
+  async deliveries(
+    principal: Principal,
+    siteKey: string,
+    id: string,
+    options: { limit: number; before?: number },
+  ): Promise<Delivery[]> {
     await this.load(principal, siteKey, id);
     return this.options.store.deliveries({ endpointId: id, ...options });
   }
 
   /** Sends the event of a past delivery again, as a new message attempt. */
-  async redeliver(principal: Principal, siteKey: string, id: string, deliveryId: string): Promise<{ messageId: string }> {
+  async redeliver(
+    principal: Principal,
+    siteKey: string,
+    id: string,
+    deliveryId: string,
+  ): Promise<{ messageId: string }> {
     const endpoint = await this.load(principal, siteKey, id);
     const delivery = await this.options.store.delivery(deliveryId);
     if (!delivery || delivery.endpoint_id !== endpoint.id) throw ApiError.notFound('Delivery');
-    if (!delivery.message_id) throw new ApiError(409, 'not_redeliverable', 'A test event is not redelivered; send a new test.');
+    if (!delivery.message_id)
+      throw new ApiError(409, 'not_redeliverable', 'A test event is not redelivered; send a new test.');
     await this.options.store.updateMessage(delivery.message_id, { state: 'pending', finished_at: null });
     await this.options.queue.deliver(delivery.message_id, `${delivery.message_id}.redeliver.${randomUUID()}`);
     return { messageId: delivery.message_id };

@@ -35,7 +35,6 @@ export interface Delivery {
   createdAt: string;
 }
 
-
 export function toEndpoint(row: EndpointRow): Endpoint {
   return {
     id: row.id,
@@ -81,7 +80,12 @@ export class WebhookStore {
   }
 
   async endpoints(siteKey: string): Promise<EndpointRow[]> {
-    return this.db.selectFrom('webhook_endpoints').selectAll().where('site_key', '=', siteKey).orderBy('created_at').execute();
+    return this.db
+      .selectFrom('webhook_endpoints')
+      .selectAll()
+      .where('site_key', '=', siteKey)
+      .orderBy('created_at')
+      .execute();
   }
 
   async updateEndpoint(id: string, changes: Partial<WebhookEndpointsTable>): Promise<void> {
@@ -116,12 +120,20 @@ export class WebhookStore {
    * sends nothing that was erased.
    */
   async eraseFromEvents(trx: Executor, deleted: NewEvent): Promise<void> {
-    const earlier = await trx.selectFrom('webhook_events').select(['id', 'payload']).where('comment_id', '=', deleted.commentId).execute();
+    const earlier = await trx
+      .selectFrom('webhook_events')
+      .select(['id', 'payload'])
+      .where('comment_id', '=', deleted.commentId)
+      .execute();
     for (const row of earlier) {
       if (row.id === deleted.id) continue;
       const payload = JSON.parse(row.payload) as NewEvent['payload'];
       payload.data.comment = { ...deleted.payload.data.comment, status: payload.data.comment.status };
-      await trx.updateTable('webhook_events').set({ payload: JSON.stringify(payload) }).where('id', '=', row.id).execute();
+      await trx
+        .updateTable('webhook_events')
+        .set({ payload: JSON.stringify(payload) })
+        .where('id', '=', row.id)
+        .execute();
     }
   }
 
@@ -153,7 +165,12 @@ export class WebhookStore {
       const event = await trx.selectFrom('webhook_events').selectAll().where('id', '=', eventId).executeTakeFirst();
       if (!event) return [];
       if (event.fanned_out_at !== null) {
-        const pending = await trx.selectFrom('webhook_messages').select('id').where('event_id', '=', eventId).where('state', '=', 'pending').execute();
+        const pending = await trx
+          .selectFrom('webhook_messages')
+          .select('id')
+          .where('event_id', '=', eventId)
+          .where('state', '=', 'pending')
+          .execute();
         return pending.map((m) => m.id);
       }
       const endpoints = await trx
@@ -177,7 +194,12 @@ export class WebhookStore {
         created_at: at,
         finished_at: null,
       }));
-      if (messages.length > 0) await trx.insertInto('webhook_messages').values(messages).onConflict((oc) => oc.column('id').doNothing()).execute();
+      if (messages.length > 0)
+        await trx
+          .insertInto('webhook_messages')
+          .values(messages)
+          .onConflict((oc) => oc.column('id').doNothing())
+          .execute();
       await trx.updateTable('webhook_events').set({ fanned_out_at: at }).where('id', '=', eventId).execute();
       return messages.map((m) => m.id);
     });

@@ -9,7 +9,11 @@ type Props = Record<string, string | number | boolean | null | undefined | Event
  * setAttribute (never `style`, which a strict CSP would block), `on*` keys become
  * listeners, `true` sets an empty attribute, and `false`/null/undefined skip it.
  */
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, props?: Props | null, ...children: Child[]): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  props?: Props | null,
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   for (const key in props) {
     const value = props[key];
@@ -21,7 +25,8 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, props?: Props |
 }
 
 export function append(parent: Node, ...children: Child[]): void {
-  for (const child of children) if (child) parent.appendChild(typeof child === 'string' ? document.createTextNode(child) : child);
+  for (const child of children)
+    if (child) parent.appendChild(typeof child === 'string' ? document.createTextNode(child) : child);
 }
 
 let sequence = 0;

@@ -157,16 +157,21 @@ export class CommentForm {
       const other = e.fields.filter((f) => !(f.path in this.errors));
       if (other.some((f) => f.path === 'formToken')) this.formToken = this.ctx.api.formToken();
       const general = other
-        .map((f) => (f.path === 'parentId' ? t('errParent') : f.path === 'formToken' ? t('errExpired') : `${f.path}: ${f.message}`))
+        .map((f) =>
+          f.path === 'parentId' ? t('errParent') : f.path === 'formToken' ? t('errExpired') : `${f.path}: ${f.message}`,
+        )
         .join(' ');
       this.showErrors(e.fields, general || t('errFields'));
     } else if (e.status === 429) {
       this.showErrors([], (e.retryAfter ? t('errRate', { n: e.retryAfter }) : t('errRateSoon')) + kept);
       this.button.dataset.wait = '1';
-      setTimeout(() => {
-        delete this.button.dataset.wait;
-        this.button.disabled = false;
-      }, (e.retryAfter ?? 5) * 1000);
+      setTimeout(
+        () => {
+          delete this.button.dataset.wait;
+          this.button.disabled = false;
+        },
+        (e.retryAfter ?? 5) * 1000,
+      );
     } else if (e.status === 403 && e.code === 'origin_not_allowed') {
       this.showErrors([], t('errOrigin', { origin: location.origin }) + kept);
     } else if (e.status === 413) {

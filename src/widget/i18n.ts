@@ -46,7 +46,8 @@ const en = {
   errExpired: 'The form had expired. Please send it again.',
   errRate: 'You are posting too quickly. Please wait {n} seconds and send again.',
   errRateSoon: 'You are posting too quickly. Please wait a little and send again.',
-  errOrigin: 'This page ({origin}) is not allowed to post comments here. The site owner needs to add it to the site’s allowed origins.',
+  errOrigin:
+    'This page ({origin}) is not allowed to post comments here. The site owner needs to add it to the site’s allowed origins.',
   errTooLarge: 'Your comment is too long.',
   errNetwork: 'The comment service could not be reached. Check your connection and send again.',
   errServer: 'Something went wrong on our side. Please send again in a moment.',
@@ -98,7 +99,8 @@ const fr: Labels = {
   errExpired: 'Le formulaire avait expiré. Veuillez l’envoyer à nouveau.',
   errRate: 'Vous publiez trop vite. Attendez {n} secondes puis envoyez à nouveau.',
   errRateSoon: 'Vous publiez trop vite. Attendez un peu puis envoyez à nouveau.',
-  errOrigin: 'Cette page ({origin}) n’est pas autorisée à publier des commentaires ici. Le propriétaire du site doit l’ajouter aux origines autorisées.',
+  errOrigin:
+    'Cette page ({origin}) n’est pas autorisée à publier des commentaires ici. Le propriétaire du site doit l’ajouter aux origines autorisées.',
   errTooLarge: 'Votre commentaire est trop long.',
   errNetwork: 'Le service de commentaires est injoignable. Vérifiez votre connexion et envoyez à nouveau.',
   errServer: 'Une erreur est survenue de notre côté. Réessayez dans un instant.',
@@ -118,7 +120,8 @@ export type Translate = (key: keyof Labels, vars?: Record<string, string | numbe
 /** A translator for `lang`, with `overrides` taking precedence over the bundled table. */
 export function translator(lang: string, overrides: Partial<Labels> = {}): Translate {
   const table: Labels = { ...BUNDLED[lang], ...overrides };
-  return (key, vars = {}) => table[key].replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
+  return (key, vars = {}) =>
+    table[key].replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
 }
 
 /** The plural variant of `n` in `lang` (French says "1 commentaire" and "0 commentaire" alike). */

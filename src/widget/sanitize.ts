@@ -7,7 +7,8 @@
 
 const ALLOWED = new Set(['P', 'BR', 'EM', 'STRONG', 'CODE', 'PRE', 'BLOCKQUOTE', 'UL', 'OL', 'LI', 'A']);
 /** Elements whose content is not prose: dropped with everything inside. */
-const DROPPED = /^(SCRIPT|STYLE|TEMPLATE|NOSCRIPT|NOEMBED|NOFRAMES|XMP|IFRAME|OBJECT|EMBED|SVG|MATH|TEXTAREA|TITLE|SELECT|HEAD)$/;
+const DROPPED =
+  /^(SCRIPT|STYLE|TEMPLATE|NOSCRIPT|NOEMBED|NOFRAMES|XMP|IFRAME|OBJECT|EMBED|SVG|MATH|TEXTAREA|TITLE|SELECT|HEAD)$/;
 const SAFE_HREF = /^(https?:\/\/|mailto:)/i;
 export const LINK_REL = 'nofollow ugc noopener';
 

@@ -12,7 +12,8 @@
 //
 // Light and dark defaults follow prefers-color-scheme; data-theme="light|dark" pins one.
 
-const DARK = '--_bg:#17191e;--_fg:#e7e9ed;--_mu:#a4abb6;--_bd:#3b414b;--_ac:#82aeff;--_af:#0c1322;--_er:#ff9b8f;--_cb:#242830';
+const DARK =
+  '--_bg:#17191e;--_fg:#e7e9ed;--_mu:#a4abb6;--_bd:#3b414b;--_ac:#82aeff;--_af:#0c1322;--_er:#ff9b8f;--_cb:#242830';
 
 const CSS = `
 :host{display:block}

@@ -109,9 +109,16 @@ export class Widget {
     this.heading = h('h2', { class: 'hd', id: headingId }, this.t('loading'));
     this.status = h('p', { class: 'st', role: 'status' });
     this.list = h('ul', { class: 'ls' });
-    this.more = h('button', { type: 'button', class: 'bt more', hidden: true, onclick: () => void this.load() }, this.t('loadMore'));
+    this.more = h(
+      'button',
+      { type: 'button', class: 'bt more', hidden: true, onclick: () => void this.load() },
+      this.t('loadMore'),
+    );
     this.failure = h('div', { class: 'row', hidden: true }, h('p', null, this.t('loadFailed')));
-    append(this.failure, h('button', { type: 'button', class: 'lk', onclick: () => void this.load() }, this.t('retry')));
+    append(
+      this.failure,
+      h('button', { type: 'button', class: 'lk', onclick: () => void this.load() }, this.t('retry')),
+    );
     const theme = options.theme === 'light' || options.theme === 'dark' ? options.theme : 'auto';
     this.root = h(
       'section',
@@ -246,7 +253,11 @@ export class Widget {
           'div',
           { class: 'mt' },
           name,
-          h('time', { class: 'tm', datetime: comment.createdAt, title: exactTime(comment.createdAt, lang) }, relativeTime(comment.createdAt, lang)),
+          h(
+            'time',
+            { class: 'tm', datetime: comment.createdAt, title: exactTime(comment.createdAt, lang) },
+            relativeTime(comment.createdAt, lang),
+          ),
           badge,
         ),
         text,
@@ -254,7 +265,11 @@ export class Widget {
         slot,
       ),
     );
-    const li = h('li', { class: `c${own ? ' own' : ''}${comment.deleted ? ' gone' : ''}${depth >= FLAT_DEPTH ? ' deep' : ''}` }, article);
+    const li = h(
+      'li',
+      { class: `c${own ? ' own' : ''}${comment.deleted ? ' gone' : ''}${depth >= FLAT_DEPTH ? ' deep' : ''}` },
+      article,
+    );
     const entry: Entry = { comment, depth, li, article, actions, slot, badge, count: 0, own };
     if (!own && !comment.deleted) this.addReplyButton(entry);
     return entry;

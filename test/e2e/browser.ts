@@ -7,7 +7,9 @@ export const CHROMIUM_PATH = process.env.PARLEY_TEST_CHROMIUM ?? '/usr/bin/chrom
 /** Headless Chromium with everything that would phone home turned off. */
 export async function launchChromium(): Promise<Browser> {
   if (!fs.existsSync(CHROMIUM_PATH)) {
-    throw new Error(`No Chromium at ${CHROMIUM_PATH}: install it with "apt-get install -y chromium" (or set PARLEY_TEST_CHROMIUM).`);
+    throw new Error(
+      `No Chromium at ${CHROMIUM_PATH}: install it with "apt-get install -y chromium" (or set PARLEY_TEST_CHROMIUM).`,
+    );
   }
   return chromium.launch({
     executablePath: CHROMIUM_PATH,

@@ -48,7 +48,9 @@ describe('API documentation and queue dashboard in a real browser', () => {
     const shown = await summaries.allTextContents();
     const documented = operations({ maxCommentLength: 5000 }).map((op) => op.summary);
     expect(shown.length).toBe(documented.length);
-    expect(shown).toEqual(expect.arrayContaining(['Submit a comment', 'The review queue', 'Prometheus metrics of this process']));
+    expect(shown).toEqual(
+      expect.arrayContaining(['Submit a comment', 'The review queue', 'Prometheus metrics of this process']),
+    );
 
     // Open one operation: its request example and the shared error answers are there.
     await page.locator('.opblock-summary', { hasText: 'Submit a comment' }).click();

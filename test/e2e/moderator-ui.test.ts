@@ -53,8 +53,13 @@ describe('moderator UI in a real browser', () => {
 
   const cards = () => page.locator('ol.queue > li.card');
   const card = (id: string) => page.locator(`ol.queue > li.card[data-id="${id}"]`);
-  const focusedCardId = () => page.evaluate("document.activeElement?.closest('li.card')?.dataset.id ?? null") as Promise<string | null>;
-  const tabCount = (label: string) => page.getByRole('navigation', { name: 'Comment status' }).getByRole('link', { name: new RegExp(`^${label}`) }).locator('.count');
+  const focusedCardId = () =>
+    page.evaluate("document.activeElement?.closest('li.card')?.dataset.id ?? null") as Promise<string | null>;
+  const tabCount = (label: string) =>
+    page
+      .getByRole('navigation', { name: 'Comment status' })
+      .getByRole('link', { name: new RegExp(`^${label}`) })
+      .locator('.count');
 
   beforeAll(async () => {
     await buildModeratorUi();
@@ -98,7 +103,9 @@ describe('moderator UI in a real browser', () => {
     const etag = html.headers.get('etag')!;
     expect(etag).toMatch(/^"/);
     // (fetch adds "Cache-Control: no-cache" to a conditional request unless told otherwise.)
-    const revalidated = await fetch(`${base}/moderation`, { headers: { 'If-None-Match': etag, 'Cache-Control': 'max-age=0' } });
+    const revalidated = await fetch(`${base}/moderation`, {
+      headers: { 'If-None-Match': etag, 'Cache-Control': 'max-age=0' },
+    });
     expect(revalidated.status).toBe(304);
 
     const script = /src="(\/moderation\/app\.js\?v=[0-9a-f]+)"/.exec(await html.text())?.[1];
@@ -141,7 +148,9 @@ describe('moderator UI in a real browser', () => {
     );
     expect(await clubCard.locator('.published a').count()).toBe(3);
     const [ann] = [...posted].find(([, c]) => c.name === 'Ann Reader')!;
-    expect(await card(ann).locator('.finding').allTextContents()).toContain("hold site-policy: the author's first comment on this site");
+    expect(await card(ann).locator('.finding').allTextContents()).toContain(
+      "hold site-policy: the author's first comment on this site",
+    );
 
     // Markup in a name or text is shown as text, and nothing in it runs.
     const [jo] = [...posted].find(([, c]) => c.email === 'jo@example.net')!;
@@ -176,12 +185,17 @@ describe('moderator UI in a real browser', () => {
     await expectText(tabCount('Held'), String(DEMO_COMMENTS.length - 1));
 
     const { pageId } = posted.get(first)!;
-    const thread = await waitFor(async () => {
-      const res = await fetch(`${base}/v1/sites/${sites.notes.key}/pages/${encodeURIComponent(pageId)}/comments`);
-      const body = (await res.json()) as { comments: { id: string; html: string }[] };
-      return body.comments.find((c) => c.id === first);
-    }, { what: 'the approved comment in the public thread' });
-    expect(thread.html).toBe('<p>Lovely write-up! The <em>dunlin</em> photo is my favourite. Which lens did you use?</p>');
+    const thread = await waitFor(
+      async () => {
+        const res = await fetch(`${base}/v1/sites/${sites.notes.key}/pages/${encodeURIComponent(pageId)}/comments`);
+        const body = (await res.json()) as { comments: { id: string; html: string }[] };
+        return body.comments.find((c) => c.id === first);
+      },
+      { what: 'the approved comment in the public thread' },
+    );
+    expect(thread.html).toBe(
+      '<p>Lovely write-up! The <em>dunlin</em> photo is my favourite. Which lens did you use?</p>',
+    );
   });
 
   it('marks the next one as spam with s, and undoes that from the toast', async () => {

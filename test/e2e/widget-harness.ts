@@ -44,7 +44,8 @@ export function xssSample(perFile: number): string[] {
   for (const { file, payload } of xssPayloads()) byFile.set(file, [...(byFile.get(file) ?? []), payload]);
   const sample: string[] = [];
   for (const payloads of byFile.values()) {
-    for (let i = 0; i < perFile; i++) sample.push(payloads[Math.floor(((i + 0.5) * payloads.length) / perFile)].slice(0, 4000));
+    for (let i = 0; i < perFile; i++)
+      sample.push(payloads[Math.floor(((i + 0.5) * payloads.length) / perFile)].slice(0, 4000));
   }
   return [...new Set(sample)];
 }

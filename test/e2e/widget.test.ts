@@ -33,7 +33,8 @@ jest.setTimeout(60_000);
 
 // The tests' tsconfig has no DOM types: code run in the page names none (or is a string).
 /** Whether the element has the focus (inside the widget's shadow root). */
-const hasFocus = (locator: Locator) => locator.evaluate((el) => el === (el.getRootNode() as unknown as { activeElement: unknown }).activeElement);
+const hasFocus = (locator: Locator) =>
+  locator.evaluate((el) => el === (el.getRootNode() as unknown as { activeElement: unknown }).activeElement);
 
 describe('comment widget in a real browser', () => {
   let parley: TestParley;
@@ -45,8 +46,14 @@ describe('comment widget in a real browser', () => {
   let buildOutput: string;
   const contexts: BrowserContext[] = [];
 
-  async function newPage(options: { bypassCSP?: boolean } = {}): Promise<{ page: Page; offHost: string[]; problems: string[] }> {
-    const context = await browser.newContext({ viewport: { width: 900, height: 1000 }, reducedMotion: 'reduce', ...options });
+  async function newPage(
+    options: { bypassCSP?: boolean } = {},
+  ): Promise<{ page: Page; offHost: string[]; problems: string[] }> {
+    const context = await browser.newContext({
+      viewport: { width: 900, height: 1000 },
+      reducedMotion: 'reduce',
+      ...options,
+    });
     contexts.push(context);
     const offHost = await blockOtherHosts(context, HOST);
     await context.addInitScript(XSS_TRAP);
@@ -72,7 +79,10 @@ describe('comment widget in a real browser', () => {
     ipCount++;
     const res = await fetch(`${origin}/v1/sites/${site.key}/comments`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', 'X-Forwarded-For': `198.51.${100 + Math.floor(ipCount / 250)}.${ipCount % 250}` },
+      headers: {
+        'Content-Type': 'application/json',
+        'X-Forwarded-For': `198.51.${100 + Math.floor(ipCount / 250)}.${ipCount % 250}`,
+      },
       body: JSON.stringify(body),
     });
     expect(res.status).toBe(202);
@@ -94,12 +104,20 @@ describe('comment widget in a real browser', () => {
 
   const demo = (page: string, extra = '') => `${origin}/demo?site=${site.key}&page=${page}${extra}`;
   const shadowHtml = (page: Page) =>
-    page.evaluate('document.documentElement.outerHTML + document.querySelector("#parley-comments").shadowRoot.innerHTML') as Promise<string>;
+    page.evaluate(
+      'document.documentElement.outerHTML + document.querySelector("#parley-comments").shadowRoot.innerHTML',
+    ) as Promise<string>;
 
   beforeAll(async () => {
-    buildOutput = execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'build-widget.js')], { cwd: ROOT, encoding: 'utf8' });
+    buildOutput = execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'build-widget.js')], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
     // Readers' addresses come through X-Forwarded-For from the (loopback) test client.
-    parley = await startTestParley({ dialect: 'sqlite', env: { PARLEY_TRUST_PROXY: 'loopback', PARLEY_ADMIN_TOKEN: ADMIN_TOKEN } });
+    parley = await startTestParley({
+      dialect: 'sqlite',
+      env: { PARLEY_TRUST_PROXY: 'loopback', PARLEY_ADMIN_TOKEN: ADMIN_TOKEN },
+    });
     app = parley.app;
     server = await new Promise<Server>((resolve, reject) => {
       const s = app.listen(0, HOST, () => resolve(s));
@@ -126,14 +144,20 @@ describe('comment widget in a real browser', () => {
     expect(gzipped).toBeLessThanOrEqual(BUDGET);
     // Over the budget, the build fails.
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-widget-'));
-    const over = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'build-widget.js'), '--out', out, '--budget', '1000'], { encoding: 'utf8' });
+    const over = spawnSync(
+      process.execPath,
+      [path.join(ROOT, 'scripts', 'build-widget.js'), '--out', out, '--budget', '1000'],
+      { encoding: 'utf8' },
+    );
     fs.rmSync(out, { recursive: true, force: true });
     expect(over.status).not.toBe(0);
     expect(over.stderr).toMatch(/over the budget of 1000 bytes/);
   });
 
   test('/embed.js revalidates with its ETag; /embed.<hash>.js is immutable', async () => {
-    const { hash } = JSON.parse(fs.readFileSync(path.join(ROOT, 'dist', 'widget', 'embed.json'), 'utf8')) as { hash: string };
+    const { hash } = JSON.parse(fs.readFileSync(path.join(ROOT, 'dist', 'widget', 'embed.json'), 'utf8')) as {
+      hash: string;
+    };
     const built = fs.readFileSync(path.join(ROOT, 'dist', 'widget', 'embed.js'));
     const plain = await request(app).get('/embed.js').set('Accept-Encoding', 'identity').buffer(true);
     expect(plain.status).toBe(200);
@@ -141,7 +165,10 @@ describe('comment widget in a real browser', () => {
     expect(plain.headers['content-type']).toMatch(/^text\/javascript/);
     expect(plain.headers.etag).toBe(`"${hash}"`);
     expect(Buffer.from(plain.text).equals(built)).toBe(true);
-    const again = await request(app).get('/embed.js').set('Accept-Encoding', 'identity').set('If-None-Match', plain.headers.etag);
+    const again = await request(app)
+      .get('/embed.js')
+      .set('Accept-Encoding', 'identity')
+      .set('If-None-Match', plain.headers.etag);
     expect(again.status).toBe(304);
 
     // Sent gzipped to browsers that accept it: the size the budget is about.
@@ -171,7 +198,13 @@ describe('comment widget in a real browser', () => {
     const boEmail = 'bo.replies.91c2@example.net';
     const { page, offHost, problems } = await newPage();
     const bodies: Promise<string>[] = [];
-    const collect = (response: Response) => bodies.push(response.body().then((b) => b.toString('utf8'), () => ''));
+    const collect = (response: Response) =>
+      bodies.push(
+        response.body().then(
+          (b) => b.toString('utf8'),
+          () => '',
+        ),
+      );
     page.on('response', collect);
 
     await page.goto(demo('flow'));
@@ -252,7 +285,9 @@ describe('comment widget in a real browser', () => {
 
     for (const p of [page, other]) {
       const html = await shadowHtml(p);
-      const text = (await p.evaluate('document.body.innerText + document.querySelector("#parley-comments").shadowRoot.textContent')) as string;
+      const text = (await p.evaluate(
+        'document.body.innerText + document.querySelector("#parley-comments").shadowRoot.textContent',
+      )) as string;
       for (const email of [annEmail, boEmail]) {
         expect(html).not.toContain(email);
         expect(text).not.toContain(email);
@@ -302,7 +337,9 @@ describe('comment widget in a real browser', () => {
     await post.click();
     await form.getByText('Enter a valid email address, like ann@example.com.').waitFor();
     await form.getByText('Enter a full web address starting with http:// or https://, or leave it empty.').waitFor();
-    await expect(form.getByRole('alert').textContent()).resolves.toBe('Some fields need a change; see the messages below them.');
+    await expect(form.getByRole('alert').textContent()).resolves.toBe(
+      'Some fields need a change; see the messages below them.',
+    );
     const email = form.getByLabel('Email', { exact: true });
     await expect(email.getAttribute('aria-invalid')).resolves.toBe('true');
     await expect(form.getByLabel('Name', { exact: true }).getAttribute('aria-invalid')).resolves.toBe('false');
@@ -322,17 +359,27 @@ describe('comment widget in a real browser', () => {
     await email.fill('cy@example.com');
     await form.getByLabel('Website (optional)').fill('');
     await post.click();
-    await form.getByRole('alert').getByText('You are posting too quickly. Please wait 7 seconds and send again.').waitFor();
+    await form
+      .getByRole('alert')
+      .getByText('You are posting too quickly. Please wait 7 seconds and send again.')
+      .waitFor();
     await expect(post.isDisabled()).resolves.toBe(true);
     await expect(email.getAttribute('aria-invalid')).resolves.toBe('false');
     await expect(form.getByLabel('Comment', { exact: true }).inputValue()).resolves.toBe(text);
     await page.unroute('**/comments');
 
     // The server cannot be reached.
-    await page.route('**/comments', (route) => (route.request().method() === 'POST' ? route.abort('connectionrefused') : route.continue()));
-    await page.evaluate('document.querySelector("#parley-comments").shadowRoot.querySelector("form .bt").disabled = false');
+    await page.route('**/comments', (route) =>
+      route.request().method() === 'POST' ? route.abort('connectionrefused') : route.continue(),
+    );
+    await page.evaluate(
+      'document.querySelector("#parley-comments").shadowRoot.querySelector("form .bt").disabled = false',
+    );
     await post.click();
-    await form.getByRole('alert').getByText(/could not be reached/).waitFor();
+    await form
+      .getByRole('alert')
+      .getByText(/could not be reached/)
+      .waitFor();
     await expect(form.getByLabel('Comment', { exact: true }).inputValue()).resolves.toBe(text);
     await page.unroute('**/comments');
 
@@ -344,7 +391,10 @@ describe('comment widget in a real browser', () => {
     await other.getByLabel('Email', { exact: true }).fill('cy@example.com');
     await other.getByLabel('Comment', { exact: true }).fill(text);
     await other.getByRole('button', { name: 'Post comment' }).click();
-    await other.getByRole('alert').getByText(`This page (${origin}) is not allowed to post comments here.`, { exact: false }).waitFor();
+    await other
+      .getByRole('alert')
+      .getByText(`This page (${origin}) is not allowed to post comments here.`, { exact: false })
+      .waitFor();
     await expect(other.getByLabel('Comment', { exact: true }).inputValue()).resolves.toBe(text);
   });
 
@@ -353,7 +403,12 @@ describe('comment widget in a real browser', () => {
     expect(sample.length).toBeGreaterThanOrEqual(40);
     await Promise.all(
       sample.map((text, i) =>
-        publish({ pageId: 'xss', name: i % 2 ? text.slice(0, 80).trim() || 'x' : `Tester ${i}`, email: `xss${i}@example.test`, text }),
+        publish({
+          pageId: 'xss',
+          name: i % 2 ? text.slice(0, 80).trim() || 'x' : `Tester ${i}`,
+          email: `xss${i}@example.test`,
+          text,
+        }),
       ),
     );
     const approved = sample.length;
@@ -365,7 +420,9 @@ describe('comment widget in a real browser', () => {
     while ((await page.locator('li.c').count()) < approved) {
       const shown = await page.locator('li.c').count();
       await more.click();
-      await page.waitForFunction(`document.querySelector('#parley-comments').shadowRoot.querySelectorAll('li.c').length > ${shown}`);
+      await page.waitForFunction(
+        `document.querySelector('#parley-comments').shadowRoot.querySelectorAll('li.c').length > ${shown}`,
+      );
     }
     await expect(page.locator('li.c').count()).resolves.toBe(approved);
     await expect(more.isHidden()).resolves.toBe(true);
@@ -392,7 +449,10 @@ describe('comment widget in a real browser', () => {
             parentId: i % 3 === 2 ? `00000000-0000-4000-8000-${String(i - 1).padStart(12, '0')}` : null,
             pageId: 'raw',
             name: html.slice(0, 80),
-            website: i % 2 ? 'javascript:window.__parleyXss="website"' : `https://example.com/"><img src=x onerror=window.__parleyXss=1>`,
+            website:
+              i % 2
+                ? 'javascript:window.__parleyXss="website"'
+                : `https://example.com/"><img src=x onerror=window.__parleyXss=1>`,
             avatar: '"><svg onload=window.__parleyXss=1>',
             html,
             createdAt: new Date().toISOString(),
@@ -414,8 +474,20 @@ describe('comment widget in a real browser', () => {
   });
 
   test('host-page CSS does not change the widget; custom properties theme it', async () => {
-    const parent = await publish({ pageId: 'css', name: 'Dee', email: 'dee@example.test', website: 'https://dee.example', text: 'Styled *text* with `code`.' });
-    await publish({ pageId: 'css', parentId: parent.id, name: 'Eli', email: 'eli@example.test', text: '> quoted\n\nA reply.' });
+    const parent = await publish({
+      pageId: 'css',
+      name: 'Dee',
+      email: 'dee@example.test',
+      website: 'https://dee.example',
+      text: 'Styled *text* with `code`.',
+    });
+    await publish({
+      pageId: 'css',
+      parentId: parent.id,
+      name: 'Eli',
+      email: 'eli@example.test',
+      text: '> quoted\n\nA reply.',
+    });
     const { page } = await newPage({ bypassCSP: true }); // the test adds a <style> the demo's CSP would refuse
     await page.goto(demo('css'));
     await page.getByRole('heading', { name: '2 comments' }).waitFor();
@@ -452,7 +524,12 @@ describe('comment widget in a real browser', () => {
 
     // The theming API does pass: custom properties set on the host element.
     await page.addStyleTag({ content: '#parley-comments { --parley-accent: rgb(1, 2, 3); --parley-radius: 0px; }' });
-    await expect(page.locator('.bt').first().evaluate((el) => el.ownerDocument.defaultView!.getComputedStyle(el).backgroundColor)).resolves.toBe('rgb(1, 2, 3)');
+    await expect(
+      page
+        .locator('.bt')
+        .first()
+        .evaluate((el) => el.ownerDocument.defaultView!.getComputedStyle(el).backgroundColor),
+    ).resolves.toBe('rgb(1, 2, 3)');
   });
 
   test('embedded on another origin: CORS, preflights and the API found from the script URL', async () => {
@@ -481,9 +558,15 @@ describe('comment widget in a real browser', () => {
       await form.getByRole('button', { name: 'Post comment' }).click();
       await page.getByRole('status').getByText('Your comment has been published.').waitFor({ timeout: 15_000 });
       // The page id defaults to the canonical URL, and the page's URL and title go along.
-      const thread = await fetch(`${origin}/v1/sites/${elsewhere.key}/pages/${encodeURIComponent('https://elsewhere.example/posts/1')}/comments`);
+      const thread = await fetch(
+        `${origin}/v1/sites/${elsewhere.key}/pages/${encodeURIComponent('https://elsewhere.example/posts/1')}/comments`,
+      );
       expect(((await thread.json()) as { total: number }).total).toBe(1);
-      const [row] = await parley.runtime.db.selectFrom('comments').select(['page_url', 'page_title']).where('site_key', '=', elsewhere.key).execute();
+      const [row] = await parley.runtime.db
+        .selectFrom('comments')
+        .select(['page_url', 'page_title'])
+        .where('site_key', '=', elsewhere.key)
+        .execute();
       expect(row).toEqual({ page_url: 'https://elsewhere.example/posts/1', page_title: 'Elsewhere' });
       expect(problems).toEqual([]);
     } finally {
@@ -499,13 +582,17 @@ describe('comment widget in a real browser', () => {
       body: JSON.stringify({ pageId: 'held', name: 'Gil', email: 'gil@example.test', text: 'Will this get through?' }),
     });
     const { comment, authorToken } = (await res.json()) as { comment: { id: string }; authorToken: string };
-    await waitFor(async () => ((await parley.runtime.commentRepository.find(comment.id))?.status === 'held' ? true : undefined));
+    await waitFor(async () =>
+      (await parley.runtime.commentRepository.find(comment.id))?.status === 'held' ? true : undefined,
+    );
     // As the widget left it in the author's browser after posting.
     const { page, problems } = await newPage();
     await page.goto(`${origin}/demo`);
-    await page.evaluate(`localStorage.setItem(${JSON.stringify(`parley:own:${strict.key}:held`)}, ${JSON.stringify(
-      JSON.stringify([{ comment, authorToken, postedAt: Date.now() }]),
-    )})`);
+    await page.evaluate(
+      `localStorage.setItem(${JSON.stringify(`parley:own:${strict.key}:held`)}, ${JSON.stringify(
+        JSON.stringify([{ comment, authorToken, postedAt: Date.now() }]),
+      )})`,
+    );
     await page.goto(`${origin}/demo?site=${strict.key}&page=held`);
     const mine = page.locator('li.c', { hasText: 'Will this get through?' });
     await mine.getByText('Held for a moderator to review. Only you can see it for now.').waitFor();
@@ -527,7 +614,15 @@ describe('comment widget in a real browser', () => {
   test('deep threads collapse behind "Show N replies"', async () => {
     let parentId: string | undefined;
     for (let depth = 0; depth < 5; depth++) {
-      parentId = (await publish({ pageId: 'deep', parentId, name: `Level ${depth}`, email: `deep${depth}@example.test`, text: `At depth ${depth}` })).id;
+      parentId = (
+        await publish({
+          pageId: 'deep',
+          parentId,
+          name: `Level ${depth}`,
+          email: `deep${depth}@example.test`,
+          text: `At depth ${depth}`,
+        })
+      ).id;
     }
     const { page } = await newPage();
     await page.goto(demo('deep'));
@@ -544,7 +639,8 @@ describe('comment widget in a real browser', () => {
   });
 
   test('Parley.mount / unmount for single-page apps, bundled French, "load more" with the cursor', async () => {
-    for (let i = 1; i <= 3; i++) await publish({ pageId: 'spa', name: `Reader ${i}`, email: `r${i}@example.test`, text: `Comment number ${i}` });
+    for (let i = 1; i <= 3; i++)
+      await publish({ pageId: 'spa', name: `Reader ${i}`, email: `r${i}@example.test`, text: `Comment number ${i}` });
     const { page, problems } = await newPage();
     await page.goto(demo('spa'));
     await page.getByRole('heading', { name: '3 comments' }).waitFor();

@@ -29,8 +29,10 @@ export async function startAkismetServer(options: { apiKey: string }) {
       } else if (fields.api_key !== options.apiKey) {
         res.writeHead(200, { 'X-akismet-debug-help': 'Invalid API key.' }).end('invalid');
       } else if (method === 'comment-check') {
-        if (!fields.blog || !fields.user_ip) res.writeHead(200, { 'X-akismet-debug-help': 'Empty "blog" or "user_ip"' }).end('invalid');
-        else if (fields.comment_author === 'akismet-guaranteed-spam') res.writeHead(200, { 'X-akismet-pro-tip': 'discard' }).end('true');
+        if (!fields.blog || !fields.user_ip)
+          res.writeHead(200, { 'X-akismet-debug-help': 'Empty "blog" or "user_ip"' }).end('invalid');
+        else if (fields.comment_author === 'akismet-guaranteed-spam')
+          res.writeHead(200, { 'X-akismet-pro-tip': 'discard' }).end('true');
         else res.writeHead(200).end('false');
       } else if (method === 'submit-spam' || method === 'submit-ham') {
         res.writeHead(200).end('Thanks for making the web a better place.');

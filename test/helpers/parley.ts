@@ -5,7 +5,14 @@ import type { RunningWorker } from '../../workers/moderation.worker';
 import { loadConfig } from '../../src/config';
 import { buildApp, openRuntime, type Runtime, startWorker } from '../../src/main';
 import type { NewSite, Site } from '../../src/sites/site-repository';
-import { clearRedisPrefix, createTestDatabase, type Dialect, TEST_REDIS_URL, type TestDatabase, uniqueName } from './services';
+import {
+  clearRedisPrefix,
+  createTestDatabase,
+  type Dialect,
+  TEST_REDIS_URL,
+  type TestDatabase,
+  uniqueName,
+} from './services';
 
 export interface TestParley {
   runtime: Runtime;

@@ -11,7 +11,9 @@ export interface ReceivedWebhook {
 /** A real HTTP receiver on 127.0.0.1 whose answers a test decides, recording every request. */
 export async function startWebhookReceiver() {
   const received: ReceivedWebhook[] = [];
-  const state: { answer: (request: { headers: Record<string, string>; body: string }) => number } = { answer: () => 200 };
+  const state: { answer: (request: { headers: Record<string, string>; body: string }) => number } = {
+    answer: () => 200,
+  };
   const server = http.createServer((req, res) => {
     let body = '';
     req.on('data', (chunk) => (body += chunk));

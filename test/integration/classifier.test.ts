@@ -34,7 +34,13 @@ describe('ContentClassifier (the shipped model and real Redis)', () => {
     });
     return { classifier, layers };
   };
-  const lesson = (exampleKey: string, text: string, lessons: Parameters<ContentClassifier['learn']>[0]['lessons'], siteKey = 'site_a', teacher = moderatorOf(siteKey)) => ({
+  const lesson = (
+    exampleKey: string,
+    text: string,
+    lessons: Parameters<ContentClassifier['learn']>[0]['lessons'],
+    siteKey = 'site_a',
+    teacher = moderatorOf(siteKey),
+  ) => ({
     siteKey,
     exampleKey,
     textHash: `hash-of-${text.length}-${text.slice(0, 20)}`,
@@ -57,7 +63,11 @@ describe('ContentClassifier (the shipped model and real Redis)', () => {
     const { classifier } = make();
     const scam = await classifier.score({ text: SCAM, website: null, siteKey: 'site_a' });
     const civil = await classifier.score({ text: CIVIL, website: null, siteKey: 'site_a' });
-    const insult = await classifier.score({ text: 'You are a pathetic idiot and everyone here knows it.', website: null, siteKey: 'site_a' });
+    const insult = await classifier.score({
+      text: 'You are a pathetic idiot and everyone here knows it.',
+      website: null,
+      siteKey: 'site_a',
+    });
     expect(scam.spam!.score).toBeGreaterThan(0.9);
     expect(scam.spam!.evidence[0].feature).toBe('sig:phone-support');
     expect(civil.spam!.score).toBeLessThan(0.1);
@@ -86,7 +96,9 @@ describe('ContentClassifier (the shipped model and real Redis)', () => {
     expect(onB).toBeCloseTo(before, 6);
 
     await classifier.learn(lesson('admin1', pitch, { spam: 1 }, 'site_a', admin));
-    expect((await classifier.score({ text: pitch, website: null, siteKey: 'site_b' })).spam!.score).toBeGreaterThan(before);
+    expect((await classifier.score({ text: pitch, website: null, siteKey: 'site_b' })).spam!.score).toBeGreaterThan(
+      before,
+    );
   });
 
   it('keeps one example per comment: a changed decision replaces the earlier one, and hold takes it back', async () => {
@@ -112,25 +124,38 @@ describe('ContentClassifier (the shipped model and real Redis)', () => {
     const { classifier } = make();
     const text = 'Blorptastic crypto doubling at blorp dot network, trust me';
     const before = (await classifier.score({ text, website: null, siteKey: 'site_z' })).spam!.score;
-    for (const site of ['site_a', 'site_b']) await classifier.learn({ ...lesson(`${site}-1`, text, { spam: 1 }, site), textHash: 'same' });
+    for (const site of ['site_a', 'site_b'])
+      await classifier.learn({ ...lesson(`${site}-1`, text, { spam: 1 }, site), textHash: 'same' });
     expect((await classifier.score({ text, website: null, siteKey: 'site_z' })).spam!.score).toBeCloseTo(before, 6);
     const third = await classifier.learn({ ...lesson('site_c-1', text, { spam: 1 }, 'site_c'), textHash: 'same' });
-    expect(third).toEqual({ taught: [{ judgement: 'spam', layer: 'site' }, { judgement: 'spam', layer: 'instance' }] });
+    expect(third).toEqual({
+      taught: [
+        { judgement: 'spam', layer: 'site' },
+        { judgement: 'spam', layer: 'instance' },
+      ],
+    });
     expect((await classifier.score({ text, website: null, siteKey: 'site_z' })).spam!.score).toBeGreaterThan(before);
   });
 
-  it("caps how many lessons one moderator gives per hour", async () => {
+  it('caps how many lessons one moderator gives per hour', async () => {
     const { classifier } = make({ lessonsPerHour: 3 });
     const results = [];
     for (let i = 0; i < 5; i++) results.push(await classifier.learn(lesson(`c${i}`, `text number ${i}`, { spam: 1 })));
     expect(results.filter((r) => 'skipped' in r)).toHaveLength(2);
     // Admins are not capped.
-    expect(await classifier.learn(lesson('c9', 'text', { spam: 1 }, 'site_a', admin))).toEqual({ taught: [{ judgement: 'spam', layer: 'instance' }] });
+    expect(await classifier.learn(lesson('c9', 'text', { spam: 1 }, 'site_a', admin))).toEqual({
+      taught: [{ judgement: 'spam', layer: 'instance' }],
+    });
   });
 
   it('scores and learns pathological comments fast', async () => {
     const { classifier } = make();
-    const hostile = ['a'.repeat(100_000), Array.from({ length: 20_000 }, (_, i) => `tok${i.toString(36)}`).join(' '), 'http://a.example/ '.repeat(5_000), '!?'.repeat(50_000)];
+    const hostile = [
+      'a'.repeat(100_000),
+      Array.from({ length: 20_000 }, (_, i) => `tok${i.toString(36)}`).join(' '),
+      'http://a.example/ '.repeat(5_000),
+      '!?'.repeat(50_000),
+    ];
     for (const text of hostile) {
       let started = performance.now();
       expect(await classifier.score({ text, website: null, siteKey: 'site_a' })).toHaveProperty('spam');
@@ -164,7 +189,9 @@ describe('ContentClassifier (the shipped model and real Redis)', () => {
     fs.writeFileSync(good, 'text,label\nbuy zlorp pills now,spam\nbuy  zlorp pills NOW,spam\nlovely song,ham\n');
     const bad = path.join(dir, 'bad.csv');
     fs.writeFileSync(bad, 'message,verdict\nx,1\n');
-    await expect(trainFromCsv({ classifier, files: [good, bad], judgement: 'spam' })).rejects.toThrow(/bad\.csv: expected columns/);
+    await expect(trainFromCsv({ classifier, files: [good, bad], judgement: 'spam' })).rejects.toThrow(
+      /bad\.csv: expected columns/,
+    );
     expect(await layers.summary()).toEqual([]);
     const result = await trainFromCsv({ classifier, files: [good], judgement: 'spam' });
     expect(result).toMatchObject({ positive: 1, negative: 1, duplicates: 1 });

@@ -2,7 +2,15 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { clearRedisPrefix, createTestDatabase, DIALECTS, type TestDatabase, TEST_REDIS_URL, uniqueName, waitFor } from '../helpers/services';
+import {
+  clearRedisPrefix,
+  createTestDatabase,
+  DIALECTS,
+  type TestDatabase,
+  TEST_REDIS_URL,
+  uniqueName,
+  waitFor,
+} from '../helpers/services';
 
 // The compiled command, as `npx parley` runs it; `npm test` builds it first.
 const MAIN = path.resolve(__dirname, '../../dist/src/main.js');
@@ -32,14 +40,31 @@ describe.each(DIALECTS)('the parley command on %s', (dialect) => {
   it('lists its commands in --help', () => {
     const help = parley(['--help']);
     expect(help.status).toBe(0);
-    for (const command of ['start', 'api', 'worker', 'migrate', 'sites']) expect(help.stdout).toMatch(new RegExp(`^\\s+${command}\\b`, 'm'));
+    for (const command of ['start', 'api', 'worker', 'migrate', 'sites'])
+      expect(help.stdout).toMatch(new RegExp(`^\\s+${command}\\b`, 'm'));
   });
 
   it('creates a site and prints it as one JSON object, then lists it', () => {
-    const created = parley(['sites', 'create', '--name', 'My Blog', '--origin', 'https://blog.example/', '--origin', 'http://localhost:8080', '--moderation', 'none', '--json']);
+    const created = parley([
+      'sites',
+      'create',
+      '--name',
+      'My Blog',
+      '--origin',
+      'https://blog.example/',
+      '--origin',
+      'http://localhost:8080',
+      '--moderation',
+      'none',
+      '--json',
+    ]);
     expect(created.status).toBe(0);
     const site = JSON.parse(created.stdout);
-    expect(site).toMatchObject({ name: 'My Blog', moderation: 'none', origins: ['https://blog.example', 'http://localhost:8080'] });
+    expect(site).toMatchObject({
+      name: 'My Blog',
+      moderation: 'none',
+      origins: ['https://blog.example', 'http://localhost:8080'],
+    });
     expect(site.key).toMatch(/^site_/);
 
     const listed = parley(['sites', 'list', '--json']);
@@ -65,14 +90,35 @@ describe.each(DIALECTS)('the parley command on %s', (dialect) => {
     expect(again.status).not.toBe(0);
     expect(again.stderr).toMatch(/no active token/);
     expect(parley(['tokens', 'create', '--role', 'owner']).stderr).toMatch(/expected one of admin, moderator/);
-    expect(parley(['tokens', 'create', '--role', 'moderator', '--site', 'site_nope']).stderr).toMatch(/no site with key site_nope/);
+    expect(parley(['tokens', 'create', '--role', 'moderator', '--site', 'site_nope']).stderr).toMatch(
+      /no site with key site_nope/,
+    );
   });
 
   it("updates a site's settings and policy, validated by the policy schema", () => {
-    const site = JSON.parse(parley(['sites', 'create', '--name', 'Policy', '--origin', 'https://p.example', '--json']).stdout);
-    const updated = parley(['sites', 'update', site.key, '--moderation', 'all', '--link-limit', '5', '--set', 'blockList=["casino","viagr*"]', '--set', 'profanity=reject', '--json']);
+    const site = JSON.parse(
+      parley(['sites', 'create', '--name', 'Policy', '--origin', 'https://p.example', '--json']).stdout,
+    );
+    const updated = parley([
+      'sites',
+      'update',
+      site.key,
+      '--moderation',
+      'all',
+      '--link-limit',
+      '5',
+      '--set',
+      'blockList=["casino","viagr*"]',
+      '--set',
+      'profanity=reject',
+      '--json',
+    ]);
     expect(updated.status).toBe(0);
-    expect(JSON.parse(updated.stdout)).toMatchObject({ moderation: 'all', linkLimit: 5, policy: { blockList: ['casino', 'viagr*'], profanity: 'reject', floodPerMinute: 5 } });
+    expect(JSON.parse(updated.stdout)).toMatchObject({
+      moderation: 'all',
+      linkLimit: 5,
+      policy: { blockList: ['casino', 'viagr*'], profanity: 'reject', floodPerMinute: 5 },
+    });
     const kept = JSON.parse(parley(['sites', 'update', site.key, '--set', 'floodPerMinute=9', '--json']).stdout);
     expect(kept.policy).toMatchObject({ blockList: ['casino', 'viagr*'], floodPerMinute: 9 });
     const bad = parley(['sites', 'update', site.key, '--set', 'profanity=shout']);
@@ -104,7 +150,9 @@ describe.each(DIALECTS)('the parley command on %s', (dialect) => {
       expect(info.bytes).toBeLessThanOrEqual(5_000_000);
       expect(info.features.spam).toBeGreaterThan(1000);
       expect(info.trainedOn.map((s: { file: string }) => s.file)).toContain('youtube-spam/Youtube01-Psy.csv');
-      expect(info.learned).toEqual([expect.objectContaining({ judgement: 'spam', layer: 'instance', examples: 24, positive: 12 })]);
+      expect(info.learned).toEqual([
+        expect.objectContaining({ judgement: 'spam', layer: 'instance', examples: 24, positive: 12 }),
+      ]);
       const text = parley(['model', 'info'], ownPrefix).stdout;
       expect(text).toMatch(/^model [0-9a-f]{12} /);
       expect(text).toMatch(/learned \(spam, instance\): 24 examples/);
@@ -122,7 +170,16 @@ describe.each(DIALECTS)('the parley command on %s', (dialect) => {
     const badOrigin = parley(['sites', 'create', '--name', 'x', '--origin', 'not a url']);
     expect(badOrigin.status).not.toBe(0);
     expect(badOrigin.stderr.split('\n')[0]).toMatch(/--origin.*expected a URL/);
-    const badPolicy = parley(['sites', 'create', '--name', 'x', '--origin', 'https://a.example', '--moderation', 'some']);
+    const badPolicy = parley([
+      'sites',
+      'create',
+      '--name',
+      'x',
+      '--origin',
+      'https://a.example',
+      '--moderation',
+      'some',
+    ]);
     expect(badPolicy.status).not.toBe(0);
     expect(badPolicy.stderr).toMatch(/expected one of none, first-time, all/);
     expect(parley(['sites', 'create', '--origin', 'https://a.example']).stderr).toMatch(/--name/);
@@ -143,11 +200,25 @@ describe.each(DIALECTS)('the parley command on %s', (dialect) => {
     });
 
     it('serves the API and runs the workers in one process, and drains on SIGTERM', async () => {
-      const site = JSON.parse(parley(['sites', 'create', '--name', 'Start', '--origin', 'https://s.example', '--moderation', 'none', '--json']).stdout);
+      const site = JSON.parse(
+        parley([
+          'sites',
+          'create',
+          '--name',
+          'Start',
+          '--origin',
+          'https://s.example',
+          '--moderation',
+          'none',
+          '--json',
+        ]).stdout,
+      );
       child = spawn(process.execPath, [MAIN, 'start'], { env: { ...env, PORT: '0', PARLEY_HOST: '127.0.0.1' } });
       child.stdout!.on('data', (chunk) => (output += chunk));
       child.stderr!.on('data', (chunk) => (output += chunk));
-      const base = await waitFor(async () => /listening on (http:\/\/localhost:\d+)/.exec(output)?.[1], { what: 'the listening line' });
+      const base = await waitFor(async () => /listening on (http:\/\/localhost:\d+)/.exec(output)?.[1], {
+        what: 'the listening line',
+      });
 
       const res = await fetch(`${base}/v1/sites/${site.key}/comments`, {
         method: 'POST',
@@ -155,10 +226,15 @@ describe.each(DIALECTS)('the parley command on %s', (dialect) => {
         body: JSON.stringify({ pageId: 'cli', name: 'Carl', email: 'carl@example.com', text: 'From a real process' }),
       });
       expect(res.status).toBe(202);
-      const thread = await waitFor(async () => {
-        const body = (await (await fetch(`${base}/v1/sites/${site.key}/pages/cli/comments`)).json()) as { comments: { html: string }[] };
-        return body.comments.length > 0 ? body : undefined;
-      }, { what: 'the comment to be published' });
+      const thread = await waitFor(
+        async () => {
+          const body = (await (await fetch(`${base}/v1/sites/${site.key}/pages/cli/comments`)).json()) as {
+            comments: { html: string }[];
+          };
+          return body.comments.length > 0 ? body : undefined;
+        },
+        { what: 'the comment to be published' },
+      );
       expect(thread.comments[0].html).toBe('<p>From a real process</p>');
       expect(output).not.toContain('carl@example.com');
 

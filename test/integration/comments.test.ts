@@ -12,7 +12,13 @@ let authors = 0;
 /** A comment by a new author unless the test names one: one test's verdicts must not shape another's. */
 function comment(overrides: Record<string, unknown> = {}) {
   authors += 1;
-  return { pageId: 'post-1', name: 'Ann Reader', email: `Ann.Reader${authors}@Example.com`, text: 'A thoughtful comment.', ...overrides };
+  return {
+    pageId: 'post-1',
+    name: 'Ann Reader',
+    email: `Ann.Reader${authors}@Example.com`,
+    text: 'A thoughtful comment.',
+    ...overrides,
+  };
 }
 
 describe.each(DIALECTS)('comments API and worker on %s', (dialect) => {
@@ -30,22 +36,33 @@ describe.each(DIALECTS)('comments API and worker on %s', (dialect) => {
   afterAll(() => parley.close());
 
   const post = (site: Site, body: unknown) =>
-    parley.http.post(`/v1/sites/${site.key}/comments`).set('Content-Type', 'application/json').send(JSON.stringify(body));
+    parley.http
+      .post(`/v1/sites/${site.key}/comments`)
+      .set('Content-Type', 'application/json')
+      .send(JSON.stringify(body));
 
   const statusOf = async (id: string) => (await parley.runtime.commentRepository.find(id))?.status;
 
   async function decided(id: string) {
-    const status = await waitFor(async () => {
-      const s = await statusOf(id);
-      return s === 'pending' ? undefined : s;
-    }, { what: `a decision on ${id}` });
+    const status = await waitFor(
+      async () => {
+        const s = await statusOf(id);
+        return s === 'pending' ? undefined : s;
+      },
+      { what: `a decision on ${id}` },
+    );
     return { status, row: (await parley.runtime.commentRepository.find(id))! };
   }
 
   it('accepts a comment as pending, and publishes it once the worker approves it', async () => {
     const res = await post(open, comment({ pageId: 'publish', text: 'Hello *world*' }));
     expect(res.status).toBe(202);
-    expect(res.body.comment).toMatchObject({ status: 'pending', pageId: 'publish', name: 'Ann Reader', parentId: null });
+    expect(res.body.comment).toMatchObject({
+      status: 'pending',
+      pageId: 'publish',
+      name: 'Ann Reader',
+      parentId: null,
+    });
     expect(typeof res.body.authorToken).toBe('string');
 
     const started = Date.now();
@@ -73,7 +90,9 @@ describe.each(DIALECTS)('comments API and worker on %s', (dialect) => {
       .get(`/v1/comments/${res.body.comment.id}/status`)
       .set('Authorization', `Bearer ${res.body.authorToken}`);
     expect(own.body).toEqual({ id: res.body.comment.id, status: 'held' });
-    const wrongToken = await parley.http.get(`/v1/comments/${res.body.comment.id}/status`).set('Authorization', 'Bearer nope');
+    const wrongToken = await parley.http
+      .get(`/v1/comments/${res.body.comment.id}/status`)
+      .set('Authorization', 'Bearer nope');
     expect(wrongToken.status).toBe(404);
     const noToken = await parley.http.get(`/v1/comments/${res.body.comment.id}/status`);
     expect(noToken.status).toBe(401);
@@ -86,12 +105,18 @@ describe.each(DIALECTS)('comments API and worker on %s', (dialect) => {
     const email = 'regular@example.com';
     const first = await post(firstTime, comment({ pageId: 'trust', email, text: 'first' }));
     expect((await decided(first.body.comment.id)).status).toBe('held');
-    await parley.runtime.db.updateTable('comments').set({ status: 'approved' }).where('id', '=', first.body.comment.id).execute();
+    await parley.runtime.db
+      .updateTable('comments')
+      .set({ status: 'approved' })
+      .where('id', '=', first.body.comment.id)
+      .execute();
 
     const second = await post(firstTime, comment({ pageId: 'trust', email: 'REGULAR@example.com', text: 'second' }));
     const { status, row } = await decided(second.body.comment.id);
     expect(status).toBe('approved');
-    expect(JSON.parse(row.findings)).toEqual([expect.objectContaining({ check: 'author-history', verdict: 'approve' })]);
+    expect(JSON.parse(row.findings)).toEqual([
+      expect.objectContaining({ check: 'author-history', verdict: 'approve' }),
+    ]);
   });
 
   it('files a comment with the honeypot filled in as spam', async () => {
@@ -106,9 +131,17 @@ describe.each(DIALECTS)('comments API and worker on %s', (dialect) => {
     const res = await post(open, comment({ pageId: 'links', text }));
     const { status, row } = await decided(res.body.comment.id);
     expect(status).toBe('held');
-    expect(JSON.parse(row.findings)).toContainEqual(expect.objectContaining({ check: 'link-count', verdict: 'hold', score: 3 }));
+    expect(JSON.parse(row.findings)).toContainEqual(
+      expect.objectContaining({ check: 'link-count', verdict: 'hold', score: 3 }),
+    );
 
-    const two = await post(open, comment({ pageId: 'links', text: 'Two good sources: https://en.wikipedia.org/wiki/Tide and https://www.gov.uk/tide-tables' }));
+    const two = await post(
+      open,
+      comment({
+        pageId: 'links',
+        text: 'Two good sources: https://en.wikipedia.org/wiki/Tide and https://www.gov.uk/tide-tables',
+      }),
+    );
     expect((await decided(two.body.comment.id)).status).toBe('approved');
   });
 
@@ -129,11 +162,17 @@ describe.each(DIALECTS)('comments API and worker on %s', (dialect) => {
   it('threads replies to approved comments on the same page only', async () => {
     const parent = await post(open, comment({ pageId: 'thread', text: 'parent' }));
     await decided(parent.body.comment.id);
-    const reply = await post(open, comment({ pageId: 'thread', parentId: parent.body.comment.id, text: 'reply', email: 'b@example.com' }));
+    const reply = await post(
+      open,
+      comment({ pageId: 'thread', parentId: parent.body.comment.id, text: 'reply', email: 'b@example.com' }),
+    );
     expect(reply.status).toBe(202);
     await decided(reply.body.comment.id);
     const thread = await parley.http.get(`/v1/sites/${open.key}/pages/thread/comments`);
-    expect(thread.body.comments.map((c: { parentId: string | null }) => c.parentId)).toEqual([null, parent.body.comment.id]);
+    expect(thread.body.comments.map((c: { parentId: string | null }) => c.parentId)).toEqual([
+      null,
+      parent.body.comment.id,
+    ]);
 
     const otherPage = await post(open, comment({ pageId: 'elsewhere', parentId: parent.body.comment.id }));
     expect(otherPage.status).toBe(400);
@@ -141,14 +180,20 @@ describe.each(DIALECTS)('comments API and worker on %s', (dialect) => {
 
     const held = await post(firstTime, comment({ pageId: 'thread', email: 'stranger@example.com' }));
     await decided(held.body.comment.id);
-    const toHeld = await post(firstTime, comment({ pageId: 'thread', parentId: held.body.comment.id, text: 'reply to held' }));
+    const toHeld = await post(
+      firstTime,
+      comment({ pageId: 'thread', parentId: held.body.comment.id, text: 'reply to held' }),
+    );
     expect(toHeld.status).toBe(400);
   });
 
   it('pages through a thread oldest first with a cursor, and answers 304 to a matching ETag', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 5; i += 1) {
-      const res = await post(open, comment({ pageId: 'paged', text: `comment number ${i}`, email: `p${i}@example.com` }));
+      const res = await post(
+        open,
+        comment({ pageId: 'paged', text: `comment number ${i}`, email: `p${i}@example.com` }),
+      );
       ids.push(res.body.comment.id);
       await decided(res.body.comment.id);
     }
@@ -167,7 +212,9 @@ describe.each(DIALECTS)('comments API and worker on %s', (dialect) => {
 
     const first = await parley.http.get(`/v1/sites/${open.key}/pages/paged/comments`);
     expect(first.headers['cache-control']).toMatch(/max-age=1/);
-    const again = await parley.http.get(`/v1/sites/${open.key}/pages/paged/comments`).set('If-None-Match', first.headers.etag);
+    const again = await parley.http
+      .get(`/v1/sites/${open.key}/pages/paged/comments`)
+      .set('If-None-Match', first.headers.etag);
     expect(again.status).toBe(304);
   });
 
@@ -189,7 +236,14 @@ describe.each(DIALECTS)('comments API and worker on %s', (dialect) => {
 
   describe('bad input gets a clear error and changes nothing', () => {
     const countComments = async () =>
-      Number((await parley.runtime.db.selectFrom('comments').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+      Number(
+        (
+          await parley.runtime.db
+            .selectFrom('comments')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
 
     it.each([
       ['missing fields', {}, ['pageId', 'name', 'email', 'text']],
@@ -212,7 +266,10 @@ describe.each(DIALECTS)('comments API and worker on %s', (dialect) => {
     });
 
     it('415 for a body that is not JSON', async () => {
-      const res = await parley.http.post(`/v1/sites/${open.key}/comments`).set('Content-Type', 'text/plain').send('hello');
+      const res = await parley.http
+        .post(`/v1/sites/${open.key}/comments`)
+        .set('Content-Type', 'text/plain')
+        .send('hello');
       expect(res.status).toBe(415);
       expect(res.body.error.code).toBe('unsupported_media_type');
       const form = await parley.http.post(`/v1/sites/${open.key}/comments`).type('form').send({ text: 'x' });
@@ -220,7 +277,10 @@ describe.each(DIALECTS)('comments API and worker on %s', (dialect) => {
     });
 
     it('400 for malformed JSON and for a JSON value that is not an object', async () => {
-      const res = await parley.http.post(`/v1/sites/${open.key}/comments`).set('Content-Type', 'application/json').send('{"pageId":');
+      const res = await parley.http
+        .post(`/v1/sites/${open.key}/comments`)
+        .set('Content-Type', 'application/json')
+        .send('{"pageId":');
       expect(res.status).toBe(400);
       expect(res.body.error.code).toBe('invalid_json');
       const array = await post(open, [1, 2]);
@@ -260,15 +320,28 @@ describe.each(DIALECTS)('comments API and worker on %s', (dialect) => {
   });
 
   it('answers 429 with Retry-After past the per-IP submission limit, counted across API replicas', async () => {
-    const limited = await startTestParley({ dialect, worker: false, shareWith: parley, env: { PARLEY_SUBMITS_PER_MINUTE: '3', PARLEY_TRUST_PROXY: 'loopback' } });
-    const replica = await startTestParley({ dialect, worker: false, shareWith: parley, env: { PARLEY_SUBMITS_PER_MINUTE: '3', PARLEY_TRUST_PROXY: 'loopback' } });
+    const limited = await startTestParley({
+      dialect,
+      worker: false,
+      shareWith: parley,
+      env: { PARLEY_SUBMITS_PER_MINUTE: '3', PARLEY_TRUST_PROXY: 'loopback' },
+    });
+    const replica = await startTestParley({
+      dialect,
+      worker: false,
+      shareWith: parley,
+      env: { PARLEY_SUBMITS_PER_MINUTE: '3', PARLEY_TRUST_PROXY: 'loopback' },
+    });
     try {
       // Connected first: the limiter lets requests through while Redis cannot answer.
       for (const instance of [limited, replica]) {
         await waitFor(async () => (instance.runtime.producerConnection.status === 'ready' ? true : undefined));
       }
       const send = (on: typeof limited, ip: string) =>
-        on.http.post(`/v1/sites/${open.key}/comments`).set('X-Forwarded-For', ip).send(comment({ pageId: 'limited' }));
+        on.http
+          .post(`/v1/sites/${open.key}/comments`)
+          .set('X-Forwarded-For', ip)
+          .send(comment({ pageId: 'limited' }));
       const ip = `198.18.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
       const statuses = [];
       for (let i = 0; i < 4; i += 1) statuses.push((await send(i % 2 ? replica : limited, ip)).status);
@@ -290,7 +363,9 @@ describe.each(DIALECTS)('comments API and worker on %s', (dialect) => {
       expect(res.status).toBe(403);
       expect(res.body.error.code).toBe('origin_not_allowed');
       expect(res.headers['access-control-allow-origin']).toBeUndefined();
-      const read = await parley.http.get(`/v1/sites/${open.key}/pages/x/comments`).set('Origin', 'https://evil.example');
+      const read = await parley.http
+        .get(`/v1/sites/${open.key}/pages/x/comments`)
+        .set('Origin', 'https://evil.example');
       expect(read.status).toBe(403);
     });
 
@@ -337,7 +412,9 @@ describe.each(DIALECTS)('comments API and worker on %s', (dialect) => {
     await decided(res.body.comment.id);
     responses.push(await parley.http.get(`/v1/sites/${open.key}/pages/privacy/comments`));
     responses.push(
-      await parley.http.get(`/v1/comments/${res.body.comment.id}/status`).set('Authorization', `Bearer ${res.body.authorToken}`),
+      await parley.http
+        .get(`/v1/comments/${res.body.comment.id}/status`)
+        .set('Authorization', `Bearer ${res.body.authorToken}`),
     );
     expect(responses[1].body.comments).toHaveLength(1);
     for (const r of responses) {
@@ -350,10 +427,18 @@ describe.each(DIALECTS)('comments API and worker on %s', (dialect) => {
   });
 
   it('records the client IP from X-Forwarded-For only through a trusted proxy', async () => {
-    const untrusted = await post(open, comment({ pageId: 'ip', text: 'untrusted' })).set('X-Forwarded-For', '198.51.100.7');
+    const untrusted = await post(open, comment({ pageId: 'ip', text: 'untrusted' })).set(
+      'X-Forwarded-For',
+      '198.51.100.7',
+    );
     expect((await parley.runtime.commentRepository.find(untrusted.body.comment.id))?.ip).toMatch(/127\.0\.0\.1|::1/);
 
-    const behindProxy = await startTestParley({ dialect, worker: false, shareWith: parley, env: { PARLEY_TRUST_PROXY: 'loopback' } });
+    const behindProxy = await startTestParley({
+      dialect,
+      worker: false,
+      shareWith: parley,
+      env: { PARLEY_TRUST_PROXY: 'loopback' },
+    });
     try {
       const trusted = await behindProxy.http
         .post(`/v1/sites/${open.key}/comments`)

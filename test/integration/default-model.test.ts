@@ -33,11 +33,33 @@ describe('the shipped default model', () => {
 
     it('holds a tech-support scam with a phone number and publishes a long, civil, critical comment, on a site that moderates nothing', async () => {
       dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-fresh-'));
-      const env = { PATH: process.env.PATH, PARLEY_DATA_DIR: dir, REDIS_URL: TEST_REDIS_URL, PARLEY_REDIS_PREFIX: prefix, PORT: '0', PARLEY_HOST: '127.0.0.1' };
-      const created = spawnSync(process.execPath, [MAIN, 'sites', 'create', '--name', 'News', '--origin', 'https://news.example', '--moderation', 'none', '--json'], {
-        env,
-        encoding: 'utf8',
-      });
+      const env = {
+        PATH: process.env.PATH,
+        PARLEY_DATA_DIR: dir,
+        REDIS_URL: TEST_REDIS_URL,
+        PARLEY_REDIS_PREFIX: prefix,
+        PORT: '0',
+        PARLEY_HOST: '127.0.0.1',
+      };
+      const created = spawnSync(
+        process.execPath,
+        [
+          MAIN,
+          'sites',
+          'create',
+          '--name',
+          'News',
+          '--origin',
+          'https://news.example',
+          '--moderation',
+          'none',
+          '--json',
+        ],
+        {
+          env,
+          encoding: 'utf8',
+        },
+      );
       expect(created.status).toBe(0);
       const site = JSON.parse(created.stdout) as { key: string };
 
@@ -45,7 +67,10 @@ describe('the shipped default model', () => {
       let output = '';
       child.stdout!.on('data', (chunk) => (output += chunk));
       child.stderr!.on('data', (chunk) => (output += chunk));
-      const base = await waitFor(async () => /listening on (http:\/\/localhost:\d+)/.exec(output)?.[1], { what: 'the listening line', timeoutMs: 20_000 });
+      const base = await waitFor(async () => /listening on (http:\/\/localhost:\d+)/.exec(output)?.[1], {
+        what: 'the listening line',
+        timeoutMs: 20_000,
+      });
 
       const post = async (name: string, text: string) => {
         const res = await fetch(`${base}/v1/sites/${site.key}/comments`, {
@@ -55,24 +80,34 @@ describe('the shipped default model', () => {
         });
         expect(res.status).toBe(202);
         const body = (await res.json()) as { comment: { id: string }; authorToken: string };
-        return waitFor(async () => {
-          const status = await fetch(`${base}/v1/comments/${body.comment.id}/status`, { headers: { Authorization: `Bearer ${body.authorToken}` } });
-          const { status: value } = (await status.json()) as { status: string };
-          return value === 'pending' ? undefined : { id: body.comment.id, status: value };
-        }, { what: 'the decision' });
+        return waitFor(
+          async () => {
+            const status = await fetch(`${base}/v1/comments/${body.comment.id}/status`, {
+              headers: { Authorization: `Bearer ${body.authorToken}` },
+            });
+            const { status: value } = (await status.json()) as { status: string };
+            return value === 'pending' ? undefined : { id: body.comment.id, status: value };
+          },
+          { what: 'the decision' },
+        );
       };
 
-      const scam = await post('Helpdesk', 'Facing login issues? Call the Microsoft Outlook customer support number 1-888-555-0173, toll free, 24/7 technicians ready.');
+      const scam = await post(
+        'Helpdesk',
+        'Facing login issues? Call the Microsoft Outlook customer support number 1-888-555-0173, toll free, 24/7 technicians ready.',
+      );
       const critical = await post(
         'Margaret',
-        "I have read this article twice and I still think it gets the budget badly wrong. The writer treats the transport levy as new money, " +
+        'I have read this article twice and I still think it gets the budget badly wrong. The writer treats the transport levy as new money, ' +
           'but it replaces the grant that was cut two years ago, so the city is not spending more, it is spending the same with a different name. ' +
           'The council should be pressed on that, and so should this paper. Frankly the piece reads like a press release.',
       );
       expect(['held', 'spam']).toContain(scam.status);
       expect(critical.status).toBe('approved');
 
-      const thread = (await (await fetch(`${base}/v1/sites/${site.key}/pages/budget-2027/comments`)).json()) as { comments: { id: string }[] };
+      const thread = (await (await fetch(`${base}/v1/sites/${site.key}/pages/budget-2027/comments`)).json()) as {
+        comments: { id: string }[];
+      };
       expect(thread.comments.map((c) => c.id)).toEqual([critical.id]);
     }, 60_000);
   });

@@ -25,7 +25,14 @@ describe.each(DIALECTS)('moderation engine on %s', (dialect) => {
       .post(`/v1/sites/${site.key}/comments`)
       .set('X-Forwarded-For', ip)
       .set('User-Agent', 'Mozilla/5.0 (test)')
-      .send({ pageId: 'engine', pageUrl: 'https://blog.example/engine', name: `Reader ${counter}`, email: `reader${counter}@example.com`, text: `An ordinary remark, number ${counter}.`, ...overrides });
+      .send({
+        pageId: 'engine',
+        pageUrl: 'https://blog.example/engine',
+        name: `Reader ${counter}`,
+        email: `reader${counter}@example.com`,
+        text: `An ordinary remark, number ${counter}.`,
+        ...overrides,
+      });
     expect(res.status).toBe(202);
     const id = res.body.comment.id as string;
     const row = await waitFor(async () => {
@@ -37,7 +44,9 @@ describe.each(DIALECTS)('moderation engine on %s', (dialect) => {
 
   it('changes a site policy through the admin API, validated by its schema', async () => {
     const site = await parley.createSite();
-    const res = await patchSite(site, { policy: { blockList: ['casino', 'viagr*'], watchList: ['refund'], profanity: 'reject' } });
+    const res = await patchSite(site, {
+      policy: { blockList: ['casino', 'viagr*'], watchList: ['refund'], profanity: 'reject' },
+    });
     expect(res.status).toBe(200);
     expect(res.body.policy).toMatchObject({ blockList: ['casino', 'viagr*'], profanity: 'reject', floodPerMinute: 5 });
     const kept = await patchSite(site, { linkLimit: 4, policy: { floodPerMinute: 10 } });
@@ -45,10 +54,18 @@ describe.each(DIALECTS)('moderation engine on %s', (dialect) => {
 
     expect((await patchSite(site, { policy: { profanity: 'shout' } })).status).toBe(400);
     expect((await patchSite(site, { policy: { unknownSetting: 1 } })).status).toBe(400);
-    expect((await patchSite(site, { policy: { spamThreshold: 2 } })).body.error.details[0].path).toBe('policy.spamThreshold');
-    expect((await parley.http.patch('/v1/admin/sites/site_nope').set('Authorization', `Bearer ${admin}`).send({ name: 'x' })).status).toBe(404);
+    expect((await patchSite(site, { policy: { spamThreshold: 2 } })).body.error.details[0].path).toBe(
+      'policy.spamThreshold',
+    );
+    expect(
+      (await parley.http.patch('/v1/admin/sites/site_nope').set('Authorization', `Bearer ${admin}`).send({ name: 'x' }))
+        .status,
+    ).toBe(404);
 
-    expect(await submit(site, { text: 'Cheap VIAGRA here' })).toMatchObject({ status: 'spam', findings: [expect.objectContaining({ check: 'word-lists' })] });
+    expect(await submit(site, { text: 'Cheap VIAGRA here' })).toMatchObject({
+      status: 'spam',
+      findings: [expect.objectContaining({ check: 'word-lists' })],
+    });
     expect(await submit(site, { text: 'I want a refund' })).toMatchObject({ status: 'held' });
     expect(await submit(site, { text: 'You are a piece of shit' })).toMatchObject({ status: 'rejected' });
     expect((await submit(site, { text: 'A calm and kind remark.' })).status).toBe('approved');
@@ -78,7 +95,8 @@ describe.each(DIALECTS)('moderation engine on %s', (dialect) => {
     const second = await startTestParley({ dialect, shareWith: parley });
     try {
       const results = [];
-      for (let i = 0; i < 7; i += 1) results.push(await submit(site, { text: `flood number ${i}` }, '192.0.2.77', i % 2 ? second : parley));
+      for (let i = 0; i < 7; i += 1)
+        results.push(await submit(site, { text: `flood number ${i}` }, '192.0.2.77', i % 2 ? second : parley));
       expect(results.slice(0, 5).map((r) => r.status)).toEqual(Array(5).fill('approved'));
       expect(results.slice(5).map((r) => r.status)).toEqual(['held', 'held']);
       expect(results[6].findings).toContainEqual(expect.objectContaining({ check: 'flood', verdict: 'hold' }));
@@ -99,15 +117,22 @@ describe.each(DIALECTS)('moderation engine on %s', (dialect) => {
 
   /** Acts as a moderator, then waits until the feedback job of that decision has run. */
   async function act(token: string, id: string, action: string) {
-    const res = await parley.http.post(`/v1/moderation/comments/${id}/actions`).set('Authorization', `Bearer ${token}`).send({ action });
+    const res = await parley.http
+      .post(`/v1/moderation/comments/${id}/actions`)
+      .set('Authorization', `Bearer ${token}`)
+      .send({ action });
     expect(res.status).toBe(200);
     if (res.body.previousStatus === res.body.comment.status) return;
-    await waitFor(async () => {
-      const job = await parley.runtime.feedbackQueue.queue.getJob(`${id}.v${res.body.comment.version}`);
-      return (await job?.getState()) === 'completed' ? job : undefined;
-    }, { what: 'the feedback job' });
+    await waitFor(
+      async () => {
+        const job = await parley.runtime.feedbackQueue.queue.getJob(`${id}.v${res.body.comment.version}`);
+        return (await job?.getState()) === 'completed' ? job : undefined;
+      },
+      { what: 'the feedback job' },
+    );
   }
-  const spamScore = async (text: string, siteKey: string) => (await parley.runtime.classifier.score({ text, website: null, siteKey })).spam!.score;
+  const spamScore = async (text: string, siteKey: string) =>
+    (await parley.runtime.classifier.score({ text, website: null, siteKey })).spam!.score;
 
   it("learns a site moderator's decision for that site, through the feedback queue", async () => {
     const site = await parley.createSite({ moderation: 'all' });
@@ -119,7 +144,9 @@ describe.each(DIALECTS)('moderation engine on %s', (dialect) => {
     await act(moderator, held.id, 'spam');
     expect(await spamScore(pitch, site.key)).toBeGreaterThan(before + 0.1);
     const summary = await parley.runtime.modelLayers.summary();
-    expect(summary).toContainEqual(expect.objectContaining({ judgement: 'spam', layer: `site:${site.key}`, examples: 1, positive: 1 }));
+    expect(summary).toContainEqual(
+      expect.objectContaining({ judgement: 'spam', layer: `site:${site.key}`, examples: 1, positive: 1 }),
+    );
   });
 
   it('cannot be gamed: flipping one comment between hold and spam 30 times teaches one example, to one site', async () => {
@@ -128,8 +155,11 @@ describe.each(DIALECTS)('moderation engine on %s', (dialect) => {
     const moderator = (await parley.runtime.tokens.create({ role: 'moderator', siteKey: attacked.key })).token;
     // A genuine comment the other site gets, and one close to it that the attacker flips.
     const genuine = 'I bought the new edition of this book and the chapter on tides is wonderful';
-    const flipped = await submit(attacked, { text: 'I bought the new edition of this book and the chapter on tides is excellent' });
-    const instance = () => parley.runtime.modelLayers.summary().then((layers) => layers.filter((l) => l.layer === 'instance'));
+    const flipped = await submit(attacked, {
+      text: 'I bought the new edition of this book and the chapter on tides is excellent',
+    });
+    const instance = () =>
+      parley.runtime.modelLayers.summary().then((layers) => layers.filter((l) => l.layer === 'instance'));
     const otherBefore = await spamScore(genuine, other.key);
     const instanceBefore = await instance();
 
@@ -137,7 +167,9 @@ describe.each(DIALECTS)('moderation engine on %s', (dialect) => {
     await act(moderator, flipped.id, 'spam');
 
     const layers = await parley.runtime.modelLayers.summary();
-    expect(layers.filter((l) => l.layer === `site:${attacked.key}`)).toEqual([expect.objectContaining({ judgement: 'spam', examples: 1, positive: 1 })]);
+    expect(layers.filter((l) => l.layer === `site:${attacked.key}`)).toEqual([
+      expect.objectContaining({ judgement: 'spam', examples: 1, positive: 1 }),
+    ]);
     expect(await instance()).toEqual(instanceBefore);
     expect(await spamScore(genuine, other.key)).toBeCloseTo(otherBefore, 6);
     const published = await submit(other, { text: genuine });
@@ -176,7 +208,9 @@ describe.each(DIALECTS)('moderation engine on %s', (dialect) => {
           .set('Authorization', `Bearer ${admin}`)
           .send({ action: 'approve' });
         expect(res.status).toBe(200);
-        await waitFor(async () => (akismet.requests.some((r) => r.method === 'submit-ham') ? true : undefined), { what: 'submit-ham' });
+        await waitFor(async () => (akismet.requests.some((r) => r.method === 'submit-ham') ? true : undefined), {
+          what: 'submit-ham',
+        });
 
         akismet.state.failing = true;
         const during = await submit(site, {}, '198.51.100.10', withAkismet);

@@ -43,11 +43,18 @@ describe('eval:moderation', () => {
   it('with --learn, a moderator reviews the held queue and the second half benefits from what was taught', async () => {
     // A site-specific pitch the shipped model cannot know: held at first (its link), then learned.
     const rows = Array.from({ length: 16 }, (_, i) =>
-      i % 2 === 0 ? `"zorbo widget number ${i} https://zorbo${i}.example",1` : `"Reply ${i}: I agree with the point about the harbour schedule.",0`,
+      i % 2 === 0
+        ? `"zorbo widget number ${i} https://zorbo${i}.example",1`
+        : `"Reply ${i}: I agree with the point about the harbour schedule.",0`,
     );
     const test = path.join(dir, 'Learn.csv');
     fs.writeFileSync(test, `text,label\n${rows.join('\n')}\n`);
-    const result = await evaluate({ test: [test], redisUrl: TEST_REDIS_URL, learn: true, policy: { linkLimit: 5 } as never });
+    const result = await evaluate({
+      test: [test],
+      redisUrl: TEST_REDIS_URL,
+      learn: true,
+      policy: { linkLimit: 5 } as never,
+    });
     const file = result.files['Learn.csv'];
     expect(file.moderatorReviews).toBeGreaterThan(0);
     expect(file.secondHalf).toBeDefined();

@@ -2,7 +2,14 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { buildCli } from '../../src/main';
-import { clearRedisPrefix, createTestDatabase, DIALECTS, type TestDatabase, TEST_REDIS_URL, uniqueName } from '../helpers/services';
+import {
+  clearRedisPrefix,
+  createTestDatabase,
+  DIALECTS,
+  type TestDatabase,
+  TEST_REDIS_URL,
+  uniqueName,
+} from '../helpers/services';
 
 // The compiled command, as `npx parley` runs it; `npm test` builds it first.
 const MAIN = path.resolve(__dirname, '../../dist/src/main.js');
@@ -15,7 +22,9 @@ interface Run {
 
 function parley(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [MAIN, ...args], { env: { PATH: process.env.PATH, NODE_ENV: 'test', ...env } });
+    const child = spawn(process.execPath, [MAIN, ...args], {
+      env: { PATH: process.env.PATH, NODE_ENV: 'test', ...env },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c) => (stdout += c));
@@ -32,7 +41,9 @@ function commandPaths(command: Command, prefix: string[] = []): string[][] {
   });
 }
 
-const LEAVES = commandPaths(buildCli()).filter((p, _i, all) => !all.some((o) => o.length > p.length && p.every((w, j) => o[j] === w)));
+const LEAVES = commandPaths(buildCli()).filter(
+  (p, _i, all) => !all.some((o) => o.length > p.length && p.every((w, j) => o[j] === w)),
+);
 /** What a script would read: these print data and take --json. */
 const PRINTS_DATA = ['sites create', 'sites list', 'sites update', 'tokens create', 'tokens list', 'train'];
 
@@ -43,7 +54,11 @@ describe('the parley command line', () => {
     const runs = await Promise.all(all.map((words) => parley([...words, '--help'])));
     all.forEach((words, i) => {
       const label = words.join(' ');
-      expect([label, runs[i].status, runs[i].stdout]).toEqual([label, 0, expect.stringContaining(`Usage: parley ${label}`)]);
+      expect([label, runs[i].status, runs[i].stdout]).toEqual([
+        label,
+        0,
+        expect.stringContaining(`Usage: parley ${label}`),
+      ]);
     });
     for (const words of all) {
       const command = words.reduce<Command>((c, w) => c.commands.find((s) => s.name() === w)!, buildCli());
@@ -65,7 +80,10 @@ describe('the parley command line', () => {
       const lines = runs[i].stderr.trim().split('\n');
       expect([label, runs[i].status]).toEqual([label, 1]);
       // Commander names the first problem: a missing required option, or the unknown one.
-      expect([label, lines[0]]).toEqual([label, expect.stringMatching(/^error: (unknown option '--no-such-option'|required option '.+' not specified)$/)]);
+      expect([label, lines[0]]).toEqual([
+        label,
+        expect.stringMatching(/^error: (unknown option '--no-such-option'|required option '.+' not specified)$/),
+      ]);
       expect([label, lines.length <= 2, runs[i].stderr.includes('    at ')]).toEqual([label, true, false]);
     });
     const unknown = await parley(['frobnicate']);
@@ -95,7 +113,12 @@ describe.each(DIALECTS)('the parley command line on %s', (dialect) => {
     ]) {
       const run = await parley(args, env);
       const label = args.join(' ');
-      expect([label, run.status, run.stderr.trim().split('\n').length, run.stderr.includes('    at ')]).toEqual([label, 1, 1, false]);
+      expect([label, run.status, run.stderr.trim().split('\n').length, run.stderr.includes('    at ')]).toEqual([
+        label,
+        1,
+        1,
+        false,
+      ]);
       expect([label, run.stderr]).toEqual([label, expect.stringMatching(/^parley: /)]);
     }
   });

@@ -15,7 +15,8 @@ describe.each(DIALECTS)('queue dashboard on %s', (dialect) => {
   afterAll(() => parley.close());
 
   const signIn = (token: string) => parley.http.post('/admin/queues/login').type('form').send({ token });
-  const cookieOf = (res: { headers: Record<string, unknown> }) => String((res.headers['set-cookie'] as string[])[0]).split(';')[0];
+  const cookieOf = (res: { headers: Record<string, unknown> }) =>
+    String((res.headers['set-cookie'] as string[])[0]).split(';')[0];
 
   it('answers 401 without a token and 403 to a moderator, and sends a browser to the sign-in form', async () => {
     const api = await parley.http.get('/admin/queues/api/queues').set('Accept', 'application/json');
@@ -78,11 +79,22 @@ describe.each(DIALECTS)('queue dashboard on %s', (dialect) => {
   it('refuses changes from another origin, and forgets a revoked token', async () => {
     const { token, record } = await parley.runtime.tokens.create({ role: 'admin', label: 'soon revoked' });
     const cookie = cookieOf(await signIn(token));
-    const foreign = await parley.http.put('/admin/queues/api/queues/moderation/pause').set('Cookie', cookie).set('Origin', 'https://evil.example');
+    const foreign = await parley.http
+      .put('/admin/queues/api/queues/moderation/pause')
+      .set('Cookie', cookie)
+      .set('Origin', 'https://evil.example');
     expect(foreign.status).toBe(403);
-    const foreignLogin = await parley.http.post('/admin/queues/login').set('Origin', 'https://evil.example').type('form').send({ token });
+    const foreignLogin = await parley.http
+      .post('/admin/queues/login')
+      .set('Origin', 'https://evil.example')
+      .type('form')
+      .send({ token });
     expect(foreignLogin.status).toBe(403);
-    const sibling = await parley.http.post('/admin/queues/login').set('Sec-Fetch-Site', 'same-site').type('form').send({ token });
+    const sibling = await parley.http
+      .post('/admin/queues/login')
+      .set('Sec-Fetch-Site', 'same-site')
+      .type('form')
+      .send({ token });
     expect(sibling.status).toBe(403);
     // Behind a TLS proxy the page is https and the request arrives as http: the same page still.
     const ownPage = parley.http.post('/admin/queues/login').type('form').send({ token });
@@ -100,8 +112,12 @@ describe.each(DIALECTS)('queue dashboard on %s', (dialect) => {
   it('counts its requests under its mount in the metrics', async () => {
     await parley.http.get('/admin/queues/api/queues').set('Authorization', `Bearer ${admin}`).expect(200);
     const metrics = (await parley.http.get('/metrics')).text;
-    expect(metrics).toMatch(/^parley_http_requests_total\{method="GET",route="\/admin\/queues\/\*",status="200"\} [1-9]/m);
-    expect(metrics).toMatch(/^parley_http_requests_total\{method="POST",route="\/admin\/queues\/login",status="303"\} [1-9]/m);
+    expect(metrics).toMatch(
+      /^parley_http_requests_total\{method="GET",route="\/admin\/queues\/\*",status="200"\} [1-9]/m,
+    );
+    expect(metrics).toMatch(
+      /^parley_http_requests_total\{method="POST",route="\/admin\/queues\/login",status="303"\} [1-9]/m,
+    );
   });
 
   it('signs out', async () => {

@@ -39,7 +39,11 @@ describe.each(DIALECTS)('logs on %s', (dialect) => {
   const name = 'Philippa Privatsphäre';
 
   beforeAll(async () => {
-    parley = await startTestParley({ dialect, logger, env: { PARLEY_TRUST_PROXY: 'loopback', PARLEY_LOG_LEVEL: 'debug' } });
+    parley = await startTestParley({
+      dialect,
+      logger,
+      env: { PARLEY_TRUST_PROXY: 'loopback', PARLEY_LOG_LEVEL: 'debug' },
+    });
     site = await parley.createSite({ moderation: 'first-time' });
     moderator = (await parley.runtime.tokens.create({ role: 'moderator', label: 'log test' })).token;
   });
@@ -54,24 +58,51 @@ describe.each(DIALECTS)('logs on %s', (dialect) => {
       .send({ pageId: 'logs', name, email, text, website: 'https://private.example' });
     expect(submitted.status).toBe(202);
     const id = submitted.body.comment.id as string;
-    await waitFor(async () => ((await parley.runtime.commentRepository.find(id))?.status === 'held' ? true : undefined));
+    await waitFor(async () =>
+      (await parley.runtime.commentRepository.find(id))?.status === 'held' ? true : undefined,
+    );
 
     const auth = { Authorization: `Bearer ${moderator}` };
-    await parley.http.get(`/v1/moderation/comments?email=${encodeURIComponent(email)}&q=marmalade`).set(auth).expect(200);
+    await parley.http
+      .get(`/v1/moderation/comments?email=${encodeURIComponent(email)}&q=marmalade`)
+      .set(auth)
+      .expect(200);
     await parley.http.get(`/v1/moderation/comments/${id}`).set(auth).expect(200);
     await parley.http.patch(`/v1/moderation/comments/${id}`).set(auth).send({ text: edited }).expect(200);
-    await parley.http.post(`/v1/moderation/comments/${id}/actions`).set(auth).send({ action: 'approve', note: 'fine' }).expect(200);
+    await parley.http
+      .post(`/v1/moderation/comments/${id}/actions`)
+      .set(auth)
+      .send({ action: 'approve', note: 'fine' })
+      .expect(200);
     await parley.http.post('/v1/moderation/bans').set(auth).send({ kind: 'ip', value: ip }).expect(201);
     // Bad input is answered with the field errors, and logged without them.
-    await parley.http.post(`/v1/sites/${site.key}/comments`).set('X-Forwarded-For', ip).send({ pageId: 'logs', name, email: `${email}@@`, text }).expect(400);
-    await waitFor(async () => (lines.some((l) => l.msg === 'moderator feedback applied' && l.commentId === id) ? true : undefined), {
-      what: 'the feedback job',
-    });
+    await parley.http
+      .post(`/v1/sites/${site.key}/comments`)
+      .set('X-Forwarded-For', ip)
+      .send({ pageId: 'logs', name, email: `${email}@@`, text })
+      .expect(400);
+    await waitFor(
+      async () => (lines.some((l) => l.msg === 'moderator feedback applied' && l.commentId === id) ? true : undefined),
+      {
+        what: 'the feedback job',
+      },
+    );
 
     const atInfo = lines.filter((l) => l.level >= INFO);
     expect(atInfo.length).toBeGreaterThanOrEqual(9);
     const logged = JSON.stringify(atInfo);
-    for (const secret of [email, email.toLowerCase(), encodeURIComponent(email), ip, text, 'Quokka', edited, name, 'LogTest', moderator]) {
+    for (const secret of [
+      email,
+      email.toLowerCase(),
+      encodeURIComponent(email),
+      ip,
+      text,
+      'Quokka',
+      edited,
+      name,
+      'LogTest',
+      moderator,
+    ]) {
       expect([secret, logged.includes(secret)]).toEqual([secret, false]);
     }
 
@@ -86,7 +117,9 @@ describe.each(DIALECTS)('logs on %s', (dialect) => {
     });
     for (const line of requestLines) expect(Object.keys(line.req as object).sort()).toEqual(['id', 'method', 'path']);
     expect(atInfo).toContainEqual(expect.objectContaining({ msg: 'comment moderated', commentId: id, status: 'held' }));
-    expect(atInfo).toContainEqual(expect.objectContaining({ msg: 'moderator feedback applied', commentId: id, status: 'approved' }));
+    expect(atInfo).toContainEqual(
+      expect.objectContaining({ msg: 'moderator feedback applied', commentId: id, status: 'approved' }),
+    );
   });
 
   it('logs health probes at debug only', async () => {

@@ -74,10 +74,13 @@ describe.each(DIALECTS)('metrics on %s', (dialect) => {
   }
 
   const decided = (id: string) =>
-    waitFor(async () => {
-      const status = (await parley.runtime.commentRepository.find(id))?.status;
-      return status && status !== 'pending' ? status : undefined;
-    }, { what: `a decision on ${id}` });
+    waitFor(
+      async () => {
+        const status = (await parley.runtime.commentRepository.find(id))?.status;
+        return status && status !== 'pending' ? status : undefined;
+      },
+      { what: `a decision on ${id}` },
+    );
 
   it('shows non-zero counters for every family after a few comments and a moderator decision', async () => {
     const receiver = await startWebhookReceiver();
@@ -97,10 +100,13 @@ describe.each(DIALECTS)('metrics on %s', (dialect) => {
     await parley.http.get(`/v1/sites/${open.key}/pages/metrics/comments`).expect(200);
 
     // The classifier learns from the approval on the feedback queue.
-    await waitFor(async () => {
-      const text = (await parley.http.get('/metrics')).text;
-      return total(family(text, 'parley_classifier_trainings_total')) > 0 ? true : undefined;
-    }, { what: 'the feedback job' });
+    await waitFor(
+      async () => {
+        const text = (await parley.http.get('/metrics')).text;
+        return total(family(text, 'parley_classifier_trainings_total')) > 0 ? true : undefined;
+      },
+      { what: 'the feedback job' },
+    );
 
     await waitFor(async () => (receiver.received.length > 0 ? true : undefined), { what: 'the webhook delivery' });
     await receiver.close();
@@ -151,7 +157,12 @@ describe.each(DIALECTS)('metrics on %s', (dialect) => {
   });
 
   it('moves /metrics to a port of its own with PARLEY_METRICS_PORT', async () => {
-    const separate = await startTestParley({ dialect, worker: false, shareWith: parley, env: { PARLEY_METRICS_PORT: '9100' } });
+    const separate = await startTestParley({
+      dialect,
+      worker: false,
+      shareWith: parley,
+      env: { PARLEY_METRICS_PORT: '9100' },
+    });
     let server: Server | undefined;
     try {
       expect(separate.runtime.config.metricsPort).toBe(9100);
@@ -160,7 +171,9 @@ describe.each(DIALECTS)('metrics on %s', (dialect) => {
       server = await startMetricsServer(separate.runtime.metrics, { port: 0, host: '127.0.0.1' });
       const res = await fetch(`http://127.0.0.1:${listeningPort(server)}/metrics`);
       expect(res.status).toBe(200);
-      expect(family(await res.text(), 'parley_http_requests_total').get('{method="GET",route="/healthz",status="200"}')).toBe(1);
+      expect(
+        family(await res.text(), 'parley_http_requests_total').get('{method="GET",route="/healthz",status="200"}'),
+      ).toBe(1);
     } finally {
       await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
       await separate.close();
@@ -175,7 +188,9 @@ describe.each(DIALECTS)('metrics on %s', (dialect) => {
 
     function run(role: string, env: Record<string, string>): { child: ChildProcess; output: () => string } {
       let output = '';
-      const child = spawn(process.execPath, [MAIN, role], { env: { PATH: process.env.PATH, ...parley.env, PARLEY_LOG_LEVEL: 'info', ...env } });
+      const child = spawn(process.execPath, [MAIN, role], {
+        env: { PATH: process.env.PATH, ...parley.env, PARLEY_LOG_LEVEL: 'info', ...env },
+      });
       child.stdout!.on('data', (chunk) => (output += chunk));
       child.stderr!.on('data', (chunk) => (output += chunk));
       children.push(child);
@@ -190,15 +205,31 @@ describe.each(DIALECTS)('metrics on %s', (dialect) => {
 
     it('serves the API and the worker metrics on PARLEY_METRICS_PORT, as compose runs them', async () => {
       const [apiMetrics, workerMetrics] = [await freePort(), await freePort()];
-      const api = run('api', { PORT: '0', PARLEY_HOST: '127.0.0.1', PARLEY_METRICS_PORT: String(apiMetrics), PARLEY_ADMIN_TOKEN: 'a'.repeat(32) });
+      const api = run('api', {
+        PORT: '0',
+        PARLEY_HOST: '127.0.0.1',
+        PARLEY_METRICS_PORT: String(apiMetrics),
+        PARLEY_ADMIN_TOKEN: 'a'.repeat(32),
+      });
       const worker = run('worker', { PARLEY_HOST: '127.0.0.1', PARLEY_METRICS_PORT: String(workerMetrics) });
-      const base = await waitFor(async () => /listening on (http:\/\/localhost:\d+)/.exec(api.output())?.[1], { what: 'the API to listen', timeoutMs: 20_000 });
-      await waitFor(async () => (/Metrics on/.test(worker.output()) ? true : undefined), { what: 'the worker metrics port', timeoutMs: 20_000 });
+      const base = await waitFor(async () => /listening on (http:\/\/localhost:\d+)/.exec(api.output())?.[1], {
+        what: 'the API to listen',
+        timeoutMs: 20_000,
+      });
+      await waitFor(async () => (/Metrics on/.test(worker.output()) ? true : undefined), {
+        what: 'the worker metrics port',
+        timeoutMs: 20_000,
+      });
 
       const res = await fetch(`${base}/v1/sites/${open.key}/comments`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ pageId: 'processes', name: 'Proc', email: 'proc@example.com', text: 'From a real client' }),
+        body: JSON.stringify({
+          pageId: 'processes',
+          name: 'Proc',
+          email: 'proc@example.com',
+          text: 'From a real client',
+        }),
       });
       expect(res.status).toBe(202);
       const { comment } = (await res.json()) as { comment: { id: string } };
@@ -209,16 +240,26 @@ describe.each(DIALECTS)('metrics on %s', (dialect) => {
       const apiText = await (await fetch(`http://127.0.0.1:${apiMetrics}/metrics`)).text();
       expect(family(apiText, 'parley_comments_accepted_total').get('')).toBe(1);
       const workerText = await (await fetch(`http://127.0.0.1:${workerMetrics}/metrics`)).text();
-      expect(family(workerText, 'parley_moderation_decisions_total').get(`{status="${status}"}`)).toBeGreaterThanOrEqual(1);
+      expect(
+        family(workerText, 'parley_moderation_decisions_total').get(`{status="${status}"}`),
+      ).toBeGreaterThanOrEqual(1);
       expect(family(workerText, 'parley_queue_jobs').has('{queue="moderation",state="waiting"}')).toBe(true);
       expect((await fetch(`http://127.0.0.1:${workerMetrics}/healthz`)).status).toBe(200);
 
       expect(await stop(api.child)).toBe(0);
       expect(await stop(worker.child)).toBe(0);
       // One JSON line per request, with its request id and route template.
-      const lines = api.output().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+      const lines = api
+        .output()
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l));
       const submit = lines.find((l) => l.route === '/v1/sites/:siteKey/comments');
-      expect(submit).toMatchObject({ level: 30, req: { id: expect.any(String), method: 'POST', path: `/v1/sites/${open.key}/comments` }, res: { statusCode: 202 } });
+      expect(submit).toMatchObject({
+        level: 30,
+        req: { id: expect.any(String), method: 'POST', path: `/v1/sites/${open.key}/comments` },
+        res: { statusCode: 202 },
+      });
       expect(api.output() + worker.output()).not.toContain('proc@example.com');
     });
   });

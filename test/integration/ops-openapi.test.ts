@@ -55,50 +55,121 @@ describe.each(DIALECTS)('OpenAPI document and docs on %s', (dialect) => {
     const auth = { Authorization: `Bearer ${admin}` };
     const submitted = await parley.http
       .post(`/v1/sites/${site.key}/comments`)
-      .send({ pageId: 'docs', name: 'Dora', email: 'dora@example.com', text: 'Three links: https://a.example https://b.example https://c.example' });
+      .send({
+        pageId: 'docs',
+        name: 'Dora',
+        email: 'dora@example.com',
+        text: 'Three links: https://a.example https://b.example https://c.example',
+      });
     expect(submitted.status).toBe(202);
     conforms('POST comments', schemas.submitResponse, submitted.body);
     const id = submitted.body.comment.id as string;
-    await waitFor(async () => ((await parley.runtime.commentRepository.find(id))?.status === 'pending' ? undefined : true));
+    await waitFor(async () =>
+      (await parley.runtime.commentRepository.find(id))?.status === 'pending' ? undefined : true,
+    );
 
-    conforms('GET form-token', schemas.formTokenResponse, (await parley.http.get(`/v1/sites/${site.key}/form-token`)).body);
-    conforms('GET thread', schemas.threadResponse, (await parley.http.get(`/v1/sites/${site.key}/pages/docs/comments`)).body);
+    conforms(
+      'GET form-token',
+      schemas.formTokenResponse,
+      (await parley.http.get(`/v1/sites/${site.key}/form-token`)).body,
+    );
+    conforms(
+      'GET thread',
+      schemas.threadResponse,
+      (await parley.http.get(`/v1/sites/${site.key}/pages/docs/comments`)).body,
+    );
     conforms(
       'GET status',
       schemas.authorStatusResponse,
-      (await parley.http.get(`/v1/comments/${id}/status`).set('Authorization', `Bearer ${submitted.body.authorToken}`)).body,
+      (await parley.http.get(`/v1/comments/${id}/status`).set('Authorization', `Bearer ${submitted.body.authorToken}`))
+        .body,
     );
-    conforms('GET queue', schemas.moderationListResponse, (await parley.http.get('/v1/moderation/comments').set(auth)).body);
-    conforms('GET comment', schemas.moderationDetailResponse, (await parley.http.get(`/v1/moderation/comments/${id}`).set(auth)).body);
+    conforms(
+      'GET queue',
+      schemas.moderationListResponse,
+      (await parley.http.get('/v1/moderation/comments').set(auth)).body,
+    );
+    conforms(
+      'GET comment',
+      schemas.moderationDetailResponse,
+      (await parley.http.get(`/v1/moderation/comments/${id}`).set(auth)).body,
+    );
     conforms('GET me', schemas.principal, (await parley.http.get('/v1/moderation/me').set(auth)).body);
-    conforms('GET sites', schemas.moderatorSitesResponse, (await parley.http.get('/v1/moderation/sites').set(auth)).body);
+    conforms(
+      'GET sites',
+      schemas.moderatorSitesResponse,
+      (await parley.http.get('/v1/moderation/sites').set(auth)).body,
+    );
     const acted = await parley.http.post(`/v1/moderation/comments/${id}/actions`).set(auth).send({ action: 'approve' });
     conforms('POST action', schemas.actionResponse, acted.body);
-    conforms('POST bulk', schemas.bulkResponse, (await parley.http.post('/v1/moderation/actions').set(auth).send({ ids: [id], action: 'hold' })).body);
-    conforms('PATCH comment', schemas.actionResponse, (await parley.http.patch(`/v1/moderation/comments/${id}`).set(auth).send({ text: 'Edited' })).body);
+    conforms(
+      'POST bulk',
+      schemas.bulkResponse,
+      (
+        await parley.http
+          .post('/v1/moderation/actions')
+          .set(auth)
+          .send({ ids: [id], action: 'hold' })
+      ).body,
+    );
+    conforms(
+      'PATCH comment',
+      schemas.actionResponse,
+      (await parley.http.patch(`/v1/moderation/comments/${id}`).set(auth).send({ text: 'Edited' })).body,
+    );
     const ban = await parley.http.post('/v1/moderation/bans').set(auth).send({ kind: 'domain', value: 'spam.example' });
     expect(ban.status).toBe(201);
     conforms('POST ban', schemas.banCreatedResponse, ban.body);
     conforms('GET bans', schemas.banListResponse, (await parley.http.get('/v1/moderation/bans').set(auth)).body);
     conforms('GET audit', schemas.auditResponse, (await parley.http.get('/v1/moderation/audit').set(auth)).body);
-    conforms('DELETE comment', schemas.actionResponse, (await parley.http.delete(`/v1/moderation/comments/${id}`).set(auth).send({})).body);
+    conforms(
+      'DELETE comment',
+      schemas.actionResponse,
+      (await parley.http.delete(`/v1/moderation/comments/${id}`).set(auth).send({})).body,
+    );
     conforms('GET admin sites', schemas.siteListResponse, (await parley.http.get('/v1/admin/sites').set(auth)).body);
     conforms('GET admin site', schemas.site, (await parley.http.get(`/v1/admin/sites/${site.key}`).set(auth)).body);
-    const created = await parley.http.post('/v1/admin/sites').set(auth).send({ name: 'Docs', origins: ['https://docs.example'] });
+    const created = await parley.http
+      .post('/v1/admin/sites')
+      .set(auth)
+      .send({ name: 'Docs', origins: ['https://docs.example'] });
     conforms('POST admin site', schemas.site, created.body);
-    conforms('PATCH admin site', schemas.site, (await parley.http.patch(`/v1/admin/sites/${created.body.key}`).set(auth).send({ linkLimit: 3 })).body);
-    conforms('POST token', schemas.tokenCreatedResponse, (await parley.http.post('/v1/admin/tokens').set(auth).send({ role: 'moderator' })).body);
+    conforms(
+      'PATCH admin site',
+      schemas.site,
+      (await parley.http.patch(`/v1/admin/sites/${created.body.key}`).set(auth).send({ linkLimit: 3 })).body,
+    );
+    conforms(
+      'POST token',
+      schemas.tokenCreatedResponse,
+      (await parley.http.post('/v1/admin/tokens').set(auth).send({ role: 'moderator' })).body,
+    );
     conforms('GET tokens', schemas.tokenListResponse, (await parley.http.get('/v1/admin/tokens').set(auth)).body);
     const hooks = `/v1/admin/sites/${site.key}/webhooks`;
-    const endpoint = await parley.http.post(hooks).set(auth).send({ url: 'http://127.0.0.1:9/hook', events: ['comment.approved'] });
+    const endpoint = await parley.http
+      .post(hooks)
+      .set(auth)
+      .send({ url: 'http://127.0.0.1:9/hook', events: ['comment.approved'] });
     expect(endpoint.status).toBe(201);
     conforms('POST webhook', schemas.webhookEndpointCreatedResponse, endpoint.body);
     const hook = `${hooks}/${endpoint.body.endpoint.id}`;
     conforms('GET webhooks', schemas.webhookEndpointListResponse, (await parley.http.get(hooks).set(auth)).body);
     conforms('GET webhook', schemas.webhookEndpoint, (await parley.http.get(hook).set(auth)).body);
-    conforms('PATCH webhook', schemas.webhookEndpointUpdatedResponse, (await parley.http.patch(hook).set(auth).send({ rotateSecret: true })).body);
-    conforms('POST webhook test', schemas.webhookTestResponse, (await parley.http.post(`${hook}/test`).set(auth).send({})).body);
-    conforms('GET deliveries', schemas.webhookDeliveryListResponse, (await parley.http.get(`${hook}/deliveries`).set(auth)).body);
+    conforms(
+      'PATCH webhook',
+      schemas.webhookEndpointUpdatedResponse,
+      (await parley.http.patch(hook).set(auth).send({ rotateSecret: true })).body,
+    );
+    conforms(
+      'POST webhook test',
+      schemas.webhookTestResponse,
+      (await parley.http.post(`${hook}/test`).set(auth).send({})).body,
+    );
+    conforms(
+      'GET deliveries',
+      schemas.webhookDeliveryListResponse,
+      (await parley.http.get(`${hook}/deliveries`).set(auth)).body,
+    );
     conforms('GET healthz', schemas.healthResponse, (await parley.http.get('/healthz')).body);
     conforms('GET readyz', schemas.readinessResponse, (await parley.http.get('/readyz')).body);
 
@@ -128,7 +199,12 @@ describe.each(DIALECTS)('OpenAPI document and docs on %s', (dialect) => {
     expect((await parley.http.get('/docs/init.js')).text).toContain("url: '/openapi.json'");
     expect((await parley.http.get('/docs/init.js')).text).toContain('validatorUrl: null');
     // Nothing else from swagger-ui-dist: its own start page would load a sample API from the internet.
-    for (const other of ['/docs/index.html', '/docs/swagger-initializer.js', '/docs/package.json', '/docs/..%2Fpackage.json']) {
+    for (const other of [
+      '/docs/index.html',
+      '/docs/swagger-initializer.js',
+      '/docs/package.json',
+      '/docs/..%2Fpackage.json',
+    ]) {
       expect([other, (await parley.http.get(other)).status]).toEqual([other, 404]);
     }
   });

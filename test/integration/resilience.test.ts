@@ -39,10 +39,13 @@ describe.each(DIALECTS)('no accepted comment is lost, on %s', (dialect) => {
       shareWith: offline,
       env: { REDIS_URL: TEST_REDIS_URL, PARLEY_SWEEP_INTERVAL_MS: '300' },
     });
-    const status = await waitFor(async () => {
-      const row = await online.runtime.commentRepository.find(id);
-      return row?.status === 'pending' ? undefined : row?.status;
-    }, { what: 'the swept comment to be moderated' });
+    const status = await waitFor(
+      async () => {
+        const row = await online.runtime.commentRepository.find(id);
+        return row?.status === 'pending' ? undefined : row?.status;
+      },
+      { what: 'the swept comment to be moderated' },
+    );
     expect(status).toBe('approved');
   });
 
@@ -53,9 +56,13 @@ describe.each(DIALECTS)('no accepted comment is lost, on %s', (dialect) => {
     const res = await parley.http.post(`/v1/sites/${site.key}/comments`).send(comment('interrupted mid-job'));
     const id = res.body.comment.id as string;
 
-    const child = fork(path.join(__dirname, '../fixtures/stuck-worker.js'), [TEST_REDIS_URL, parley.env.PARLEY_REDIS_PREFIX, String(lockMs)], {
-      stdio: 'ignore',
-    });
+    const child = fork(
+      path.join(__dirname, '../fixtures/stuck-worker.js'),
+      [TEST_REDIS_URL, parley.env.PARLEY_REDIS_PREFIX, String(lockMs)],
+      {
+        stdio: 'ignore',
+      },
+    );
     const exited = new Promise((resolve) => child.once('exit', resolve));
     const taken = await new Promise((resolve) => child.once('message', resolve));
     expect(taken).toEqual({ taken: id });
@@ -65,10 +72,13 @@ describe.each(DIALECTS)('no accepted comment is lost, on %s', (dialect) => {
     expect((await parley.runtime.commentRepository.find(id))?.status).toBe('pending');
 
     parley.startWorker();
-    const status = await waitFor(async () => {
-      const row = await parley.runtime.commentRepository.find(id);
-      return row?.status === 'pending' ? undefined : row?.status;
-    }, { what: 'the stalled job to be run again', timeoutMs: 15_000 });
+    const status = await waitFor(
+      async () => {
+        const row = await parley.runtime.commentRepository.find(id);
+        return row?.status === 'pending' ? undefined : row?.status;
+      },
+      { what: 'the stalled job to be run again', timeoutMs: 15_000 },
+    );
     expect(status).toBe('approved');
   });
 

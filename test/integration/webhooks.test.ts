@@ -31,7 +31,11 @@ describe.each(DIALECTS)('webhooks on %s', (dialect) => {
 
   async function siteWithEndpoint(events: string[] = ['*'], moderation: Site['moderation'] = 'first-time') {
     const site = await parley.createSite({ moderation });
-    const res = await api.post(`/v1/admin/sites/${site.key}/webhooks`, { url: receiver.url, events, description: 'test receiver' });
+    const res = await api.post(`/v1/admin/sites/${site.key}/webhooks`, {
+      url: receiver.url,
+      events,
+      description: 'test receiver',
+    });
     expect(res.status).toBe(201);
     return { site, endpoint: res.body.endpoint as { id: string }, secret: res.body.secret as string };
   }
@@ -41,7 +45,13 @@ describe.each(DIALECTS)('webhooks on %s', (dialect) => {
     const res = await parley.http
       .post(`/v1/sites/${site.key}/comments`)
       .set('X-Forwarded-For', `203.0.113.${counter}`)
-      .send({ pageId: 'hooks', name: 'Wendy', email: `wendy${counter}@example.com`, text: `Webhook comment ${counter}`, ...overrides });
+      .send({
+        pageId: 'hooks',
+        name: 'Wendy',
+        email: `wendy${counter}@example.com`,
+        text: `Webhook comment ${counter}`,
+        ...overrides,
+      });
     expect(res.status).toBe(202);
     return res.body.comment.id as string;
   }
@@ -53,7 +63,9 @@ describe.each(DIALECTS)('webhooks on %s', (dialect) => {
     const { site, secret, endpoint } = await siteWithEndpoint();
     expect(secret).toMatch(/^whsec_/);
     const listed = await api.get(`/v1/admin/sites/${site.key}/webhooks`);
-    expect(listed.body.endpoints).toEqual([expect.objectContaining({ id: endpoint.id, url: receiver.url, enabled: true })]);
+    expect(listed.body.endpoints).toEqual([
+      expect.objectContaining({ id: endpoint.id, url: receiver.url, enabled: true }),
+    ]);
     expect(JSON.stringify(listed.body)).not.toContain(secret);
 
     const email = `wendy${counter + 1}@example.com`;
@@ -64,21 +76,46 @@ describe.each(DIALECTS)('webhooks on %s', (dialect) => {
     await parley.http.delete(`/v1/moderation/comments/${id}`).set('Authorization', `Bearer ${admin}`).send({});
     await waitFor(async () => (accepted().length >= 5 ? true : undefined), { what: 'all five events' });
 
-    expect(types()).toEqual(['comment.created', 'comment.held', 'comment.approved', 'comment.edited', 'comment.deleted']);
+    expect(types()).toEqual([
+      'comment.created',
+      'comment.held',
+      'comment.approved',
+      'comment.edited',
+      'comment.deleted',
+    ]);
     const verifier = new Webhook(secret);
     for (const r of accepted()) {
-      const payload = verifier.verify(r.body, r.headers) as { type: string; timestamp: string; data: { comment: Record<string, unknown> } };
+      const payload = verifier.verify(r.body, r.headers) as {
+        type: string;
+        timestamp: string;
+        data: { comment: Record<string, unknown> };
+      };
       expect(r.headers['webhook-id']).toMatch(/^evt_/);
       expect(payload.data.comment).toMatchObject({ id, pageId: 'hooks' });
       expect(r.body).not.toContain(email);
       expect(r.body).not.toContain('203.0.113.');
       expect(Object.keys(payload.data.comment).sort()).toEqual(
-        expect.arrayContaining(['id', 'parentId', 'pageId', 'name', 'website', 'avatar', 'html', 'createdAt', 'status', 'reasons']),
+        expect.arrayContaining([
+          'id',
+          'parentId',
+          'pageId',
+          'name',
+          'website',
+          'avatar',
+          'html',
+          'createdAt',
+          'status',
+          'reasons',
+        ]),
       );
       expect(Object.keys(payload.data.comment)).not.toEqual(expect.arrayContaining(['email']));
     }
     // Deleting erased the comment from its earlier events too: a redelivery sends nothing erased.
-    const stored = await parley.runtime.db.selectFrom('webhook_events').select('payload').where('comment_id', '=', id).execute();
+    const stored = await parley.runtime.db
+      .selectFrom('webhook_events')
+      .select('payload')
+      .where('comment_id', '=', id)
+      .execute();
     expect(stored).toHaveLength(5);
     for (const { payload } of stored) {
       expect(payload).not.toContain('Wendy');
@@ -86,7 +123,12 @@ describe.each(DIALECTS)('webhooks on %s', (dialect) => {
     }
     const held = JSON.parse(accepted()[1].body);
     expect(held.data.comment).toMatchObject({ status: 'held', reasons: [{ check: 'site-policy', verdict: 'hold' }] });
-    expect(() => new Webhook('whsec_' + Buffer.from('wrong secret, wrong!').toString('base64')).verify(accepted()[0].body, accepted()[0].headers)).toThrow();
+    expect(() =>
+      new Webhook('whsec_' + Buffer.from('wrong secret, wrong!').toString('base64')).verify(
+        accepted()[0].body,
+        accepted()[0].headers,
+      ),
+    ).toThrow();
   });
 
   it('retries a failing receiver until it answers, once per event, with the same webhook-id every time', async () => {
@@ -100,7 +142,13 @@ describe.each(DIALECTS)('webhooks on %s', (dialect) => {
     expect(new Set(receiver.received.map((r) => r.headers['webhook-id'])).size).toBe(1);
 
     const deliveries = await api.get(`/v1/admin/sites/${site.key}/webhooks/${endpoint.id}/deliveries`);
-    expect(deliveries.body.deliveries.map((d: { attempt: number; statusCode: number; succeeded: boolean }) => [d.attempt, d.statusCode, d.succeeded])).toEqual([
+    expect(
+      deliveries.body.deliveries.map((d: { attempt: number; statusCode: number; succeeded: boolean }) => [
+        d.attempt,
+        d.statusCode,
+        d.succeeded,
+      ]),
+    ).toEqual([
       [4, 200, true],
       [3, 500, false],
       [2, 500, false],
@@ -113,21 +161,31 @@ describe.each(DIALECTS)('webhooks on %s', (dialect) => {
   it('never lets a later event of a comment overtake an earlier one that is being retried', async () => {
     const { site } = await siteWithEndpoint(['*'], 'none');
     let createdFailures = 0;
-    receiver.state.answer = ({ body }) => (JSON.parse(body).type === 'comment.created' && createdFailures++ < 3 ? 503 : 200);
+    receiver.state.answer = ({ body }) =>
+      JSON.parse(body).type === 'comment.created' && createdFailures++ < 3 ? 503 : 200;
     await postComment(site);
     await waitFor(async () => (accepted().length >= 2 ? true : undefined), { what: 'both events' });
     expect(types()).toEqual(['comment.created', 'comment.approved']);
-    expect(types(receiver.received)).toEqual(['comment.created', 'comment.created', 'comment.created', 'comment.created', 'comment.approved']);
+    expect(types(receiver.received)).toEqual([
+      'comment.created',
+      'comment.created',
+      'comment.created',
+      'comment.created',
+      'comment.approved',
+    ]);
   });
 
   it('disables an endpoint that answers 410 Gone, and says why', async () => {
     const { site, endpoint } = await siteWithEndpoint(['comment.created']);
     receiver.state.answer = () => 410;
     await postComment(site);
-    const disabled = await waitFor(async () => {
-      const res = await api.get(`/v1/admin/sites/${site.key}/webhooks/${endpoint.id}`);
-      return res.body.enabled === false ? res.body : undefined;
-    }, { what: 'the endpoint to be disabled' });
+    const disabled = await waitFor(
+      async () => {
+        const res = await api.get(`/v1/admin/sites/${site.key}/webhooks/${endpoint.id}`);
+        return res.body.enabled === false ? res.body : undefined;
+      },
+      { what: 'the endpoint to be disabled' },
+    );
     expect(disabled.disabledReason).toMatch(/410 Gone/);
     expect(receiver.received).toHaveLength(1);
 
@@ -153,7 +211,9 @@ describe.each(DIALECTS)('webhooks on %s', (dialect) => {
     expect(newSecret).toMatch(/^whsec_/);
     expect(newSecret).not.toBe(secret);
 
-    const again = await api.post(`/v1/admin/sites/${site.key}/webhooks/${endpoint.id}/deliveries/${latest.id}/redeliver`);
+    const again = await api.post(
+      `/v1/admin/sites/${site.key}/webhooks/${endpoint.id}/deliveries/${latest.id}/redeliver`,
+    );
     expect(again.status).toBe(202);
     await waitFor(async () => (accepted().length === 3 ? true : undefined), { what: 'the redelivery' });
     const [, original, redelivered] = accepted();
@@ -169,7 +229,9 @@ describe.each(DIALECTS)('webhooks on %s', (dialect) => {
     expect((await api.post(base, { url: 'ftp://x.example/', events: ['*'] })).status).toBe(400);
     expect((await api.post(base, { url: receiver.url, events: ['comment.liked'] })).status).toBe(400);
     expect((await api.post(base, { url: receiver.url, events: [] })).status).toBe(400);
-    expect((await api.post('/v1/admin/sites/site_nope/webhooks', { url: receiver.url, events: ['*'] })).status).toBe(404);
+    expect((await api.post('/v1/admin/sites/site_nope/webhooks', { url: receiver.url, events: ['*'] })).status).toBe(
+      404,
+    );
     // Metadata and link-local addresses are refused even in development mode.
     const metadata = await api.post(base, { url: 'http://169.254.169.254/latest/meta-data', events: ['*'] });
     expect(metadata.status).toBe(400);
@@ -179,13 +241,32 @@ describe.each(DIALECTS)('webhooks on %s', (dialect) => {
   });
 
   it('refuses private and loopback targets in production unless the allowlist names them', async () => {
-    const strict = await startTestParley({ dialect, worker: false, shareWith: parley, env: { NODE_ENV: 'production' } });
-    const allowing = await startTestParley({ dialect, worker: false, shareWith: parley, env: { NODE_ENV: 'production', PARLEY_WEBHOOK_ALLOWLIST: '127.0.0.0/8' } });
+    const strict = await startTestParley({
+      dialect,
+      worker: false,
+      shareWith: parley,
+      env: { NODE_ENV: 'production' },
+    });
+    const allowing = await startTestParley({
+      dialect,
+      worker: false,
+      shareWith: parley,
+      env: { NODE_ENV: 'production', PARLEY_WEBHOOK_ALLOWLIST: '127.0.0.0/8' },
+    });
     try {
       const site = await parley.createSite();
       const create = (on: TestParley, url: string) =>
-        on.http.post(`/v1/admin/sites/${site.key}/webhooks`).set('Authorization', `Bearer ${admin}`).send({ url, events: ['*'] });
-      for (const url of [receiver.url, 'http://10.1.2.3/x', 'http://169.254.169.254/latest/meta-data', 'http://[::1]/x', 'http://localhost/x']) {
+        on.http
+          .post(`/v1/admin/sites/${site.key}/webhooks`)
+          .set('Authorization', `Bearer ${admin}`)
+          .send({ url, events: ['*'] });
+      for (const url of [
+        receiver.url,
+        'http://10.1.2.3/x',
+        'http://169.254.169.254/latest/meta-data',
+        'http://[::1]/x',
+        'http://localhost/x',
+      ]) {
         const res = await create(strict, url);
         expect([url, res.status]).toEqual([url, 400]);
         expect(res.body.error.details[0]).toMatchObject({ path: 'url', message: expect.stringMatching(/refused/) });

@@ -12,7 +12,11 @@ const fields = (text: string, extra: Partial<{ name: string; email: string; webs
   website: null,
   ...extra,
 });
-const lists = (block: string[], watch: string[] = []) => ({ blockList: new WordList(block), watchList: new WordList(watch), blockVerdict: 'spam' as const });
+const lists = (block: string[], watch: string[] = []) => ({
+  blockList: new WordList(block),
+  watchList: new WordList(watch),
+  blockVerdict: 'spam' as const,
+});
 
 describe('word lists', () => {
   it('match whole words, case- and accent-insensitively', () => {
@@ -33,17 +37,27 @@ describe('word lists', () => {
   });
 
   it('look at name, email and website as well as the text, block before watch', () => {
-    expect(wordLists({ fields: fields('hello', { name: 'Casino King' }), ...lists(['casino']) })).toMatchObject({ verdict: 'spam', reason: expect.stringContaining('in name') });
-    expect(wordLists({ fields: fields('hello', { email: 'win@casino-bonus.example' }), ...lists(['casino']) })).toMatchObject({ reason: expect.stringContaining('in email') });
-    expect(wordLists({ fields: fields('casino refund'), ...lists(['casino'], ['refund']) })).toMatchObject({ verdict: 'spam' });
-    expect(wordLists({ fields: fields('a refund please'), ...lists(['casino'], ['refund']) })).toMatchObject({ verdict: 'hold' });
+    expect(wordLists({ fields: fields('hello', { name: 'Casino King' }), ...lists(['casino']) })).toMatchObject({
+      verdict: 'spam',
+      reason: expect.stringContaining('in name'),
+    });
+    expect(
+      wordLists({ fields: fields('hello', { email: 'win@casino-bonus.example' }), ...lists(['casino']) }),
+    ).toMatchObject({ reason: expect.stringContaining('in email') });
+    expect(wordLists({ fields: fields('casino refund'), ...lists(['casino'], ['refund']) })).toMatchObject({
+      verdict: 'spam',
+    });
+    expect(wordLists({ fields: fields('a refund please'), ...lists(['casino'], ['refund']) })).toMatchObject({
+      verdict: 'hold',
+    });
   });
 
   it('let ordinary comments through: short ones, quotes, accented names', () => {
     const block = ['casino', 'viagr*', 'loan*'];
     for (const text of ['Thanks!', 'Great post.', '> "the casinos of Monaco" was a quote\n\nNo it was not', 'ok']) {
       const found = wordLists({ fields: fields(text, { name: 'José Ñúñez' }), ...lists(block) });
-      if (text.includes('casinos')) expect(found).toBeUndefined(); // "casinos" is not the word "casino"
+      if (text.includes('casinos'))
+        expect(found).toBeUndefined(); // "casinos" is not the word "casino"
       else expect(found).toBeUndefined();
     }
   });
@@ -60,11 +74,14 @@ describe('word lists', () => {
 });
 
 describe('link content', () => {
-  const check = (urls: string[], blocked: string[] = []) => linkContent({ urls, blockedDomains: blocked, ownDomains: ['blog.example'] });
+  const check = (urls: string[], blocked: string[] = []) =>
+    linkContent({ urls, blockedDomains: blocked, ownDomains: ['blog.example'] });
   it('holds shorteners and IP hosts, marks blocked domains spam, and trusts the site itself', () => {
     expect(check(['https://bit.ly/abc'])).toMatchObject({ verdict: 'hold' });
     expect(check(['http://[2001:db8::1]/x'])).toMatchObject({ verdict: 'hold' });
-    expect(check(['https://a.b.pills.example/buy', 'https://bit.ly/x'], ['pills.example'])).toMatchObject({ verdict: 'spam' });
+    expect(check(['https://a.b.pills.example/buy', 'https://bit.ly/x'], ['pills.example'])).toMatchObject({
+      verdict: 'spam',
+    });
     expect(check(['https://blog.example/post', 'https://www.blog.example/'])).toBeUndefined();
     expect(check(['https://en.wikipedia.org/wiki/Comment', 'mailto:ann@example.com'])).toBeUndefined();
     expect(check(['https://notbit.ly.example/'])).toBeUndefined();
@@ -75,14 +92,25 @@ describe('profanity', () => {
   it('catches disguised profanity aimed at someone or in the name, leaves place names alone, and follows the site setting', () => {
     expect(profanity({ name: 'x', text: 'you are a sh1t', action: 'hold' })).toMatchObject({ verdict: 'hold' });
     expect(profanity({ name: 'x', text: 'fuuuuck you', action: 'reject' })).toMatchObject({ verdict: 'reject' });
-    expect(profanity({ name: 'Big Sh1t', text: 'hello', action: 'hold' })).toMatchObject({ verdict: 'hold', reason: expect.stringContaining('name') });
+    expect(profanity({ name: 'Big Sh1t', text: 'hello', action: 'hold' })).toMatchObject({
+      verdict: 'hold',
+      reason: expect.stringContaining('name'),
+    });
     expect(profanity({ name: 'x', text: 'I grew up in Scunthorpe, near Penistone', action: 'hold' })).toBeUndefined();
     expect(profanity({ name: 'x', text: 'you are a sh1t', action: 'ignore' })).toBeUndefined();
   });
 
   it('does not hold a civil comment that quotes a rude word', () => {
-    expect(profanity({ name: 'x', text: 'The senator called the bill "bullshit", which is not an argument.', action: 'hold' })).toBeUndefined();
-    expect(profanity({ name: 'x', text: 'Holy shit, the turnout numbers are higher than in 2016.', action: 'hold' })).toBeUndefined();
+    expect(
+      profanity({
+        name: 'x',
+        text: 'The senator called the bill "bullshit", which is not an argument.',
+        action: 'hold',
+      }),
+    ).toBeUndefined();
+    expect(
+      profanity({ name: 'x', text: 'Holy shit, the turnout numbers are higher than in 2016.', action: 'hold' }),
+    ).toBeUndefined();
     expect(profanity({ name: 'x', text: 'The U.S. damn well should pay its share.', action: 'hold' })).toBeUndefined();
   });
 });
@@ -97,7 +125,10 @@ describe('disposable email', () => {
 describe('form tokens', () => {
   it('verify for the site and secret they were issued for, and nothing else', () => {
     const token = issueFormToken({ secret: 's'.repeat(32), siteKey: 'site_a', now: 1_800_000_000_000 });
-    expect(verifyFormToken({ secret: 's'.repeat(32), siteKey: 'site_a', token })).toEqual({ valid: true, issuedAt: 1_800_000_000_000 });
+    expect(verifyFormToken({ secret: 's'.repeat(32), siteKey: 'site_a', token })).toEqual({
+      valid: true,
+      issuedAt: 1_800_000_000_000,
+    });
     expect(verifyFormToken({ secret: 's'.repeat(32), siteKey: 'site_b', token })).toEqual({ valid: false });
     expect(verifyFormToken({ secret: 't'.repeat(32), siteKey: 'site_a', token })).toEqual({ valid: false });
     const forgedTime = token.replace(/^\d{13}/, '1700000000000');

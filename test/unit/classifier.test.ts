@@ -8,11 +8,15 @@ import { readModelFile, serializeModelFile } from '../../src/moderation/classifi
 import { spamSignals } from '../../src/moderation/classifier/spam-signals';
 import { textFromHtml } from '../../src/moderation/classifier/training';
 
-const signalsOf = (text: string, website: string | null = null) => spamSignals({ text, website }, tokenize({ text, website })).map((s) => s.name);
+const signalsOf = (text: string, website: string | null = null) =>
+  spamSignals({ text, website }, tokenize({ text, website })).map((s) => s.name);
 
 describe('spam signals', () => {
   it('finds a phone number offered as a support or booking line, and a brand with "support"', () => {
-    expect(signalsOf('For QuickBooks support call our toll free number +1-888-555-0199 any time')).toEqual(['phone-support', 'brand-support']);
+    expect(signalsOf('For QuickBooks support call our toll free number +1-888-555-0199 any time')).toEqual([
+      'phone-support',
+      'brand-support',
+    ]);
     expect(signalsOf('Delta Airlines reservation number 1 (855) 555 0123, book now')).toContain('phone-support');
     expect(signalsOf('Need help? Dial 0800 123 4567 for our helpline')).toEqual(['phone-support']);
     expect(signalsOf('Coinbase customer service will help you recover your account')).toContain('brand-support');
@@ -25,9 +29,15 @@ describe('spam signals', () => {
   });
 
   it('finds contact offers, money promises, pushed links and markup', () => {
-    expect(signalsOf('Contact Dr. Ade on email dr.ade@spell.example, he cast a love spell for me')).toEqual(['contact-offer', 'money-promise']);
+    expect(signalsOf('Contact Dr. Ade on email dr.ade@spell.example, he cast a love spell for me')).toEqual([
+      'contact-offer',
+      'money-promise',
+    ]);
     expect(signalsOf('I made $500 per day working from home!')).toEqual(['money-promise']);
-    expect(signalsOf('Nice post, thanks for sharing! Visit my site https://essays.example')).toEqual(['promo-link', 'praise-link']);
+    expect(signalsOf('Nice post, thanks for sharing! Visit my site https://essays.example')).toEqual([
+      'promo-link',
+      'praise-link',
+    ]);
     expect(signalsOf('Great article, very informative.', 'https://seo.example')).toEqual(['praise-website']);
     expect(signalsOf('cheap shoes <a href="http://shoes.example">here</a>')).toContain('markup-link');
     expect(signalsOf('[url=http://pills.example]pills[/url]')).toContain('markup-link');
@@ -42,7 +52,11 @@ describe('spam signals', () => {
 
 describe('features', () => {
   it('folds case and accents, squeezes elongations, glues spaced letters, and counts links to other sites', () => {
-    const tokens = tokenize({ text: 'SOOOO good!! s u b s c r i b e at https://www.promo.example/x and blog.example/post', website: null, ownDomains: ['blog.example'] });
+    const tokens = tokenize({
+      text: 'SOOOO good!! s u b s c r i b e at https://www.promo.example/x and blog.example/post',
+      website: null,
+      ownDomains: ['blog.example'],
+    });
     expect(tokens.words).toEqual(['soo', 'good', 'subscribe', 'at', 'and']);
     expect(tokens.hosts).toEqual(['promo.example']);
     expect(tokens.foreignLinks).toBe(1);
@@ -59,7 +73,8 @@ describe('features', () => {
   });
 
   it('weighs a long comment no more than a medium one, and a few words as little evidence', () => {
-    const norm = (text: string) => Math.sqrt(vectorize(spamFeatures({ text, website: null })).values.reduce((a, x) => a + x * x, 0));
+    const norm = (text: string) =>
+      Math.sqrt(vectorize(spamFeatures({ text, website: null })).values.reduce((a, x) => a + x * x, 0));
     const words = (n: number) => Array.from({ length: n }, (_, i) => `word${i}`).join(' ');
     expect(norm(words(200))).toBeCloseTo(1, 5);
     expect(norm(words(20))).toBeCloseTo(1, 5);
@@ -69,17 +84,39 @@ describe('features', () => {
   });
 
   it('keeps a link an author wrote around words when reading exported HTML, but not the links platforms add', () => {
-    expect(textFromHtml('nice <a href="http://shoes.example/x?a=1&amp;b=2">cheap shoes</a>')).toBe('nice [cheap shoes](http://shoes.example/x?a=1&b=2)');
-    expect(textFromHtml('at <a href="http://www.youtube.com/watch?v=x&amp;t=2m19s">2:19</a> <a href="https://plus.google.com/s/%23tag">#tag</a>')).toBe('at 2:19 #tag');
+    expect(textFromHtml('nice <a href="http://shoes.example/x?a=1&amp;b=2">cheap shoes</a>')).toBe(
+      'nice [cheap shoes](http://shoes.example/x?a=1&b=2)',
+    );
+    expect(
+      textFromHtml(
+        'at <a href="http://www.youtube.com/watch?v=x&amp;t=2m19s">2:19</a> <a href="https://plus.google.com/s/%23tag">#tag</a>',
+      ),
+    ).toBe('at 2:19 #tag');
   });
 });
 
 describe('fitting and the model file', () => {
   const examples: TrainingExample[] = [
-    ...Array.from({ length: 40 }, (_, i): TrainingExample => ({ features: [`w:promo${i % 5}`, 'w:subscribe', 'cta:subscribe'], label: 1, weight: 1 })),
-    ...Array.from({ length: 40 }, (_, i): TrainingExample => ({ features: [`w:song${i % 7}`, 'w:love'], label: 0, weight: 1 })),
+    ...Array.from({ length: 40 }, (_, i): TrainingExample => ({
+      features: [`w:promo${i % 5}`, 'w:subscribe', 'cta:subscribe'],
+      label: 1,
+      weight: 1,
+    })),
+    ...Array.from({ length: 40 }, (_, i): TrainingExample => ({
+      features: [`w:song${i % 7}`, 'w:love'],
+      label: 0,
+      weight: 1,
+    })),
   ];
-  const options = { epochs: 20, learningRate: 0.2, l2: 1e-3, seed: 7, fixedBias: -3, rules: [{ prefix: 'sig:', l2: 0.5 }], priors: { 'sig:phone-support': 6 } };
+  const options = {
+    epochs: 20,
+    learningRate: 0.2,
+    l2: 1e-3,
+    seed: 7,
+    fixedBias: -3,
+    rules: [{ prefix: 'sig:', l2: 0.5 }],
+    priors: { 'sig:phone-support': 6 },
+  };
 
   it('learns, keeps the fixed bias, and keeps a prior that no example shows', () => {
     const model = fitLinearModel(examples, options);
@@ -94,8 +131,14 @@ describe('fitting and the model file', () => {
   });
 
   it('is reproducible bit for bit, and the file keeps weights to a thousandth, without any text', () => {
-    const a = serializeModelFile({ models: { spam: fitLinearModel(examples, options), abuse: fitLinearModel(examples, options) }, trainedOn: [] });
-    const b = serializeModelFile({ models: { spam: fitLinearModel(examples, options), abuse: fitLinearModel(examples, options) }, trainedOn: [] });
+    const a = serializeModelFile({
+      models: { spam: fitLinearModel(examples, options), abuse: fitLinearModel(examples, options) },
+      trainedOn: [],
+    });
+    const b = serializeModelFile({
+      models: { spam: fitLinearModel(examples, options), abuse: fitLinearModel(examples, options) },
+      trainedOn: [],
+    });
     expect(a).toBe(b);
     expect(a).not.toContain('subscribe');
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'parley-model-')), 'model.json');

@@ -12,7 +12,11 @@ describe('loadConfig', () => {
   });
 
   it('takes PostgreSQL from DATABASE_URL and parses trust proxy values', () => {
-    const config = loadConfig({ DATABASE_URL: 'postgres://u@db:5432/parley', PARLEY_TRUST_PROXY: '2', REDIS_URL: 'redis://r:6379/3' });
+    const config = loadConfig({
+      DATABASE_URL: 'postgres://u@db:5432/parley',
+      PARLEY_TRUST_PROXY: '2',
+      REDIS_URL: 'redis://r:6379/3',
+    });
     expect(config.database).toEqual({ dialect: 'postgres', url: 'postgres://u@db:5432/parley' });
     expect(config.trustProxy).toBe(2);
     expect(config.redis).toMatchObject({ url: 'redis://r:6379/3', explicit: true });
@@ -37,7 +41,13 @@ describe('loadConfig', () => {
       'PARLEY_LOG_LEVEL="loud": expected one of fatal, error, warn, info, debug, trace, silent',
     ]);
     expect(() => loadConfig({ PORT: '70000' })).toThrow('PORT="70000": expected a value of at most 65535');
-    expect(() => loadConfig({ PARLEY_WEBHOOK_ALLOWLIST: '10.0.0.0/99' })).toThrow(/PARLEY_WEBHOOK_ALLOWLIST="10.0.0.0\/99": expected comma-separated/);
-    expect(loadConfig({ PARLEY_WEBHOOK_ALLOWLIST: 'hooks.internal, 10.0.0.0/8,::1' }).webhooks.allowlist).toEqual(['hooks.internal', '10.0.0.0/8', '::1']);
+    expect(() => loadConfig({ PARLEY_WEBHOOK_ALLOWLIST: '10.0.0.0/99' })).toThrow(
+      /PARLEY_WEBHOOK_ALLOWLIST="10.0.0.0\/99": expected comma-separated/,
+    );
+    expect(loadConfig({ PARLEY_WEBHOOK_ALLOWLIST: 'hooks.internal, 10.0.0.0/8,::1' }).webhooks.allowlist).toEqual([
+      'hooks.internal',
+      '10.0.0.0/8',
+      '::1',
+    ]);
   });
 });

@@ -34,7 +34,10 @@ describe('docker-compose.yml', () => {
   it("gives api and worker an environment Parley's own config accepts, pointing at the compose services", () => {
     for (const name of ['api', 'worker']) {
       const env = Object.fromEntries(
-        Object.entries(compose.services[name].environment as Record<string, string>).map(([k, v]) => [k, interpolate(String(v))]),
+        Object.entries(compose.services[name].environment as Record<string, string>).map(([k, v]) => [
+          k,
+          interpolate(String(v)),
+        ]),
       );
       for (const key of Object.keys(env)) expect(Object.keys(defaults)).toContain(key);
       const config = loadConfig(env);

@@ -30,7 +30,9 @@ function sourceFiles(dir: string): string[] {
 describe('configuration reference', () => {
   it('is generated from config/defaults.ts, and README.md and .env.example are up to date (npm run docs:config)', () => {
     expect(docs.staleFiles()).toEqual([]);
-    const check = spawnSync(process.execPath, [path.join(ROOT, 'scripts/docs-config.js'), '--check'], { encoding: 'utf8' });
+    const check = spawnSync(process.execPath, [path.join(ROOT, 'scripts/docs-config.js'), '--check'], {
+      encoding: 'utf8',
+    });
     expect(check.status).toBe(0);
   });
 
@@ -59,7 +61,8 @@ describe('configuration reference', () => {
     const script = fs.readFileSync(path.join(ROOT, 'scripts/docs-config.js'), 'utf8');
     expect(script).toContain("process.argv.includes('--check')");
     const settings = docs.readSettings();
-    const renderTable = (require('../../scripts/docs-config.js') as { renderTable(s: typeof settings): string }).renderTable;
+    const renderTable = (require('../../scripts/docs-config.js') as { renderTable(s: typeof settings): string })
+      .renderTable;
     const changed = renderTable(settings.map((s, i) => (i === 0 ? { ...s, description: 'something else' } : s)));
     expect(readme).not.toContain(changed);
     expect(readme).toContain(renderTable(settings));

@@ -35,7 +35,10 @@ describe('ParleyMetrics', () => {
     const metrics = new ParleyMetrics();
     metrics.recordDecision({
       status: 'held',
-      findings: [{ check: 'link-count', verdict: 'hold' }, { check: 'author-history', verdict: 'approve' }],
+      findings: [
+        { check: 'link-count', verdict: 'hold' },
+        { check: 'author-history', verdict: 'approve' },
+      ],
       acceptedAt: 1_000,
       decidedAt: 1_250,
     });
@@ -45,13 +48,23 @@ describe('ParleyMetrics', () => {
       { labels: '{check="link-count",verdict="hold"}', value: 1 },
       { labels: '{check="author-history",verdict="approve"}', value: 1 },
     ]);
-    expect(samples(text, 'parley_moderation_latency_seconds_sum')).toEqual([{ labels: '{status="held"}', value: 0.25 }]);
-    expect(samples(text, 'parley_moderation_latency_seconds_bucket')).toContainEqual({ labels: '{le="0.25",status="held"}', value: 1 });
-    expect(samples(text, 'parley_moderation_latency_seconds_bucket')).toContainEqual({ labels: '{le="0.1",status="held"}', value: 0 });
+    expect(samples(text, 'parley_moderation_latency_seconds_sum')).toEqual([
+      { labels: '{status="held"}', value: 0.25 },
+    ]);
+    expect(samples(text, 'parley_moderation_latency_seconds_bucket')).toContainEqual({
+      labels: '{le="0.25",status="held"}',
+      value: 1,
+    });
+    expect(samples(text, 'parley_moderation_latency_seconds_bucket')).toContainEqual({
+      labels: '{le="0.1",status="held"}',
+      value: 0,
+    });
   });
 
   it('reads job counts of every queue at each scrape, including queues added later, and skips one that does not answer', async () => {
-    const queues = [fakeQueue('moderation', async () => ({ waiting: 3, prioritized: 0, active: 1, delayed: 2, failed: 4 }))];
+    const queues = [
+      fakeQueue('moderation', async () => ({ waiting: 3, prioritized: 0, active: 1, delayed: 2, failed: 4 })),
+    ];
     const metrics = new ParleyMetrics({ queues });
     queues.push(fakeQueue('webhooks', async () => ({ waiting: 7, prioritized: 0, active: 0, delayed: 0, failed: 0 })));
     queues.push(fakeQueue('stuck', () => new Promise(() => undefined)));
@@ -134,7 +147,9 @@ describe('the metrics port', () => {
     metrics.webhookDeliveries.inc({ result: 'delivered' });
     const res = await fetch(`${base}/metrics`);
     expect(res.status).toBe(200);
-    expect(samples(await res.text(), 'parley_webhook_deliveries_total')).toEqual([{ labels: '{result="delivered"}', value: 1 }]);
+    expect(samples(await res.text(), 'parley_webhook_deliveries_total')).toEqual([
+      { labels: '{result="delivered"}', value: 1 },
+    ]);
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
     const other = await fetch(`${base}/v1/admin/sites`);
     expect(other.status).toBe(404);

@@ -38,8 +38,18 @@ describe('the OpenAPI document', () => {
       required: ['error'],
       properties: { error: { required: ['code', 'message'], properties: { code: {}, message: {}, details: {} } } },
     });
-    for (const name of ['BadRequest', 'Unauthorized', 'Forbidden', 'NotFound', 'Conflict', 'PayloadTooLarge', 'UnsupportedMediaType']) {
-      expect(doc.components.responses[name].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/Error' });
+    for (const name of [
+      'BadRequest',
+      'Unauthorized',
+      'Forbidden',
+      'NotFound',
+      'Conflict',
+      'PayloadTooLarge',
+      'UnsupportedMediaType',
+    ]) {
+      expect(doc.components.responses[name].content['application/json'].schema).toEqual({
+        $ref: '#/components/schemas/Error',
+      });
     }
   });
 
@@ -55,7 +65,12 @@ describe('the OpenAPI document', () => {
     for (const [path, item] of Object.entries<Json>(doc.paths)) {
       for (const [method, op] of Object.entries<Json>(item)) {
         const label = `${method.toUpperCase()} ${path}`;
-        expect([label, typeof op.summary, op.tags?.length, Object.keys(op.responses).length > 0]).toEqual([label, 'string', 1, true]);
+        expect([label, typeof op.summary, op.tags?.length, Object.keys(op.responses).length > 0]).toEqual([
+          label,
+          'string',
+          1,
+          true,
+        ]);
         expect([label, ids.has(op.operationId)]).toEqual([label, false]);
         ids.add(op.operationId);
         for (const name of path.match(/\{(\w+)\}/g) ?? []) {
@@ -80,12 +95,19 @@ describe('the OpenAPI document', () => {
     expect(submit.properties.text.maxLength).toBe(5000);
     expect(submit.properties.email.format).toBe('email');
     const list = doc.paths['/v1/moderation/comments'].get.parameters.find((p: Json) => p.name === 'status');
-    expect(list).toMatchObject({ in: 'query', required: false, schema: { enum: expect.arrayContaining(['held', 'approved']) } });
+    expect(list).toMatchObject({
+      in: 'query',
+      required: false,
+      schema: { enum: expect.arrayContaining(['held', 'approved']) },
+    });
   });
 
   it('follows the configuration: the longest comment is PARLEY_MAX_COMMENT_LENGTH', () => {
     const other = buildOpenApiDocument({ maxCommentLength: 300 }) as Json;
-    expect(other.paths['/v1/sites/{siteKey}/comments'].post.requestBody.content['application/json'].schema.properties.text.maxLength).toBe(300);
+    expect(
+      other.paths['/v1/sites/{siteKey}/comments'].post.requestBody.content['application/json'].schema.properties.text
+        .maxLength,
+    ).toBe(300);
   });
 
   it('has examples that its own schemas accept: bodies, queries and answers', () => {

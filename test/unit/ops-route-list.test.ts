@@ -9,7 +9,7 @@ function sampleApp() {
   site.post('/comments', (_req, res) => res.status(202).end());
   site.get('/pages/:pageId/comments', (_req, res) => res.end());
   const api = Router();
-  api.use('/v1/moderation', (_req, res, next) => (res.locals.checked = true, next()));
+  api.use('/v1/moderation', (_req, res, next) => ((res.locals.checked = true), next()));
   api.get('/v1/moderation/comments/:id', (_req, res) => res.end());
   api.options('/v1/comments/:id/status', (_req, res) => res.end());
   api.use('/v1/sites/:siteKey', site);
@@ -33,7 +33,9 @@ describe('declaredRoutes', () => {
   });
 
   it('writes OpenAPI path templates', () => {
-    expect(toOpenApiPath('/v1/sites/:siteKey/pages/:pageId/comments')).toBe('/v1/sites/{siteKey}/pages/{pageId}/comments');
+    expect(toOpenApiPath('/v1/sites/:siteKey/pages/:pageId/comments')).toBe(
+      '/v1/sites/{siteKey}/pages/{pageId}/comments',
+    );
     expect(toOpenApiPath('/embed.:hash.js')).toBe('/embed.{hash}.js');
   });
 });
@@ -43,7 +45,9 @@ describe('RouteNamer', () => {
 
   it('names a request by its route template, never by its raw path', () => {
     expect(namer.name('POST', '/v1/sites/site_abc/comments')).toBe('/v1/sites/:siteKey/comments');
-    expect(namer.name('GET', '/v1/sites/site_abc/pages/a%20page/comments')).toBe('/v1/sites/:siteKey/pages/:pageId/comments');
+    expect(namer.name('GET', '/v1/sites/site_abc/pages/a%20page/comments')).toBe(
+      '/v1/sites/:siteKey/pages/:pageId/comments',
+    );
     expect(namer.name('HEAD', '/embed.0123abcd.js')).toBe('/embed.:hash.js');
     expect(namer.name('OPTIONS', '/v1/comments/x/status')).toBe('/v1/comments/:id/status');
   });

@@ -22,7 +22,14 @@ function context(overrides: Overrides = {}): ModerationContext {
       formToken: undefined,
       ...comment,
     },
-    site: { moderation: 'none', linkLimit: 2, maxLength: 5000, ownDomains: ['blog.example'], policy: sitePolicySchema.parse({}), ...site },
+    site: {
+      moderation: 'none',
+      linkLimit: 2,
+      maxLength: 5000,
+      ownDomains: ['blog.example'],
+      policy: sitePolicySchema.parse({}),
+      ...site,
+    },
     history: { approved: 0, spam: 0, lastModerated: undefined },
     earlierDuplicateId: undefined,
     matchingBan: undefined,
@@ -58,13 +65,21 @@ describe('moderate', () => {
   });
 
   it("never lets a trusted author's standing override spam", () => {
-    const ctx = context({ comment: { honeypot: 'bot' }, history: { approved: 50, spam: 0, lastModerated: 'approved' }, site: { moderation: 'first-time' } });
+    const ctx = context({
+      comment: { honeypot: 'bot' },
+      history: { approved: 50, spam: 0, lastModerated: 'approved' },
+      site: { moderation: 'first-time' },
+    });
     expect(moderate(ctx).status).toBe('spam');
   });
 
-  it("treats an author as spam while their latest judged comment is spam, and trusts them once a moderator approves again", () => {
+  it('treats an author as spam while their latest judged comment is spam, and trusts them once a moderator approves again', () => {
     expect(moderate(context({ history: { approved: 2, spam: 1, lastModerated: 'spam' } })).status).toBe('spam');
-    expect(moderate(context({ history: { approved: 2, spam: 1, lastModerated: 'approved' }, site: { moderation: 'first-time' } })).status).toBe('approved');
+    expect(
+      moderate(
+        context({ history: { approved: 2, spam: 1, lastModerated: 'approved' }, site: { moderation: 'first-time' } }),
+      ).status,
+    ).toBe('approved');
   });
 
   it('holds above the link limit and not at it', () => {
@@ -81,32 +96,64 @@ describe('moderate', () => {
   });
 
   it('rejects a banned author', () => {
-    const ban = { id: 'b', siteKey: null, kind: 'email' as const, value: 'ann@example.com', reason: 'troll', expiresAt: null, createdBy: 't', createdAt: '' };
+    const ban = {
+      id: 'b',
+      siteKey: null,
+      kind: 'email' as const,
+      value: 'ann@example.com',
+      reason: 'troll',
+      expiresAt: null,
+      createdBy: 't',
+      createdAt: '',
+    };
     expect(checksOf(context({ matchingBan: ban, history: trusted }))).toEqual(['ban:reject', 'author-history:approve']);
     expect(moderate(context({ matchingBan: ban })).findings[0].reason).toMatch(/banned on every site: troll/);
   });
 
   it('applies the word lists, profanity and disposable email from the site policy', () => {
     const policy = sitePolicySchema.parse({ blockList: ['casino'], watchList: ['refund*'] });
-    expect(checksOf(context({ comment: { text: 'Best CASINO bonus' }, site: { policy } }))).toEqual(['word-lists:spam']);
-    expect(checksOf(context({ comment: { text: 'I want refunds now' }, site: { policy } }))).toEqual(['word-lists:hold']);
+    expect(checksOf(context({ comment: { text: 'Best CASINO bonus' }, site: { policy } }))).toEqual([
+      'word-lists:spam',
+    ]);
+    expect(checksOf(context({ comment: { text: 'I want refunds now' }, site: { policy } }))).toEqual([
+      'word-lists:hold',
+    ]);
     expect(checksOf(context({ comment: { text: 'You are a piece of shit' } }))).toEqual(['profanity:hold']);
     // A rude word used, not aimed at anyone, is left to the abuse judgement.
     expect(checksOf(context({ comment: { text: 'What a load of shit that budget is' } }))).toEqual([]);
     const relaxed = sitePolicySchema.parse({ profanity: 'ignore', disposableEmail: 'ignore' });
-    expect(checksOf(context({ comment: { text: 'You are a piece of shit', email: 'x@mailinator.com' }, site: { policy: relaxed } }))).toEqual([]);
+    expect(
+      checksOf(
+        context({ comment: { text: 'You are a piece of shit', email: 'x@mailinator.com' }, site: { policy: relaxed } }),
+      ),
+    ).toEqual([]);
     expect(checksOf(context({ comment: { email: 'x@mailinator.com' } }))).toEqual(['disposable-email:hold']);
   });
 
   it('holds a flood and calls a repeated text on another page spam, but leaves a same-page double submit to the duplicate check', () => {
-    expect(checksOf(context({ flood: { perIpLastMinute: 6, perEmailLastMinute: 1, sameTextLastDay: 0 } }))).toEqual(['flood:hold']);
+    expect(checksOf(context({ flood: { perIpLastMinute: 6, perEmailLastMinute: 1, sameTextLastDay: 0 } }))).toEqual([
+      'flood:hold',
+    ]);
     expect(checksOf(context({ flood: { perIpLastMinute: 5, perEmailLastMinute: 5, sameTextLastDay: 0 } }))).toEqual([]);
-    expect(checksOf(context({ flood: { perIpLastMinute: 1, perEmailLastMinute: 2, sameTextLastDay: 1 } }))).toEqual(['flood:spam']);
-    expect(checksOf(context({ flood: { perIpLastMinute: 1, perEmailLastMinute: 2, sameTextLastDay: 1 }, earlierDuplicateId: 'c1' }))).toEqual(['duplicate:reject']);
+    expect(checksOf(context({ flood: { perIpLastMinute: 1, perEmailLastMinute: 2, sameTextLastDay: 1 } }))).toEqual([
+      'flood:spam',
+    ]);
+    expect(
+      checksOf(
+        context({ flood: { perIpLastMinute: 1, perEmailLastMinute: 2, sameTextLastDay: 1 }, earlierDuplicateId: 'c1' }),
+      ),
+    ).toEqual(['duplicate:reject']);
   });
 
   it('turns the spam score into spam, hold or no opinion through the thresholds, and the abuse score into a hold', () => {
-    const judged = (score: number, evidence = [{ feature: 'sig:phone-support', logit: 6 }]) => ({ score, logit: Math.log(score / (1 - score)), known: 1, evidence, linkLogit: 0, lexical: 20 });
+    const judged = (score: number, evidence = [{ feature: 'sig:phone-support', logit: 6 }]) => ({
+      score,
+      logit: Math.log(score / (1 - score)),
+      known: 1,
+      evidence,
+      linkLogit: 0,
+      lexical: 20,
+    });
     const formToken = { valid: true as const, issuedAt: 1_799_999_990_000 };
     const scored = (spam: number) => checksOf(context({ content: { spam: judged(spam) }, comment: { formToken } }));
     expect(scored(0.9)).toEqual(['spam:spam']);
@@ -115,8 +162,17 @@ describe('moderate', () => {
     // Without a form token the hold threshold is lower: a weak signal, not a verdict.
     expect(checksOf(context({ content: { spam: judged(0.1) } }))).toEqual(['spam:hold']);
     // Words the model barely knows can hold a comment, never condemn it.
-    expect(checksOf(context({ content: { spam: { ...judged(0.9, [{ feature: 'w:zork', logit: 3 }]), known: 0.2 } }, comment: { formToken } }))).toEqual(['spam:hold']);
-    expect(checksOf(context({ content: { abuse: judged(0.9, [{ feature: 'd:idiot', logit: 2 }]) } }))).toEqual(['abuse:hold']);
+    expect(
+      checksOf(
+        context({
+          content: { spam: { ...judged(0.9, [{ feature: 'w:zork', logit: 3 }]), known: 0.2 } },
+          comment: { formToken },
+        }),
+      ),
+    ).toEqual(['spam:hold']);
+    expect(checksOf(context({ content: { abuse: judged(0.9, [{ feature: 'd:idiot', logit: 2 }]) } }))).toEqual([
+      'abuse:hold',
+    ]);
     const rejecting = sitePolicySchema.parse({ abuse: 'reject' });
     expect(moderate(context({ content: { abuse: judged(0.9) }, site: { policy: rejecting } })).status).toBe('rejected');
     expect(checksOf(context({ content: { abuse: judged(0.5) } }))).toEqual([]);
@@ -126,7 +182,9 @@ describe('moderate', () => {
   it('holds a comment written in another script than the site language', () => {
     const russian = 'Это очень интересная статья, спасибо автору за работу';
     expect(checksOf(context({ comment: { text: russian } }))).toEqual(['language:hold']);
-    expect(checksOf(context({ comment: { text: russian }, site: { policy: sitePolicySchema.parse({ language: 'ru' }) } }))).toEqual([]);
+    expect(
+      checksOf(context({ comment: { text: russian }, site: { policy: sitePolicySchema.parse({ language: 'ru' }) } })),
+    ).toEqual([]);
     expect(checksOf(context({ comment: { text: 'Un commentaire tout à fait ordinaire, merci.' } }))).toEqual([]);
   });
 
@@ -137,15 +195,21 @@ describe('moderate', () => {
     expect(checksOf(context({ comment: { formToken: token(at - 1000) } }))).toEqual(['time-trap:hold']);
     expect(checksOf(context({ comment: { formToken: token(at - 30_000) } }))).toEqual([]);
     expect(checksOf(context({ comment: { formToken: token(at - 25 * 3600_000) } }))).toEqual(['time-trap:hold']);
-    expect(checksOf(context({ site: { policy: sitePolicySchema.parse({ requireFormToken: true }) } }))).toEqual(['time-trap:hold']);
+    expect(checksOf(context({ site: { policy: sitePolicySchema.parse({ requireFormToken: true }) } }))).toEqual([
+      'time-trap:hold',
+    ]);
   });
 
   it('asks about link targets: shorteners and IP hosts held, blocked domains spam, own site fine', () => {
     const policy = sitePolicySchema.parse({ blockedLinkDomains: ['pills.example'] });
     expect(checksOf(context({ comment: { text: 'see https://bit.ly/x' } }))).toEqual(['link-content:hold']);
     expect(checksOf(context({ comment: { text: 'see http://192.0.2.1/x' } }))).toEqual(['link-content:hold']);
-    expect(checksOf(context({ comment: { text: 'buy https://shop.pills.example' }, site: { policy } }))).toEqual(['link-content:spam']);
-    expect(checksOf(context({ comment: { website: 'https://pills.example' }, site: { policy } }))).toEqual(['link-content:spam']);
+    expect(checksOf(context({ comment: { text: 'buy https://shop.pills.example' }, site: { policy } }))).toEqual([
+      'link-content:spam',
+    ]);
+    expect(checksOf(context({ comment: { website: 'https://pills.example' }, site: { policy } }))).toEqual([
+      'link-content:spam',
+    ]);
     expect(checksOf(context({ comment: { text: 'as I wrote in https://blog.example/earlier-post' } }))).toEqual([]);
   });
 

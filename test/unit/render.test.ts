@@ -22,7 +22,13 @@ describe('renderCommentHtml', () => {
   });
 
   it('keeps only http, https and mailto links', () => {
-    for (const href of ['javascript:alert(1)', 'JaVaScRiPt:alert(1)', 'data:text/html,<script>x</script>', 'vbscript:x', '//evil.example/x']) {
+    for (const href of [
+      'javascript:alert(1)',
+      'JaVaScRiPt:alert(1)',
+      'data:text/html,<script>x</script>',
+      'vbscript:x',
+      '//evil.example/x',
+    ]) {
       const html = renderCommentHtml(`[click](${href})`);
       expect(html).not.toMatch(/href/);
     }

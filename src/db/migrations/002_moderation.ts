@@ -2,13 +2,20 @@ import { type Kysely, sql } from 'kysely';
 
 /** Moderator access, actions and bans: tokens, the audit log, bans, and comment versions for safe concurrent actions. */
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema.alterTable('comments').addColumn('version', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable('comments')
+    .addColumn('version', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
   await db.schema.alterTable('comments').addColumn('original_text', 'text').execute();
   await db.schema.alterTable('comments').addColumn('edited_at', 'bigint').execute();
   // Tombstones are shown when a reply to them is published; find replies by parent.
   await db.schema.createIndex('comments_parent_idx').on('comments').column('parent_id').execute();
   // Moderators list a site's comments by status, newest first.
-  await db.schema.createIndex('comments_site_status_idx').on('comments').columns(['site_key', 'status', 'created_at']).execute();
+  await db.schema
+    .createIndex('comments_site_status_idx')
+    .on('comments')
+    .columns(['site_key', 'status', 'created_at'])
+    .execute();
 
   await db.schema
     .createTable('api_tokens')

@@ -36,7 +36,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     // Set once the event's messages exist; the sweep fans out the ones left null.
     .addColumn('fanned_out_at', 'bigint')
     .execute();
-  await db.schema.createIndex('webhook_events_pending_idx').on('webhook_events').columns(['fanned_out_at', 'created_at']).execute();
+  await db.schema
+    .createIndex('webhook_events_pending_idx')
+    .on('webhook_events')
+    .columns(['fanned_out_at', 'created_at'])
+    .execute();
 
   await db.schema
     .createTable('webhook_messages')
@@ -51,7 +55,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('finished_at', 'bigint')
     .execute();
   // Ordering: the earlier unfinished message for the same endpoint and comment.
-  await db.schema.createIndex('webhook_messages_order_idx').on('webhook_messages').columns(['endpoint_id', 'comment_id', 'sequence']).execute();
+  await db.schema
+    .createIndex('webhook_messages_order_idx')
+    .on('webhook_messages')
+    .columns(['endpoint_id', 'comment_id', 'sequence'])
+    .execute();
 
   await db.schema
     .createTable('webhook_deliveries')
@@ -68,7 +76,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('error', 'text')
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('webhook_deliveries_endpoint_idx').on('webhook_deliveries').columns(['endpoint_id', 'created_at']).execute();
+  await db.schema
+    .createIndex('webhook_deliveries_endpoint_idx')
+    .on('webhook_deliveries')
+    .columns(['endpoint_id', 'created_at'])
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

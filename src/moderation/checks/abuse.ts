@@ -7,12 +7,21 @@ import type { Finding } from '../finding';
  * person by default, rejected where the site says so. A blunt or sarcastic comment
  * without insults scores low; the score rises with words aimed at someone.
  */
-export function abuse(input: { result: LinearScore | undefined; threshold: number; action: 'hold' | 'reject' | 'ignore' }): Finding | undefined {
+export function abuse(input: {
+  result: LinearScore | undefined;
+  threshold: number;
+  action: 'hold' | 'reject' | 'ignore';
+}): Finding | undefined {
   const { result } = input;
   if (!result || input.action === 'ignore' || result.score < input.threshold) return undefined;
   const score = Math.round(result.score * 1000) / 1000;
   const aimed = result.evidence.some((e) => e.feature.startsWith('d:'));
   const because = describeEvidence(result.evidence);
   const kind = aimed ? 'insult aimed at a person' : 'hostile or obscene language';
-  return { check: 'abuse', verdict: input.action, reason: `${kind} (abuse score ${score.toFixed(2)})${because ? `: ${because}` : ''}`, score };
+  return {
+    check: 'abuse',
+    verdict: input.action,
+    reason: `${kind} (abuse score ${score.toFixed(2)})${because ? `: ${because}` : ''}`,
+    score,
+  };
 }

@@ -8,7 +8,8 @@ import type { Finding } from '../finding';
 export function akismet(input: { result: AkismetVerdict | Error | undefined }): Finding | undefined {
   const { result } = input;
   if (result === undefined) return undefined;
-  if (result instanceof Error) return { check: 'akismet', verdict: 'hold', reason: `Akismet could not be asked: ${result.message}` };
+  if (result instanceof Error)
+    return { check: 'akismet', verdict: 'hold', reason: `Akismet could not be asked: ${result.message}` };
   if (!result.spam) return undefined;
   return { check: 'akismet', verdict: 'spam', reason: result.discard ? 'Akismet: blatant spam' : 'Akismet: spam' };
 }

@@ -8,10 +8,18 @@ import type { Finding } from '../finding';
 export function authorHistory(input: { history: AuthorHistory }): Finding | undefined {
   const { approved, spam, lastModerated } = input.history;
   if (lastModerated === 'spam') {
-    return { check: 'author-history', verdict: 'spam', reason: `the author's latest judged comment on this site was spam (${spam} in all)` };
+    return {
+      check: 'author-history',
+      verdict: 'spam',
+      reason: `the author's latest judged comment on this site was spam (${spam} in all)`,
+    };
   }
   if (lastModerated === 'approved') {
-    return { check: 'author-history', verdict: 'approve', reason: `the author has ${approved} approved comment(s) on this site` };
+    return {
+      check: 'author-history',
+      verdict: 'approve',
+      reason: `the author has ${approved} approved comment(s) on this site`,
+    };
   }
   return undefined;
 }

@@ -6,15 +6,29 @@ import type { FloodCounts } from '../flood-counters';
  * a day is spam, except a repeat on the same page, which the duplicate check already
  * rejects (a double submit is not a spam run).
  */
-export function flood(input: { counts: FloodCounts; perMinuteLimit: number; duplicateOnPage: boolean }): Finding | undefined {
+export function flood(input: {
+  counts: FloodCounts;
+  perMinuteLimit: number;
+  duplicateOnPage: boolean;
+}): Finding | undefined {
   const { counts, perMinuteLimit } = input;
   if (counts.sameTextLastDay > 0 && !input.duplicateOnPage) {
-    return { check: 'flood', verdict: 'spam', reason: 'the same author sent the same text within the last day', score: counts.sameTextLastDay };
+    return {
+      check: 'flood',
+      verdict: 'spam',
+      reason: 'the same author sent the same text within the last day',
+      score: counts.sameTextLastDay,
+    };
   }
   const most = Math.max(counts.perIpLastMinute, counts.perEmailLastMinute);
   if (most > perMinuteLimit) {
     const source = counts.perIpLastMinute >= counts.perEmailLastMinute ? 'this IP' : 'this email';
-    return { check: 'flood', verdict: 'hold', reason: `${most} comments from ${source} within a minute (limit ${perMinuteLimit})`, score: most };
+    return {
+      check: 'flood',
+      verdict: 'hold',
+      reason: `${most} comments from ${source} within a minute (limit ${perMinuteLimit})`,
+      score: most,
+    };
   }
   return undefined;
 }

@@ -2,13 +2,56 @@ import type { Finding } from '../finding';
 
 /** The scripts each language is written in, by its ISO 639-1 code. */
 const SCRIPTS: Record<string, readonly string[]> = {
-  ru: ['Cyrillic'], uk: ['Cyrillic'], bg: ['Cyrillic'], sr: ['Cyrillic', 'Latin'], mk: ['Cyrillic'], be: ['Cyrillic'], kk: ['Cyrillic'],
-  el: ['Greek'], ar: ['Arabic'], fa: ['Arabic'], ur: ['Arabic'], he: ['Hebrew'], yi: ['Hebrew'],
-  zh: ['Han'], ja: ['Han', 'Hiragana', 'Katakana'], ko: ['Hangul', 'Han'], hi: ['Devanagari'], mr: ['Devanagari'], ne: ['Devanagari'],
-  bn: ['Bengali'], ta: ['Tamil'], te: ['Telugu'], th: ['Thai'], ka: ['Georgian'], hy: ['Armenian'], am: ['Ethiopic'],
+  ru: ['Cyrillic'],
+  uk: ['Cyrillic'],
+  bg: ['Cyrillic'],
+  sr: ['Cyrillic', 'Latin'],
+  mk: ['Cyrillic'],
+  be: ['Cyrillic'],
+  kk: ['Cyrillic'],
+  el: ['Greek'],
+  ar: ['Arabic'],
+  fa: ['Arabic'],
+  ur: ['Arabic'],
+  he: ['Hebrew'],
+  yi: ['Hebrew'],
+  zh: ['Han'],
+  ja: ['Han', 'Hiragana', 'Katakana'],
+  ko: ['Hangul', 'Han'],
+  hi: ['Devanagari'],
+  mr: ['Devanagari'],
+  ne: ['Devanagari'],
+  bn: ['Bengali'],
+  ta: ['Tamil'],
+  te: ['Telugu'],
+  th: ['Thai'],
+  ka: ['Georgian'],
+  hy: ['Armenian'],
+  am: ['Ethiopic'],
 };
-for (const code of 'en fr de es it pt nl sv da no nb nn fi pl cs sk sl hr bs ro hu tr az id ms vi et lv lt is ga cy eu ca gl sq af sw tl mt lb eo'.split(' ')) SCRIPTS[code] = ['Latin'];
-const NAMES = ['Latin', 'Cyrillic', 'Greek', 'Arabic', 'Hebrew', 'Han', 'Hiragana', 'Katakana', 'Hangul', 'Devanagari', 'Bengali', 'Tamil', 'Telugu', 'Thai', 'Georgian', 'Armenian', 'Ethiopic'] as const;
+for (const code of 'en fr de es it pt nl sv da no nb nn fi pl cs sk sl hr bs ro hu tr az id ms vi et lv lt is ga cy eu ca gl sq af sw tl mt lb eo'.split(
+  ' ',
+))
+  SCRIPTS[code] = ['Latin'];
+const NAMES = [
+  'Latin',
+  'Cyrillic',
+  'Greek',
+  'Arabic',
+  'Hebrew',
+  'Han',
+  'Hiragana',
+  'Katakana',
+  'Hangul',
+  'Devanagari',
+  'Bengali',
+  'Tamil',
+  'Telugu',
+  'Thai',
+  'Georgian',
+  'Armenian',
+  'Ethiopic',
+] as const;
 const PATTERNS = new Map(NAMES.map((name) => [name, new RegExp(`\\p{Script=${name}}`, 'u')]));
 
 /** Letters it takes before the script of a comment says anything. */

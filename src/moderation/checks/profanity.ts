@@ -10,13 +10,28 @@ const AIMED = /\b(?:you|your|you're|youre|yourself|ya|ur|u(?!\.))\b/i;
  * quoted or used for emphasis is left to the abuse judgement, which weighs it with the
  * rest of the comment.
  */
-export function profanity(input: { name: string; text: string; action: 'hold' | 'reject' | 'ignore' }): Finding | undefined {
+export function profanity(input: {
+  name: string;
+  text: string;
+  action: 'hold' | 'reject' | 'ignore';
+}): Finding | undefined {
   if (input.action === 'ignore') return undefined;
   const inName = profaneWords(input.name);
-  if (inName.length > 0) return { check: 'profanity', verdict: input.action, reason: `profanity in the name: ${inName.slice(0, 3).join(', ')}`, score: inName.length };
+  if (inName.length > 0)
+    return {
+      check: 'profanity',
+      verdict: input.action,
+      reason: `profanity in the name: ${inName.slice(0, 3).join(', ')}`,
+      score: inName.length,
+    };
   const aimed = aimedWords(input.text);
   if (aimed.length === 0) return undefined;
-  return { check: 'profanity', verdict: input.action, reason: `profanity aimed at someone: ${aimed.slice(0, 3).join(', ')}`, score: aimed.length };
+  return {
+    check: 'profanity',
+    verdict: input.action,
+    reason: `profanity aimed at someone: ${aimed.slice(0, 3).join(', ')}`,
+    score: aimed.length,
+  };
 }
 
 /** The listed words that stand within a few words of "you". */

@@ -17,7 +17,12 @@ const LINK_DROP_LEXICAL = 12;
  * The spam judgement (promotion, scams, SEO links) through the site's two thresholds,
  * with the strongest reasons: "spam score 0.97: a phone number offered as a support line".
  */
-export function spam(input: { result: LinearScore | undefined; holdThreshold: number; spamThreshold: number; hasFormToken: boolean }): Finding | undefined {
+export function spam(input: {
+  result: LinearScore | undefined;
+  holdThreshold: number;
+  spamThreshold: number;
+  hasFormToken: boolean;
+}): Finding | undefined {
   const { result } = input;
   if (!result) return undefined;
   const holdAt = input.hasFormToken ? input.holdThreshold : input.holdThreshold * MISSING_TOKEN_FACTOR;

@@ -17,11 +17,14 @@ export function timeTrap(input: {
 }): Finding | undefined {
   const { token } = input;
   if (!token) {
-    return input.required ? { check: 'time-trap', verdict: 'hold', reason: 'no form token, and the site requires one' } : undefined;
+    return input.required
+      ? { check: 'time-trap', verdict: 'hold', reason: 'no form token, and the site requires one' }
+      : undefined;
   }
   if (!token.valid) return { check: 'time-trap', verdict: 'spam', reason: 'the form token is forged or malformed' };
   const seconds = (input.submittedAt - token.issuedAt) / 1000;
-  if (seconds < 0) return { check: 'time-trap', verdict: 'spam', reason: 'the form token was issued after the comment was sent' };
+  if (seconds < 0)
+    return { check: 'time-trap', verdict: 'spam', reason: 'the form token was issued after the comment was sent' };
   // Held, not spam: a person who pastes a prepared text can be this fast, and must not lose it.
   if (seconds < input.minSubmitSeconds) {
     return {
@@ -32,7 +35,12 @@ export function timeTrap(input: {
     };
   }
   if (seconds > input.maxFormAgeHours * 3600) {
-    return { check: 'time-trap', verdict: 'hold', reason: `the form token is ${Math.round(seconds / 3600)} h old (stale)`, score: seconds };
+    return {
+      check: 'time-trap',
+      verdict: 'hold',
+      reason: `the form token is ${Math.round(seconds / 3600)} h old (stale)`,
+      score: seconds,
+    };
   }
   return undefined;
 }

@@ -27,9 +27,18 @@ export function wordLists(input: {
 }): Finding | undefined {
   const blocked = firstMatch(input.blockList, input.fields);
   if (blocked) {
-    return { check: 'word-lists', verdict: input.blockVerdict, reason: `"${blocked.entry}" on the block list (in ${blocked.field})` };
+    return {
+      check: 'word-lists',
+      verdict: input.blockVerdict,
+      reason: `"${blocked.entry}" on the block list (in ${blocked.field})`,
+    };
   }
   const watched = firstMatch(input.watchList, input.fields);
-  if (watched) return { check: 'word-lists', verdict: 'hold', reason: `"${watched.entry}" on the watch list (in ${watched.field})` };
+  if (watched)
+    return {
+      check: 'word-lists',
+      verdict: 'hold',
+      reason: `"${watched.entry}" on the watch list (in ${watched.field})`,
+    };
   return undefined;
 }

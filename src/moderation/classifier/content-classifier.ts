@@ -1,5 +1,12 @@
 import { abuseFeatures, type CommentText, spamFeatures, tokenize } from './features';
-import { emptyModel, type FeatureVector, type LinearModel, type LinearScore, scoreVector, vectorize } from './linear-model';
+import {
+  emptyModel,
+  type FeatureVector,
+  type LinearModel,
+  type LinearScore,
+  scoreVector,
+  vectorize,
+} from './linear-model';
 import { type DefaultModel, type Judgement, JUDGEMENTS } from './model-file';
 import type { LayerScope, LayerWeights, ModelLayers } from './model-layers';
 
@@ -26,7 +33,8 @@ export interface LearnRequest {
   teacher: Teacher;
 }
 
-export type LearnOutcome = { taught: Array<{ judgement: Judgement; layer: 'site' | 'instance' }> } | { skipped: 'hourly-budget' };
+export type LearnOutcome =
+  { taught: Array<{ judgement: Judgement; layer: 'site' | 'instance' }> } | { skipped: 'hourly-budget' };
 
 export interface ContentClassifierOptions {
   /** The shipped model, or undefined to start from nothing (`--model none` in evaluations). */
@@ -93,7 +101,10 @@ export class ContentClassifier {
   async learn(request: LearnRequest): Promise<LearnOutcome> {
     const { layers } = this.options;
     // Admins are trusted with the whole instance; a moderator's pull is capped per hour.
-    if (request.teacher.role === 'moderator' && !(await layers.withinHourlyBudget(request.teacher.id, this.options.lessonsPerHour, this.options.clock()))) {
+    if (
+      request.teacher.role === 'moderator' &&
+      !(await layers.withinHourlyBudget(request.teacher.id, this.options.lessonsPerHour, this.options.clock()))
+    ) {
       return { skipped: 'hourly-budget' };
     }
     const vector = vectors(request.input);
@@ -102,17 +113,35 @@ export class ContentClassifier {
       const label = request.lessons[judgement];
       if (label === undefined) continue;
       if (request.teacher.role === 'admin') {
-        await this.teach({ judgement, layer: { scope: 'instance' }, exampleKey: request.exampleKey, label, vector: vector[judgement] });
+        await this.teach({
+          judgement,
+          layer: { scope: 'instance' },
+          exampleKey: request.exampleKey,
+          label,
+          vector: vector[judgement],
+        });
         taught.push({ judgement, layer: 'instance' });
         continue;
       }
-      await this.teach({ judgement, layer: { scope: 'site', siteKey: request.siteKey }, exampleKey: request.exampleKey, label, vector: vector[judgement] });
+      await this.teach({
+        judgement,
+        layer: { scope: 'site', siteKey: request.siteKey },
+        exampleKey: request.exampleKey,
+        label,
+        vector: vector[judgement],
+      });
       taught.push({ judgement, layer: 'site' });
       if (label === null) continue;
       const sites = await layers.agree({ judgement, label, textHash: request.textHash, siteKey: request.siteKey });
       if (sites >= this.options.agreeingSites) {
         // The same text judged alike on several sites: one example for every site, keyed by the text.
-        await this.teach({ judgement, layer: { scope: 'instance' }, exampleKey: `text:${request.textHash}`, label, vector: vector[judgement] });
+        await this.teach({
+          judgement,
+          layer: { scope: 'instance' },
+          exampleKey: `text:${request.textHash}`,
+          label,
+          vector: vector[judgement],
+        });
         taught.push({ judgement, layer: 'instance' });
       }
     }
@@ -120,7 +149,13 @@ export class ContentClassifier {
   }
 
   /** One AdaGrad step of the log-loss for one layer, computed as if the example's earlier lesson were not there. */
-  private async teach(options: { judgement: Judgement; layer: LayerScope; exampleKey: string; label: 0 | 1 | null; vector: FeatureVector }): Promise<void> {
+  private async teach(options: {
+    judgement: Judgement;
+    layer: LayerScope;
+    exampleKey: string;
+    label: 0 | 1 | null;
+    vector: FeatureVector;
+  }): Promise<void> {
     const { judgement, layer, exampleKey, label, vector } = options;
     const { layers } = this.options;
     if (label === null) {
@@ -144,7 +179,9 @@ export class ContentClassifier {
     const gradient = predicted - label;
     const rate = LEARNING_RATE[layer.scope];
     const squaredGradients = vector.values.map((x) => (gradient * x) ** 2);
-    const deltas = vector.values.map((x, k) => (-rate * gradient * x) / Math.sqrt(Math.max(0, withoutEarlier.gradients[k]) + squaredGradients[k] + 1));
+    const deltas = vector.values.map(
+      (x, k) => (-rate * gradient * x) / Math.sqrt(Math.max(0, withoutEarlier.gradients[k]) + squaredGradients[k] + 1),
+    );
     await layers.replace({
       judgement,
       layer,

@@ -67,10 +67,10 @@ const IDENTITY_TERMS = new Set(
  */
 const FUNCTION_WORDS = new Set(
   (
-    "i me my myself we us our ours you your yours he him his she her it its they them their what which who whom this that these those " +
-    "am is are was were be been being have has had do does did a an the and but if or because as until while of at by for with about " +
-    "against between into through during before after above below to from up down in out on off over under again then once here there " +
-    "when where why how all any both each few more most other some such no nor not only own same so than too very can will just should " +
+    'i me my myself we us our ours you your yours he him his she her it its they them their what which who whom this that these those ' +
+    'am is are was were be been being have has had do does did a an the and but if or because as until while of at by for with about ' +
+    'against between into through during before after above below to from up down in out on off over under again then once here there ' +
+    'when where why how all any both each few more most other some such no nor not only own same so than too very can will just should ' +
     "now thanks thank please i'm it's don't"
   ).split(' '),
 );
@@ -81,12 +81,18 @@ const FUNCTION_WORDS = new Set(
  * patterns only group the many ways of writing them.
  */
 const CALLS_TO_ACTION: ReadonlyArray<readonly [string, RegExp]> = [
-  ['subscribe', /\b(?:sub ?(?:4|for) ?sub|subs?cr?ib(?:e|ing)? (?:to )?(?:me|my|our|back)|subscribe|suscri\w*|subcri\w*)\b/],
+  [
+    'subscribe',
+    /\b(?:sub ?(?:4|for) ?sub|subs?cr?ib(?:e|ing)? (?:to )?(?:me|my|our|back)|subscribe|suscri\w*|subcri\w*)\b/,
+  ],
   [
     'look',
     /\b(?:check (?:out|it out|this out) (?:my|our|this|these|the|new)|check my|take a look at (?:my|our|this)|have a look at (?:my|our)|go (?:check|see|watch|visit|to) (?:my|our)|look (?:at|up) (?:my|our))\b/,
   ],
-  ['like-farming', /\b(?:like|thumbs up|share|comment)\b[^.!?]{0,30}\bif\b|\blike this comment\b|\bgive (?:it|this|me) a (?:like|thumbs up)\b/],
+  [
+    'like-farming',
+    /\b(?:like|thumbs up|share|comment)\b[^.!?]{0,30}\bif\b|\blike this comment\b|\bgive (?:it|this|me) a (?:like|thumbs up)\b/,
+  ],
   [
     'mine',
     /\b(?:my|our) (?:new |own )?(?:channel|videos?|page|site|website|blog|music|songs?|track|cover|profile|account|instagram|twitter|facebook|app|game|book|shop|store|business|company|services?|products?)\b/,
@@ -107,9 +113,35 @@ const CALLS_TO_ACTION: ReadonlyArray<readonly [string, RegExp]> = [
  * it does not count as a link to another site.
  */
 const REFERENCE_HOSTS = new Set([
-  'wikipedia.org', 'wikimedia.org', 'wiktionary.org', 'archive.org', 'doi.org', 'arxiv.org', 'w3.org', 'ietf.org', 'who.int', 'un.org',
-  'europa.eu', 'gov.uk', 'github.com', 'gitlab.com', 'stackoverflow.com', 'stackexchange.com', 'mozilla.org', 'python.org', 'nodejs.org',
-  'npmjs.com', 'pypi.org', 'readthedocs.io', 'php.net', 'oracle.com', 'microsoft.com', 'apple.com', 'rust-lang.org', 'golang.org', 'go.dev',
+  'wikipedia.org',
+  'wikimedia.org',
+  'wiktionary.org',
+  'archive.org',
+  'doi.org',
+  'arxiv.org',
+  'w3.org',
+  'ietf.org',
+  'who.int',
+  'un.org',
+  'europa.eu',
+  'gov.uk',
+  'github.com',
+  'gitlab.com',
+  'stackoverflow.com',
+  'stackexchange.com',
+  'mozilla.org',
+  'python.org',
+  'nodejs.org',
+  'npmjs.com',
+  'pypi.org',
+  'readthedocs.io',
+  'php.net',
+  'oracle.com',
+  'microsoft.com',
+  'apple.com',
+  'rust-lang.org',
+  'golang.org',
+  'go.dev',
 ]);
 const isReference = (host: string) => REFERENCE_HOSTS.has(host) || /\.(?:gov|edu|mil)$/.test(host);
 
@@ -117,7 +149,10 @@ const isReference = (host: string) => REFERENCE_HOSTS.has(host) || /\.(?:gov|edu
 function hostOf(url: string): string | undefined {
   try {
     const parsed = new URL(/^https?:\/\//i.test(url) ? url : `http://${url}`);
-    const labels = parsed.hostname.replace(/^www\./, '').split('.').filter(Boolean);
+    const labels = parsed.hostname
+      .replace(/^www\./, '')
+      .split('.')
+      .filter(Boolean);
     return labels.slice(-2).join('.') || undefined;
   } catch {
     return undefined;
@@ -144,7 +179,8 @@ export function tokenize(input: CommentText): Tokens {
   let emails = 0;
   const link = (url: string) => {
     const host = hostOf(url);
-    if (host && own.some((domain) => host === domain || domain.endsWith(`.${host}`) || host.endsWith(`.${domain}`))) return ' ';
+    if (host && own.some((domain) => host === domain || domain.endsWith(`.${host}`) || host.endsWith(`.${domain}`)))
+      return ' ';
     if (host) hosts.push(host.slice(0, 40));
     if (!host || !isReference(host)) foreignLinks++;
     return ' ';
@@ -157,7 +193,9 @@ export function tokenize(input: CommentText): Tokens {
     .replace(URL_PATTERN, link)
     .replace(BARE_DOMAIN, (domain) => link(domain.replace(/ /g, '')));
   const glued = rest.replace(ELONGATION, '$1$1').replace(SPACED_LETTERS, (letters) => letters.replace(/[ .*_-]/g, ''));
-  const words = (glued.match(WORD) ?? []).map((w) => (/^\d+$/.test(w) ? `#${Math.min(w.length, 9)}` : w.length > MAX_TOKEN ? w.slice(0, MAX_TOKEN) : w));
+  const words = (glued.match(WORD) ?? []).map((w) =>
+    /^\d+$/.test(w) ? `#${Math.min(w.length, 9)}` : w.length > MAX_TOKEN ? w.slice(0, MAX_TOKEN) : w,
+  );
   return { words, hosts, foreignLinks, emails, folded };
 }
 
@@ -192,7 +230,8 @@ export function abuseFeatures(input: CommentText, tokens: Tokens = tokenize(inpu
   const features = wordFeatures(words, (w) => !IDENTITY_TERMS.has(w));
   for (let i = 0; i < words.length && i < MAX_LEXICAL / 2; i++) {
     if (!ADDRESSED.has(words[i])) continue;
-    for (let j = i + 1; j <= i + 3 && j < words.length; j++) if (!ADDRESSED.has(words[j])) features.push(`d:${words[j]}`);
+    for (let j = i + 1; j <= i + 3 && j < words.length; j++)
+      if (!ADDRESSED.has(words[j])) features.push(`d:${words[j]}`);
   }
   const profane = profanityCount(input.text.slice(0, MAX_TEXT));
   if (profane > 0) features.push(`prof:${Math.min(profane, 3)}`);

@@ -1,4 +1,12 @@
-import { emptyModel, FEATURE_SPACE, featureId, type FeatureVector, type LinearModel, sigmoid, vectorize } from './linear-model';
+import {
+  emptyModel,
+  FEATURE_SPACE,
+  featureId,
+  type FeatureVector,
+  type LinearModel,
+  sigmoid,
+  vectorize,
+} from './linear-model';
 
 /** One labeled example for fitting: its features, 1 for spam (or abuse), and how much it counts. */
 export interface TrainingExample {
@@ -58,7 +66,11 @@ export function fitLinearModel(examples: readonly TrainingExample[], options: Fi
   const prior = new Float32Array(FEATURE_SPACE);
   const rules = options.rules ?? [];
 
-  const vectors: Array<FeatureVector & { label: 0 | 1; weight: number }> = examples.map((e) => ({ ...vectorize(e.features), label: e.label, weight: e.weight }));
+  const vectors: Array<FeatureVector & { label: 0 | 1; weight: number }> = examples.map((e) => ({
+    ...vectorize(e.features),
+    label: e.label,
+    weight: e.weight,
+  }));
   for (const vector of vectors) {
     for (let k = 0; k < vector.ids.length; k++) {
       const rule = rules.find((r) => vector.names[k].startsWith(r.prefix));

@@ -114,7 +114,11 @@ export interface LinearScore {
  * Scores a vector with a model and any number of layers on top: each layer gives a
  * weight per position of `vector.ids` (0 where it learned nothing) and a bias.
  */
-export function scoreVector(model: LinearModel, vector: FeatureVector, layers: ReadonlyArray<{ bias: number; weights: ArrayLike<number> }> = []): LinearScore {
+export function scoreVector(
+  model: LinearModel,
+  vector: FeatureVector,
+  layers: ReadonlyArray<{ bias: number; weights: ArrayLike<number> }> = [],
+): LinearScore {
   let logit = model.bias;
   for (const layer of layers) logit += layer.bias;
   let lexical = 0;
@@ -134,5 +138,12 @@ export function scoreVector(model: LinearModel, vector: FeatureVector, layers: R
     if (part > 0) contributions.push({ feature: vector.names[k], logit: part });
   }
   contributions.sort((a, b) => b.logit - a.logit);
-  return { score: sigmoid(logit), logit, known: lexical === 0 ? 1 : knownLexical / lexical, evidence: contributions.slice(0, 5), linkLogit, lexical };
+  return {
+    score: sigmoid(logit),
+    logit,
+    known: lexical === 0 ? 1 : knownLexical / lexical,
+    evidence: contributions.slice(0, 5),
+    linkLogit,
+    lexical,
+  };
 }

@@ -119,7 +119,8 @@ function encode(model: LinearModel): z.infer<typeof storedModelSchema> {
 function decode(stored: z.infer<typeof storedModelSchema>): LinearModel {
   const ids = decodeGaps(Buffer.from(stored.ids, 'base64'));
   const weightBytes = Buffer.from(stored.weights, 'base64');
-  if (ids.length !== stored.features || weightBytes.length !== stored.features * 2) throw new Error('the model file is damaged (sizes disagree)');
+  if (ids.length !== stored.features || weightBytes.length !== stored.features * 2)
+    throw new Error('the model file is damaged (sizes disagree)');
   const model = emptyModel();
   model.bias = stored.bias;
   for (let k = 0; k < stored.features; k++) {
@@ -130,11 +131,24 @@ function decode(stored: z.infer<typeof storedModelSchema>): LinearModel {
 }
 
 /** The file's text for two fitted models: the same models always give the same bytes. */
-export function serializeModelFile(options: { models: Record<Judgement, LinearModel>; trainedOn: TrainingSource[] }): string {
+export function serializeModelFile(options: {
+  models: Record<Judgement, LinearModel>;
+  trainedOn: TrainingSource[];
+}): string {
   const spam = encode(options.models.spam);
   const abuse = encode(options.models.abuse);
-  const version = createHash('sha256').update(JSON.stringify([spam, abuse])).digest('hex').slice(0, 12);
-  const file: z.infer<typeof modelFileSchema> = { format: MODEL_FORMAT, version, featureBits: FEATURE_BITS, trainedOn: options.trainedOn, spam, abuse };
+  const version = createHash('sha256')
+    .update(JSON.stringify([spam, abuse]))
+    .digest('hex')
+    .slice(0, 12);
+  const file: z.infer<typeof modelFileSchema> = {
+    format: MODEL_FORMAT,
+    version,
+    featureBits: FEATURE_BITS,
+    trainedOn: options.trainedOn,
+    spam,
+    abuse,
+  };
   return `${JSON.stringify(file, null, 1)}\n`;
 }
 

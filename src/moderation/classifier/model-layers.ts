@@ -80,7 +80,12 @@ export class ModelLayers {
       const [err, raw] = results[i] ?? [new Error('no answer')];
       if (err) throw err;
       const values = (raw as Array<string | null>).map((v) => (v === null ? 0 : Number(v)));
-      return { bias: values[0], examples: values[1], weights: values.slice(2, 2 + ids.length), gradients: values.slice(2 + ids.length) };
+      return {
+        bias: values[0],
+        examples: values[1],
+        weights: values.slice(2, 2 + ids.length),
+        gradients: values.slice(2 + ids.length),
+      };
     });
   }
 
@@ -89,7 +94,9 @@ export class ModelLayers {
     judgement: Judgement,
     layer: LayerScope,
     exampleKey: string,
-  ): Promise<{ label: 0 | 1; deltas: Map<number, number>; squaredGradients: Map<number, number>; bias: number } | undefined> {
+  ): Promise<
+    { label: 0 | 1; deltas: Map<number, number>; squaredGradients: Map<number, number>; bias: number } | undefined
+  > {
     const raw = await this.options.redis.hget(`${this.key(judgement, layer)}:taught`, exampleKey);
     if (raw === null) return undefined;
     const record = JSON.parse(raw) as TaughtRecord;
@@ -135,7 +142,10 @@ export class ModelLayers {
    */
   async withinHourlyBudget(teacher: string, limit: number, now: number): Promise<boolean> {
     const key = `${this.options.prefix}:model:budget:${teacher}:${Math.floor(now / 3_600_000)}`;
-    const [[, count]] = (await this.options.redis.multi().incr(key).expire(key, 7200).exec()) as [[Error | null, number], unknown];
+    const [[, count]] = (await this.options.redis.multi().incr(key).expire(key, 7200).exec()) as [
+      [Error | null, number],
+      unknown,
+    ];
     return count <= limit;
   }
 
@@ -145,18 +155,32 @@ export class ModelLayers {
    */
   async agree(options: { judgement: Judgement; label: 0 | 1; textHash: string; siteKey: string }): Promise<number> {
     const key = `${this.options.prefix}:model:${options.judgement}:agree:${options.label}:${options.textHash}`;
-    const results = (await this.options.redis.multi().sadd(key, options.siteKey).expire(key, 30 * 24 * 3600).scard(key).exec()) ?? [];
+    const results =
+      (await this.options.redis
+        .multi()
+        .sadd(key, options.siteKey)
+        .expire(key, 30 * 24 * 3600)
+        .scard(key)
+        .exec()) ?? [];
     return Number(results[2]?.[1] ?? 0);
   }
 
   /** Examples each layer has learned, for `parley model info`. */
-  async summary(): Promise<Array<{ judgement: Judgement; layer: string; examples: number; positive: number; features: number }>> {
+  async summary(): Promise<
+    Array<{ judgement: Judgement; layer: string; examples: number; positive: number; features: number }>
+  > {
     const out = [];
     for (const key of await this.layerKeys()) {
       const [n, positive] = await this.options.redis.hmget(key, 'n', 'n:1');
       const fields = await this.options.redis.hlen(key);
       const [, judgement, ...rest] = key.slice(this.options.prefix.length + 1).split(':');
-      out.push({ judgement: judgement as Judgement, layer: rest.join(':'), examples: Number(n ?? 0), positive: Number(positive ?? 0), features: Math.max(0, Math.floor((fields - 3) / 2)) });
+      out.push({
+        judgement: judgement as Judgement,
+        layer: rest.join(':'),
+        examples: Number(n ?? 0),
+        positive: Number(positive ?? 0),
+        features: Math.max(0, Math.floor((fields - 3) / 2)),
+      });
     }
     return out;
   }
@@ -171,7 +195,9 @@ export class ModelLayers {
   }
 
   private async layerKeys(): Promise<string[]> {
-    return (await this.scan(`${this.options.prefix}:model:*`)).filter((key) => /:model:[a-z]+:(?:instance|site:[^:]+)$/.test(key)).sort();
+    return (await this.scan(`${this.options.prefix}:model:*`))
+      .filter((key) => /:model:[a-z]+:(?:instance|site:[^:]+)$/.test(key))
+      .sort();
   }
 
   private async scan(pattern: string): Promise<string[]> {

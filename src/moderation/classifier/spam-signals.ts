@@ -59,7 +59,8 @@ function isPhoneNumber(run: string): boolean {
 
 function phoneNumbers(folded: string): { index: number; text: string }[] {
   const found: { index: number; text: string }[] = [];
-  for (const match of folded.matchAll(PHONE)) if (isPhoneNumber(match[0])) found.push({ index: match.index ?? 0, text: match[0] });
+  for (const match of folded.matchAll(PHONE))
+    if (isPhoneNumber(match[0])) found.push({ index: match.index ?? 0, text: match[0] });
   return found;
 }
 
@@ -69,7 +70,9 @@ export function spamSignals(input: CommentText, tokens: Tokens): SpamSignal[] {
   const found = new Set<SpamSignalName>();
   const phones = phoneNumbers(folded);
   if (phones.length > 0) {
-    const nearSupport = phones.some(({ index, text }) => SUPPORT_WORDS.test(folded.slice(Math.max(0, index - 80), index + text.length + 80)));
+    const nearSupport = phones.some(({ index, text }) =>
+      SUPPORT_WORDS.test(folded.slice(Math.max(0, index - 80), index + text.length + 80)),
+    );
     found.add(nearSupport ? 'phone-support' : 'phone');
   }
   if (BRAND_SUPPORT.test(folded)) found.add('brand-support');

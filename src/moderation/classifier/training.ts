@@ -47,7 +47,10 @@ const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"'
  */
 export function textFromHtml(html: string): string {
   return html
-    .replace(/<a\s[^<>]{0,2000}?href\s*=\s*(["'])([^"'<>]{1,2000})\1[^<>]{0,2000}>([^<]{0,2000})<\/a\s*>/gi, (_, _q: string, href: string, label: string) => linkText(href, label))
+    .replace(
+      /<a\s[^<>]{0,2000}?href\s*=\s*(["'])([^"'<>]{1,2000})\1[^<>]{0,2000}>([^<]{0,2000})<\/a\s*>/gi,
+      (_, _q: string, href: string, label: string) => linkText(href, label),
+    )
     .replace(/<br\s*\/?>|<\/p\s*>/gi, '\n')
     .replace(/<\/?[a-z][^<>]{0,2000}>/gi, '')
     .replace(/&(#x[0-9a-f]{1,6}|#[0-9]{1,7}|[a-z]{2,6});/gi, (entity, body: string) => {
@@ -68,7 +71,12 @@ export function textFromHtml(html: string): string {
 function linkText(href: string, label: string): string {
   const target = href.replace(/&amp;/g, '&');
   const text = label.trim();
-  if (!/^https?:\/\//i.test(target) || text === '' || /^[#@]|^\d{1,2}(?::\d\d){1,2}$|^(?:https?:\/\/|www\.)/i.test(text)) return label;
+  if (
+    !/^https?:\/\//i.test(target) ||
+    text === '' ||
+    /^[#@]|^\d{1,2}(?::\d\d){1,2}$|^(?:https?:\/\/|www\.)/i.test(text)
+  )
+    return label;
   return `[${text}](${target})`;
 }
 
@@ -95,7 +103,10 @@ export async function readLabeledComments(file: string): Promise<LabeledComment[
   try {
     content = await fs.promises.readFile(file);
   } catch (err) {
-    throw new TrainingDataError(file, `cannot read the file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw new TrainingDataError(
+      file,
+      `cannot read the file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+    );
   }
   let records: Array<{ record: Record<string, string>; line: number }>;
   try {
@@ -174,7 +185,9 @@ export async function trainFromCsv(options: TrainFromCsvOptions): Promise<Traini
   for (const { file, comments } of parsed) {
     const counts = { positive: 0, negative: 0 };
     for (const comment of comments) {
-      const key = createHash('sha256').update(comment.text.toLowerCase().replace(/\s+/g, ' ').trim()).digest('base64url');
+      const key = createHash('sha256')
+        .update(comment.text.toLowerCase().replace(/\s+/g, ' ').trim())
+        .digest('base64url');
       if (seen.has(key)) {
         result.duplicates++;
         continue;
