@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startWorker } from '../src/main';
-import { renderCommentHtml } from '../src/moderation/render';
+import { renderCommentHtml } from '../src/comments/render';
 import { startBaselineServer, timeNoopQueue } from './baseline';
 import { type LoadResult, runLoad } from './load';
 import { clearRedisPrefix, type Dialect, type ParleyInstance, startParley } from './parley-instance';

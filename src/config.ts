@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { defaults, type SettingName } from '../config/defaults';
-import { parseAddressRange } from './moderation/ban-repository';
+import { parseAddressRange } from './net/address-range';
 import { DEFAULT_MODEL_PATH } from './moderation/classifier/model-file';
 
 // 0 asks the OS for a free port (tests, side-by-side instances); the real one is logged.

@@ -19,7 +19,8 @@ import { migrateToLatest } from './db/migrate';
 import { loadInstanceSecret } from './db/settings';
 import { createApp } from './http/app';
 import { rateLimit } from './http/rate-limit';
-import { listeningPort, ParleyMetrics, startMetricsServer } from './http/metrics';
+import { listeningPort, startMetricsServer } from './metrics/metrics-server';
+import { ParleyMetrics } from './metrics/parley-metrics';
 import { createLogger } from './logger';
 import { TokenService, ROLES, type Role } from './auth/token-service';
 import { AuditLog } from './moderation/audit-log';
@@ -43,7 +44,7 @@ import { WebhookStore } from './webhooks/webhook-store';
 import { type PrivateRedis, redisServerOnPath, startPrivateRedis } from './queue/private-redis';
 import { createRedisConnection, redisAnswers, redisReady } from './queue/redis';
 import { trainFromCsv } from './moderation/classifier/training';
-import { sitePolicyChangesSchema } from './sites/site-policy';
+import { sitePolicyChangesSchema } from './sites/policy-schema';
 import { MODERATION_POLICIES, type ModerationPolicy, SiteRepository } from './sites/site-repository';
 
 /** Everything a role needs, built once from the configuration. */

@@ -1,7 +1,7 @@
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { ParleyMetrics } from '../src/http/metrics';
+import type { ParleyMetrics } from '../src/metrics/parley-metrics';
 import type { ModerationFeedback } from '../src/moderation/feedback';
 import { FEEDBACK_QUEUE, type FeedbackJobData } from '../src/queue/feedback-queue';
 

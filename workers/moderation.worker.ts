@@ -2,7 +2,7 @@ import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { CommentRepository } from '../src/comments/comment-repository';
-import type { ParleyMetrics } from '../src/http/metrics';
+import type { ParleyMetrics } from '../src/metrics/parley-metrics';
 import type { CommentModerator } from '../src/moderation/comment-moderator';
 import { MODERATION_QUEUE, type ModerationJobData, type ModerationQueue } from '../src/queue/moderation-queue';
 import { startPeriodicSweep } from '../src/queue/periodic-sweep';

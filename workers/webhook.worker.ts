@@ -1,7 +1,7 @@
 import { DelayedError, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { ParleyMetrics } from '../src/http/metrics';
+import type { ParleyMetrics } from '../src/metrics/parley-metrics';
 import { startPeriodicSweep } from '../src/queue/periodic-sweep';
 import { WEBHOOK_QUEUE, type WebhookJobData, webhookBackoff } from '../src/queue/webhook-queue';
 import type { WebhookDelivery } from '../src/webhooks/webhook-delivery';

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { ApiError } from '../errors';
-import { issueFormToken } from '../moderation/form-token';
-import { renderCommentHtml } from '../moderation/render';
+import { issueFormToken } from './form-token';
+import { renderCommentHtml } from './render';
 import type { ModerationQueue } from '../queue/moderation-queue';
-import { commentEvent } from '../webhooks/events';
 import type { EventOutbox } from '../webhooks/outbox';
 import type { Site } from '../sites/site-repository';
 import type { CommentRepository } from './comment-repository';
@@ -93,7 +92,7 @@ export class CommentService {
     };
     await outbox.commit(async (trx) => {
       await comments.insert(row, trx);
-      return { result: undefined, events: [commentEvent({ type: 'comment.created', comment: row, at: now })] };
+      return { result: undefined, events: [{ type: 'comment.created', comment: row, at: now }] };
     });
 
     try {

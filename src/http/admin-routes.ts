@@ -2,7 +2,7 @@ import express, { Router } from 'express';
 import { z } from 'zod';
 import { ROLES, type TokenService } from '../auth/token-service';
 import { ApiError } from '../errors';
-import { sitePolicyChangesSchema } from '../sites/site-policy';
+import { sitePolicyChangesSchema } from '../sites/policy-schema';
 import { MODERATION_POLICIES, type SiteRepository } from '../sites/site-repository';
 import { requireRole } from './auth';
 import { parseOrThrow } from './validate';

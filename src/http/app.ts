@@ -10,7 +10,8 @@ import { ApiError } from '../errors';
 import { adminRoutes } from './admin-routes';
 import { docsRoutes } from './docs-routes';
 import { errorHandler, notFoundHandler } from './errors';
-import { metricsRoutes, type ParleyMetrics } from './metrics';
+import type { ParleyMetrics } from '../metrics/parley-metrics';
+import { metricsRoutes, requestMetrics } from './metrics-routes';
 import { moderationRoutes } from './moderation-routes';
 import { moderatorUiRoutes } from './moderator-ui-routes';
 import { opsRoutes, type Readiness } from './ops-routes';
@@ -55,7 +56,7 @@ export function createApp(options: AppOptions): Express {
   });
 
   app.use(requestLogging(options.logger));
-  if (options.metrics) app.use(options.metrics.httpMiddleware());
+  if (options.metrics) app.use(requestMetrics(options.metrics));
 
   app.use(opsRoutes(options.readiness));
   if (options.metrics && options.serveMetrics !== false) app.use(metricsRoutes(options.metrics));

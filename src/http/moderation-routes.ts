@@ -4,7 +4,7 @@ import type { TokenService } from '../auth/token-service';
 import { decodeCursor } from '../comments/comment-repository';
 import { COMMENT_STATUSES } from '../comments/status';
 import { ApiError } from '../errors';
-import { parseAddressRange } from '../moderation/ban-repository';
+import { parseAddressRange } from '../net/address-range';
 import { MODERATOR_ACTIONS, type ModerationService } from '../moderation/moderation-service';
 import type { SiteRepository } from '../sites/site-repository';
 import { principalOf, requireRole } from './auth';

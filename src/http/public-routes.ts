@@ -6,7 +6,7 @@ import { submitCommentSchema } from '../comments/submit-schema';
 import { ApiError } from '../errors';
 import type { Site, SiteRepository } from '../sites/site-repository';
 import { bearerToken } from './auth';
-import type { ParleyMetrics } from './metrics';
+import type { ParleyMetrics } from '../metrics/parley-metrics';
 import { allowSiteOrigin, answerPreflight } from './site-access';
 import { parseOrThrow } from './validate';
 

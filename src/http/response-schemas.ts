@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ROLES } from '../auth/token-service';
 import { COMMENT_STATUSES } from '../comments/status';
 import { VERDICTS } from '../moderation/finding';
-import { sitePolicySchema } from '../sites/site-policy';
+import { sitePolicySchema } from '../sites/policy-schema';
 import { MODERATION_POLICIES } from '../sites/site-repository';
 
 /**

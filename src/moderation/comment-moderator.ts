@@ -1,14 +1,15 @@
 import type { CommentRepository, CommentRow } from '../comments/comment-repository';
 import type { Site, SiteRepository } from '../sites/site-repository';
-import { commentEvent, STATUS_EVENT } from '../webhooks/events';
+import { STATUS_EVENT } from '../webhooks/events';
 import type { EventOutbox } from '../webhooks/outbox';
 import { type AkismetClient, type AkismetComment, AkismetError } from './akismet';
 import type { BanRepository } from './ban-repository';
 import type { ContentClassifier } from './classifier/content-classifier';
 import type { FloodCounters } from './flood-counters';
-import { verifyFormToken } from './form-token';
-import { type Decision, type ModerationContext, moderate } from './pipeline';
-import { renderCommentHtml } from './render';
+import { verifyFormToken } from '../comments/form-token';
+import type { ModerationContext } from './moderation-context';
+import { type Decision, decide } from './pipeline';
+import { renderCommentHtml } from '../comments/render';
 
 export interface CommentModeratorOptions {
   comments: CommentRepository;
@@ -60,14 +61,14 @@ export class CommentModerator {
     if (!site) return { outcome: 'skipped', reason: 'not-found' };
 
     const context = await this.gather(comment, site);
-    let decision = moderate(context);
+    let decision = decide(context);
     // The remote service is asked last, and only about comments the local checks did not already condemn.
     if (this.options.akismet && decision.status !== 'spam' && decision.status !== 'rejected') {
       const verdict = await this.options.akismet.check(akismetComment(comment, site)).catch((err: unknown) => {
         if (err instanceof AkismetError) return err;
         throw err;
       });
-      decision = moderate({ ...context, akismet: verdict });
+      decision = decide({ ...context, akismet: verdict });
     }
 
     const decidedAt = this.options.clock();
@@ -83,7 +84,7 @@ export class CommentModerator {
       const decided = (await comments.find(comment.id, trx))!;
       return {
         result: true,
-        events: [commentEvent({ type: STATUS_EVENT[decision.status]!, comment: decided, at: decidedAt })],
+        events: [{ type: STATUS_EVENT[decision.status]!, comment: decided, at: decidedAt }],
       };
     });
     if (!saved && (await comments.find(comment.id))?.status === 'pending') {

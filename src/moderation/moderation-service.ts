@@ -4,14 +4,14 @@ import { textHash } from '../comments/identity';
 import { COMMENT_STATUSES, type CommentStatus, type DecisionStatus } from '../comments/status';
 import type { Logger } from 'pino';
 import type { FeedbackQueue } from '../queue/feedback-queue';
-import { commentEvent, STATUS_EVENT } from '../webhooks/events';
+import { STATUS_EVENT } from '../webhooks/events';
 import type { EventOutbox } from '../webhooks/outbox';
 import { ApiError } from '../errors';
 import type { AuditLog } from './audit-log';
 import type { Finding } from './finding';
 import { type Ban, type BanKind, BanMatcher, type BanRepository } from './ban-repository';
 import { type ModeratorComment, toModeratorComment } from './moderator-comment';
-import { renderCommentHtml } from './render';
+import { renderCommentHtml } from '../comments/render';
 
 export const MODERATOR_ACTIONS = ['approve', 'hold', 'reject', 'spam'] as const;
 export type ModeratorAction = (typeof MODERATOR_ACTIONS)[number];
@@ -361,7 +361,7 @@ export class ModerationService {
         );
         const changed = (await comments.find(id, trx))!;
         const type = action === 'edit' ? 'comment.edited' : STATUS_EVENT[changed.status]!;
-        return { result: true, events: [commentEvent({ type, comment: changed, at })] };
+        return { result: true, events: [{ type, comment: changed, at }] };
       });
       if (applied) return { comment: toModeratorComment((await comments.find(id))!), previousStatus: row.status };
     }

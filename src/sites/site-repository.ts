@@ -3,7 +3,7 @@ import type { Selectable } from 'kysely';
 import type { Db } from '../db/connect';
 import type { SitesTable } from '../db/schema';
 import { isoTime } from '../db/timestamps';
-import { parseSitePolicy, type SitePolicy, sitePolicySchema } from './site-policy';
+import { parseSitePolicy, type SitePolicy, sitePolicySchema } from './policy-schema';
 
 export type ModerationPolicy = SitesTable['moderation'];
 export const MODERATION_POLICIES: readonly ModerationPolicy[] = ['none', 'first-time', 'all'];

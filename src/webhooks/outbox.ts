@@ -3,8 +3,16 @@ import type { Logger } from 'pino';
 import type { Db } from '../db/connect';
 import type { Database } from '../db/schema';
 import type { WebhookQueue } from '../queue/webhook-queue';
-import type { NewEvent } from './events';
+import type { CommentRow } from '../comments/comment-repository';
+import { commentEvent, type EventType } from './events';
 import type { WebhookStore } from './webhook-store';
+
+/** A change to a comment that emits an event: the comment as it is after it, and the event's type. */
+export interface CommentChange {
+  type: EventType;
+  comment: CommentRow;
+  at: number;
+}
 
 export interface EventOutboxOptions {
   db: Db;
@@ -24,15 +32,16 @@ export interface EventOutboxOptions {
 export class EventOutbox {
   constructor(private readonly options: EventOutboxOptions) {}
 
-  async commit<T>(change: (trx: Transaction<Database>) => Promise<{ result: T; events: NewEvent[] }>): Promise<T> {
+  async commit<T>(change: (trx: Transaction<Database>) => Promise<{ result: T; events: CommentChange[] }>): Promise<T> {
     const { db, store, clock } = this.options;
     const { result, events } = await db.transaction().execute(async (trx) => {
       const outcome = await change(trx);
-      for (const event of outcome.events) {
+      const events = outcome.events.map(commentEvent);
+      for (const event of events) {
         await store.addEvent(trx, event, clock());
         if (event.type === 'comment.deleted') await store.eraseFromEvents(trx, event);
       }
-      return outcome;
+      return { result: outcome.result, events };
     });
     for (const event of events) {
       await this.options.queue.fanOut(event.id).catch((err: Error) => {

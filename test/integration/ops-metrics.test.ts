@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import type { Server } from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
-import { listeningPort, startMetricsServer } from '../../src/http/metrics';
+import { listeningPort, startMetricsServer } from '../../src/metrics/metrics-server';
 import type { Site } from '../../src/sites/site-repository';
 import { startTestParley, type TestParley } from '../helpers/parley';
 import { DIALECTS, waitFor } from '../helpers/services';

@@ -2,7 +2,7 @@ import { disposableEmail } from '../../src/moderation/checks/disposable-email';
 import { linkContent } from '../../src/moderation/checks/link-content';
 import { profanity } from '../../src/moderation/checks/profanity';
 import { wordLists } from '../../src/moderation/checks/word-lists';
-import { issueFormToken, verifyFormToken } from '../../src/moderation/form-token';
+import { issueFormToken, verifyFormToken } from '../../src/comments/form-token';
 import { globMatch, WordList } from '../../src/moderation/word-list';
 
 const fields = (text: string, extra: Partial<{ name: string; email: string; website: string | null }> = {}) => ({

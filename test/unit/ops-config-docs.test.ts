@@ -4,7 +4,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { defaults } from '../../config/defaults';
 import { ConfigError, loadConfig } from '../../src/config';
-import { ParleyMetrics } from '../../src/http/metrics';
+import { ParleyMetrics } from '../../src/metrics/parley-metrics';
 
 const ROOT = path.resolve(__dirname, '../..');
 const docs = require('../../scripts/docs-config.js') as {

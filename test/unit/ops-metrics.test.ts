@@ -2,7 +2,9 @@ import type { Server } from 'node:http';
 import type { Queue } from 'bullmq';
 import express, { Router } from 'express';
 import request from 'supertest';
-import { listeningPort, metricsRoutes, ParleyMetrics, startMetricsServer } from '../../src/http/metrics';
+import { metricsRoutes, requestMetrics } from '../../src/http/metrics-routes';
+import { listeningPort, startMetricsServer } from '../../src/metrics/metrics-server';
+import { ParleyMetrics } from '../../src/metrics/parley-metrics';
 
 /** A queue as the gauge sees it: a name and job counts. */
 function fakeQueue(name: string, counts: () => Promise<Record<string, number>>): Queue {
@@ -88,7 +90,7 @@ describe('ParleyMetrics', () => {
   it('labels HTTP requests with the route template and status, and serves the text format', async () => {
     const metrics = new ParleyMetrics();
     const app = express();
-    app.use(metrics.httpMiddleware());
+    app.use(requestMetrics(metrics));
     app.use(metricsRoutes(metrics));
     const site = Router({ mergeParams: true });
     site.post('/comments', (_req, res) => res.status(202).json({}));

@@ -1,6 +1,7 @@
-import { type ModerationContext, moderate } from '../../src/moderation/pipeline';
-import { renderCommentHtml } from '../../src/moderation/render';
-import { sitePolicySchema } from '../../src/sites/site-policy';
+import type { ModerationContext } from '../../src/moderation/moderation-context';
+import { decide } from '../../src/moderation/pipeline';
+import { renderCommentHtml } from '../../src/comments/render';
+import { sitePolicySchema } from '../../src/sites/policy-schema';
 
 type Overrides = {
   comment?: Partial<ModerationContext['comment']>;
@@ -39,18 +40,18 @@ function context(overrides: Overrides = {}): ModerationContext {
   };
 }
 
-const checksOf = (ctx: ModerationContext) => moderate(ctx).findings.map((f) => `${f.check}:${f.verdict}`);
+const checksOf = (ctx: ModerationContext) => decide(ctx).findings.map((f) => `${f.check}:${f.verdict}`);
 const trusted = { approved: 1, spam: 0, lastModerated: 'approved' as const };
 
-describe('moderate', () => {
+describe('decide', () => {
   it('approves a clean comment on a site that moderates nothing, with no findings', () => {
-    expect(moderate(context())).toEqual({ status: 'approved', findings: [] });
+    expect(decide(context())).toEqual({ status: 'approved', findings: [] });
   });
 
   it('applies the site policy last, and only when no check objected', () => {
     expect(checksOf(context({ site: { moderation: 'all' } }))).toEqual(['site-policy:hold']);
-    expect(moderate(context({ site: { moderation: 'first-time' } })).status).toBe('held');
-    expect(moderate(context({ site: { moderation: 'first-time' }, history: trusted })).status).toBe('approved');
+    expect(decide(context({ site: { moderation: 'first-time' } })).status).toBe('held');
+    expect(decide(context({ site: { moderation: 'first-time' }, history: trusted })).status).toBe('approved');
     // The policy adds nothing to a comment that is already spam.
     expect(checksOf(context({ site: { moderation: 'all' }, comment: { honeypot: 'x' } }))).toEqual(['honeypot:spam']);
   });
@@ -58,10 +59,10 @@ describe('moderate', () => {
   it('ranks spam over reject over hold over approve, and keeps every finding', () => {
     const text = 'x https://a.example https://b.example https://c.example';
     const all = context({ comment: { text, honeypot: 'filled' }, earlierDuplicateId: 'c1', history: trusted });
-    expect(moderate(all).status).toBe('spam');
+    expect(decide(all).status).toBe('spam');
     expect(checksOf(all)).toEqual(['honeypot:spam', 'link-count:hold', 'duplicate:reject', 'author-history:approve']);
-    expect(moderate(context({ comment: { text }, earlierDuplicateId: 'c1' })).status).toBe('rejected');
-    expect(moderate(context({ comment: { text } })).status).toBe('held');
+    expect(decide(context({ comment: { text }, earlierDuplicateId: 'c1' })).status).toBe('rejected');
+    expect(decide(context({ comment: { text } })).status).toBe('held');
   });
 
   it("never lets a trusted author's standing override spam", () => {
@@ -70,29 +71,29 @@ describe('moderate', () => {
       history: { approved: 50, spam: 0, lastModerated: 'approved' },
       site: { moderation: 'first-time' },
     });
-    expect(moderate(ctx).status).toBe('spam');
+    expect(decide(ctx).status).toBe('spam');
   });
 
   it('treats an author as spam while their latest judged comment is spam, and trusts them once a moderator approves again', () => {
-    expect(moderate(context({ history: { approved: 2, spam: 1, lastModerated: 'spam' } })).status).toBe('spam');
+    expect(decide(context({ history: { approved: 2, spam: 1, lastModerated: 'spam' } })).status).toBe('spam');
     expect(
-      moderate(
+      decide(
         context({ history: { approved: 2, spam: 1, lastModerated: 'approved' }, site: { moderation: 'first-time' } }),
       ).status,
     ).toBe('approved');
   });
 
   it('holds above the link limit and not at it', () => {
-    expect(moderate(context({ comment: { text: 'https://a.example https://b.example' } })).status).toBe('approved');
-    const three = moderate(context({ comment: { text: 'https://a.example https://b.example https://c.example' } }));
+    expect(decide(context({ comment: { text: 'https://a.example https://b.example' } })).status).toBe('approved');
+    const three = decide(context({ comment: { text: 'https://a.example https://b.example https://c.example' } }));
     expect(three.status).toBe('held');
     expect(three.findings[0]).toMatchObject({ check: 'link-count', score: 3 });
-    expect(moderate(context({ comment: { text: 'https://a.example' }, site: { linkLimit: 0 } })).status).toBe('held');
+    expect(decide(context({ comment: { text: 'https://a.example' }, site: { linkLimit: 0 } })).status).toBe('held');
   });
 
   it('rejects text over the length limit and text with nothing visible', () => {
-    expect(moderate(context({ comment: { text: 'x'.repeat(11) }, site: { maxLength: 10 } })).status).toBe('rejected');
-    expect(moderate(context({ comment: { text: '<br>', html: '' } })).status).toBe('rejected');
+    expect(decide(context({ comment: { text: 'x'.repeat(11) }, site: { maxLength: 10 } })).status).toBe('rejected');
+    expect(decide(context({ comment: { text: '<br>', html: '' } })).status).toBe('rejected');
   });
 
   it('rejects a banned author', () => {
@@ -107,7 +108,7 @@ describe('moderate', () => {
       createdAt: '',
     };
     expect(checksOf(context({ matchingBan: ban, history: trusted }))).toEqual(['ban:reject', 'author-history:approve']);
-    expect(moderate(context({ matchingBan: ban })).findings[0].reason).toMatch(/banned on every site: troll/);
+    expect(decide(context({ matchingBan: ban })).findings[0].reason).toMatch(/banned on every site: troll/);
   });
 
   it('applies the word lists, profanity and disposable email from the site policy', () => {
@@ -174,7 +175,7 @@ describe('moderate', () => {
       'abuse:hold',
     ]);
     const rejecting = sitePolicySchema.parse({ abuse: 'reject' });
-    expect(moderate(context({ content: { abuse: judged(0.9) }, site: { policy: rejecting } })).status).toBe('rejected');
+    expect(decide(context({ content: { abuse: judged(0.9) }, site: { policy: rejecting } })).status).toBe('rejected');
     expect(checksOf(context({ content: { abuse: judged(0.5) } }))).toEqual([]);
     expect(checksOf(context({ content: undefined }))).toEqual([]);
   });

@@ -1,4 +1,4 @@
-import { countLinks, renderCommentHtml } from '../../src/moderation/render';
+import { countLinks, renderCommentHtml } from '../../src/comments/render';
 import { xssPayloads } from '../helpers/datasets';
 import { allowlistViolations } from '../helpers/html-allowlist';
 

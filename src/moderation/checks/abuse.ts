@@ -1,6 +1,6 @@
 import { describeEvidence } from '../classifier/evidence';
 import type { LinearScore } from '../classifier/linear-model';
-import type { Finding } from '../finding';
+import type { CheckResult } from '../finding';
 
 /**
  * The abuse judgement (insults, hate, threats, obscenity aimed at people): held for a
@@ -11,7 +11,7 @@ export function abuse(input: {
   result: LinearScore | undefined;
   threshold: number;
   action: 'hold' | 'reject' | 'ignore';
-}): Finding | undefined {
+}): CheckResult | undefined {
   const { result } = input;
   if (!result || input.action === 'ignore' || result.score < input.threshold) return undefined;
   const score = Math.round(result.score * 1000) / 1000;
@@ -19,7 +19,6 @@ export function abuse(input: {
   const because = describeEvidence(result.evidence);
   const kind = aimed ? 'insult aimed at a person' : 'hostile or obscene language';
   return {
-    check: 'abuse',
     verdict: input.action,
     reason: `${kind} (abuse score ${score.toFixed(2)})${because ? `: ${because}` : ''}`,
     score,

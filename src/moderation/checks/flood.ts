@@ -1,4 +1,4 @@
-import type { Finding } from '../finding';
+import type { CheckResult } from '../finding';
 import type { FloodCounts } from '../flood-counters';
 
 /**
@@ -10,11 +10,10 @@ export function flood(input: {
   counts: FloodCounts;
   perMinuteLimit: number;
   duplicateOnPage: boolean;
-}): Finding | undefined {
+}): CheckResult | undefined {
   const { counts, perMinuteLimit } = input;
   if (counts.sameTextLastDay > 0 && !input.duplicateOnPage) {
     return {
-      check: 'flood',
       verdict: 'spam',
       reason: 'the same author sent the same text within the last day',
       score: counts.sameTextLastDay,
@@ -24,7 +23,6 @@ export function flood(input: {
   if (most > perMinuteLimit) {
     const source = counts.perIpLastMinute >= counts.perEmailLastMinute ? 'this IP' : 'this email';
     return {
-      check: 'flood',
       verdict: 'hold',
       reason: `${most} comments from ${source} within a minute (limit ${perMinuteLimit})`,
       score: most,

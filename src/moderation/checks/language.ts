@@ -1,4 +1,4 @@
-import type { Finding } from '../finding';
+import type { CheckResult } from '../finding';
 
 /** The scripts each language is written in, by its ISO 639-1 code. */
 const SCRIPTS: Record<string, readonly string[]> = {
@@ -65,7 +65,7 @@ const MIN_SHARE = 0.3;
  * be able to read it. Languages of one script are not told apart; a site whose
  * language is not listed here is not checked.
  */
-export function language(input: { text: string; siteLanguage: string }): Finding | undefined {
+export function language(input: { text: string; siteLanguage: string }): CheckResult | undefined {
   const code = input.siteLanguage.toLowerCase().split('-')[0];
   const expected = SCRIPTS[code];
   if (!expected) return undefined;
@@ -84,5 +84,5 @@ export function language(input: { text: string; siteLanguage: string }): Finding
   const inExpected = expected.reduce((sum, name) => sum + (counts.get(name) ?? 0), 0);
   if (inExpected / letters >= MIN_SHARE) return undefined;
   const main = [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'another';
-  return { check: 'language', verdict: 'hold', reason: `written in ${main} script; the site's language is ${code}` };
+  return { verdict: 'hold', reason: `written in ${main} script; the site's language is ${code}` };
 }

@@ -1,12 +1,12 @@
-import type { Finding } from '../finding';
+import type { CheckResult } from '../finding';
 
 /** Text that renders to nothing, or is over the limit (the API refuses those, workers re-check). */
-export function length(input: { text: string; html: string; maxLength: number }): Finding | undefined {
+export function length(input: { text: string; html: string; maxLength: number }): CheckResult | undefined {
   if (input.text.length > input.maxLength) {
-    return { check: 'length', verdict: 'reject', reason: `text is longer than ${input.maxLength} characters` };
+    return { verdict: 'reject', reason: `text is longer than ${input.maxLength} characters` };
   }
   if (input.html.replace(/<[^>]*>/g, '').trim() === '') {
-    return { check: 'length', verdict: 'reject', reason: 'text has no visible content' };
+    return { verdict: 'reject', reason: 'text has no visible content' };
   }
   return undefined;
 }

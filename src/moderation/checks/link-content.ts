@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import type { Finding } from '../finding';
+import type { CheckResult } from '../finding';
 
 /** URL shorteners hide where a link goes; spam uses them to dodge domain lists. */
 const SHORTENERS = new Set([
@@ -58,7 +58,7 @@ export function linkContent(input: {
   urls: string[];
   blockedDomains: string[];
   ownDomains: string[];
-}): Finding | undefined {
+}): CheckResult | undefined {
   const problems: { verdict: 'spam' | 'hold'; reason: string }[] = [];
   for (const url of input.urls) {
     const host = hostOf(url);
@@ -71,5 +71,5 @@ export function linkContent(input: {
   }
   if (problems.length === 0) return undefined;
   const worst = problems.find((p) => p.verdict === 'spam') ?? problems[0];
-  return { check: 'link-content', verdict: worst.verdict, reason: problems.map((p) => p.reason).join('; ') };
+  return { verdict: worst.verdict, reason: problems.map((p) => p.reason).join('; ') };
 }

@@ -1,5 +1,5 @@
 import { profaneWords } from '../profanity-matcher';
-import type { Finding } from '../finding';
+import type { CheckResult } from '../finding';
 
 // A listed word next to "you" is aimed at the reader: "you bastard", "f*** you", "your stupid a**".
 const AIMED = /\b(?:you|your|you're|youre|yourself|ya|ur|u(?!\.))\b/i;
@@ -14,12 +14,11 @@ export function profanity(input: {
   name: string;
   text: string;
   action: 'hold' | 'reject' | 'ignore';
-}): Finding | undefined {
+}): CheckResult | undefined {
   if (input.action === 'ignore') return undefined;
   const inName = profaneWords(input.name);
   if (inName.length > 0)
     return {
-      check: 'profanity',
       verdict: input.action,
       reason: `profanity in the name: ${inName.slice(0, 3).join(', ')}`,
       score: inName.length,
@@ -27,7 +26,6 @@ export function profanity(input: {
   const aimed = aimedWords(input.text);
   if (aimed.length === 0) return undefined;
   return {
-    check: 'profanity',
     verdict: input.action,
     reason: `profanity aimed at someone: ${aimed.slice(0, 3).join(', ')}`,
     score: aimed.length,

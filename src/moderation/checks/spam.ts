@@ -1,6 +1,6 @@
 import { describeEvidence } from '../classifier/evidence';
 import type { LinearScore } from '../classifier/linear-model';
-import type { Finding } from '../finding';
+import type { CheckResult } from '../finding';
 
 /** The hold threshold of a comment sent without the widget's form token, as a share of the usual one: a weak signal, never a verdict alone. */
 const MISSING_TOKEN_FACTOR = 0.9;
@@ -22,7 +22,7 @@ export function spam(input: {
   holdThreshold: number;
   spamThreshold: number;
   hasFormToken: boolean;
-}): Finding | undefined {
+}): CheckResult | undefined {
   const { result } = input;
   if (!result) return undefined;
   const holdAt = input.hasFormToken ? input.holdThreshold : input.holdThreshold * MISSING_TOKEN_FACTOR;
@@ -37,8 +37,8 @@ export function spam(input: {
   const withoutLinks = 1 / (1 + Math.exp(-(result.logit - result.linkLogit)));
   const notOnLinksAlone = withoutLinks >= input.holdThreshold || result.lexical < LINK_DROP_LEXICAL;
   if (result.score >= input.spamThreshold && (structural || result.known >= MIN_KNOWN_TO_CONDEMN) && notOnLinksAlone) {
-    return { check: 'spam', verdict: 'spam', reason, score };
+    return { verdict: 'spam', reason, score };
   }
   const weak = input.hasFormToken ? '' : ' (threshold lowered: no form token)';
-  return { check: 'spam', verdict: 'hold', reason: `${reason}${weak}`, score };
+  return { verdict: 'hold', reason: `${reason}${weak}`, score };
 }

@@ -1,5 +1,5 @@
-import type { FormTokenCheck } from '../form-token';
-import type { Finding } from '../finding';
+import type { FormTokenCheck } from '../../comments/form-token';
+import type { CheckResult } from '../finding';
 
 /**
  * People take more than a few seconds to write a comment; bots post the instant the
@@ -14,21 +14,17 @@ export function timeTrap(input: {
   minSubmitSeconds: number;
   maxFormAgeHours: number;
   required: boolean;
-}): Finding | undefined {
+}): CheckResult | undefined {
   const { token } = input;
   if (!token) {
-    return input.required
-      ? { check: 'time-trap', verdict: 'hold', reason: 'no form token, and the site requires one' }
-      : undefined;
+    return input.required ? { verdict: 'hold', reason: 'no form token, and the site requires one' } : undefined;
   }
-  if (!token.valid) return { check: 'time-trap', verdict: 'spam', reason: 'the form token is forged or malformed' };
+  if (!token.valid) return { verdict: 'spam', reason: 'the form token is forged or malformed' };
   const seconds = (input.submittedAt - token.issuedAt) / 1000;
-  if (seconds < 0)
-    return { check: 'time-trap', verdict: 'spam', reason: 'the form token was issued after the comment was sent' };
+  if (seconds < 0) return { verdict: 'spam', reason: 'the form token was issued after the comment was sent' };
   // Held, not spam: a person who pastes a prepared text can be this fast, and must not lose it.
   if (seconds < input.minSubmitSeconds) {
     return {
-      check: 'time-trap',
       verdict: 'hold',
       reason: `sent ${seconds.toFixed(1)} s after the form loaded (minimum ${input.minSubmitSeconds} s)`,
       score: seconds,
@@ -36,7 +32,6 @@ export function timeTrap(input: {
   }
   if (seconds > input.maxFormAgeHours * 3600) {
     return {
-      check: 'time-trap',
       verdict: 'hold',
       reason: `the form token is ${Math.round(seconds / 3600)} h old (stale)`,
       score: seconds,

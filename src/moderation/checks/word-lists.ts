@@ -1,4 +1,4 @@
-import type { Finding } from '../finding';
+import type { CheckResult } from '../finding';
 import type { WordList } from '../word-list';
 
 export interface AuthorFields {
@@ -24,11 +24,10 @@ export function wordLists(input: {
   blockList: WordList;
   watchList: WordList;
   blockVerdict: 'reject' | 'spam';
-}): Finding | undefined {
+}): CheckResult | undefined {
   const blocked = firstMatch(input.blockList, input.fields);
   if (blocked) {
     return {
-      check: 'word-lists',
       verdict: input.blockVerdict,
       reason: `"${blocked.entry}" on the block list (in ${blocked.field})`,
     };
@@ -36,7 +35,6 @@ export function wordLists(input: {
   const watched = firstMatch(input.watchList, input.fields);
   if (watched)
     return {
-      check: 'word-lists',
       verdict: 'hold',
       reason: `"${watched.entry}" on the watch list (in ${watched.field})`,
     };

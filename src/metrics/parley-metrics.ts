@@ -1,10 +1,6 @@
-import http, { type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Queue } from 'bullmq';
-import { type RequestHandler, Router } from 'express';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Finding } from '../moderation/finding';
-import { routeTemplateOf } from './route-list';
 
 /** Job states reported per queue: the backlog (`waiting`, `prioritized`), what runs, what waits to retry, what gave up. */
 export const QUEUE_STATES = ['waiting', 'prioritized', 'active', 'delayed', 'failed'] as const;
@@ -137,19 +133,11 @@ export class ParleyMetrics {
     collectDefaultMetrics({ register: this.registry });
   }
 
-  /** Counts and times every HTTP request under its route template (never the raw path: labels stay few). */
-  httpMiddleware(): RequestHandler {
-    return (req, res, next) => {
-      const started = process.hrtime.bigint();
-      // Named now: a mounted app (the queue dashboard) answers as itself, with req.app changed.
-      const route = routeTemplateOf(req);
-      res.once('finish', () => {
-        const labels = { method: req.method, route, status: String(res.statusCode) };
-        this.httpRequests.inc(labels);
-        this.httpDuration.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
-      });
-      next();
-    };
+  /** Counts and times one answered HTTP request, under its route template (never the raw path: labels stay few). */
+  recordRequest(request: { method: string; route: string; status: number; seconds: number }): void {
+    const labels = { method: request.method, route: request.route, status: String(request.status) };
+    this.httpRequests.inc(labels);
+    this.httpDuration.observe(labels, request.seconds);
   }
 
   /** Records one moderation decision: its outcome, every check's verdict, and its latency from acceptance. */
@@ -173,64 +161,4 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
       timer = setTimeout(() => reject(new Error('timeout')), ms);
     }),
   ]).finally(() => clearTimeout(timer));
-}
-
-/** `GET /metrics` in Prometheus text format. */
-export function metricsRoutes(metrics: ParleyMetrics): Router {
-  metrics.enableProcessMetrics();
-  const router = Router();
-  router.get('/metrics', async (_req, res) => {
-    const { contentType, body } = await metrics.exposition();
-    res.set({ 'Content-Type': contentType, 'Cache-Control': 'no-store' });
-    res.send(body);
-  });
-  return router;
-}
-
-/**
- * A small HTTP server for `PARLEY_METRICS_PORT`: `GET /metrics`, and `GET /healthz` for
- * the container health check of a worker, which serves nothing else. Nothing else is
- * answered on this port.
- */
-export function startMetricsServer(metrics: ParleyMetrics, options: { port: number; host: string }): Promise<Server> {
-  metrics.enableProcessMetrics();
-  const server = http.createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res
-        .writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': 'application/json' })
-        .end(JSON.stringify({ error: { code: 'method_not_allowed', message: 'Only GET is answered here.' } }));
-      return;
-    }
-    if (path === '/healthz') {
-      res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ status: 'ok' }));
-      return;
-    }
-    if (path !== '/metrics') {
-      res
-        .writeHead(404, { 'Content-Type': 'application/json' })
-        .end(JSON.stringify({ error: { code: 'not_found', message: 'This port serves /metrics and /healthz only.' } }));
-      return;
-    }
-    metrics.exposition().then(
-      ({ contentType, body }) =>
-        res.writeHead(200, { 'Content-Type': contentType, 'Cache-Control': 'no-store' }).end(body),
-      () =>
-        res
-          .writeHead(500, { 'Content-Type': 'application/json' })
-          .end(JSON.stringify({ error: { code: 'internal', message: 'Could not collect the metrics.' } })),
-    );
-  });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => {
-      server.off('error', reject);
-      resolve(server);
-    });
-  });
-}
-
-/** The port a server listens on (for logs when the configured port was 0). */
-export function listeningPort(server: Server): number {
-  return (server.address() as AddressInfo).port;
 }
