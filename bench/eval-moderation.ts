@@ -8,7 +8,7 @@ import type { Principal } from '../src/auth/token-service';
 import type { DecisionStatus } from '../src/comments/status';
 import { submitCommentSchema } from '../src/comments/submit-schema';
 import { loadConfig } from '../src/config';
-import { openRuntime, type Runtime } from '../src/main';
+import { openRuntime, type Runtime } from '../src/runtime';
 import { redisReady } from '../src/queue/redis';
 import { type LabeledComment, readLabeledComments, trainFromCsv } from '../src/moderation/classifier/training';
 import type { Finding } from '../src/moderation/finding';

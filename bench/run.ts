@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startWorker } from '../src/main';
+import { startWorker } from '../src/serve';
 import { renderCommentHtml } from '../src/comments/render';
 import { startBaselineServer, timeNoopQueue } from './baseline';
 import { type LoadResult, runLoad } from './load';

@@ -3,7 +3,8 @@ import pino, { type Logger } from 'pino';
 import request from 'supertest';
 import type { RunningWorker } from '../../workers/moderation.worker';
 import { loadConfig } from '../../src/config';
-import { buildApp, openRuntime, type Runtime, startWorker } from '../../src/main';
+import { openRuntime, type Runtime } from '../../src/runtime';
+import { buildApp, startWorker } from '../../src/serve';
 import type { NewSite, Site } from '../../src/sites/site-repository';
 import {
   clearRedisPrefix,

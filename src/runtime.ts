@@ -1,0 +1,187 @@
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { TokenService } from './auth/token-service';
+import { CommentRepository } from './comments/comment-repository';
+import { CommentService } from './comments/comment-service';
+import type { Config } from './config';
+import { connectDatabase, type Db } from './db/connect';
+import { migrateToLatest } from './db/migrate';
+import { loadInstanceSecret } from './db/settings';
+import { ParleyMetrics } from './metrics/parley-metrics';
+import { AkismetClient } from './moderation/akismet';
+import { AuditLog } from './moderation/audit-log';
+import { BanRepository } from './moderation/ban-repository';
+import { ContentClassifier } from './moderation/classifier/content-classifier';
+import { readModelFile } from './moderation/classifier/model-file';
+import { ModelLayers } from './moderation/classifier/model-layers';
+import { CommentModerator } from './moderation/comment-moderator';
+import { ModerationFeedback } from './moderation/feedback';
+import { FloodCounters } from './moderation/flood-counters';
+import { ModerationService } from './moderation/moderation-service';
+import { FeedbackQueue } from './queue/feedback-queue';
+import { ModerationQueue } from './queue/moderation-queue';
+import { createRedisConnection } from './queue/redis';
+import { WebhookQueue } from './queue/webhook-queue';
+import { SiteRepository } from './sites/site-repository';
+import { EventOutbox } from './webhooks/outbox';
+import { TargetPolicy } from './webhooks/target-policy';
+import { WebhookDelivery } from './webhooks/webhook-delivery';
+import { WebhookService } from './webhooks/webhook-service';
+import { WebhookStore } from './webhooks/webhook-store';
+
+// One clock for every service, so they all agree on what "now" is.
+const clock = () => Date.now();
+
+/** What the commands that touch only the database use: no Redis, no queues. */
+export interface DatabaseRuntime {
+  config: Config;
+  db: Db;
+  sites: SiteRepository;
+  tokens: TokenService;
+  close(): Promise<void>;
+}
+
+/** Everything a role needs, built once from the configuration. */
+export interface Runtime extends DatabaseRuntime {
+  logger: Logger;
+  redisAddress: string;
+  producerConnection: Redis;
+  commentRepository: CommentRepository;
+  comments: CommentService;
+  moderator: CommentModerator;
+  moderationQueue: ModerationQueue;
+  feedbackQueue: FeedbackQueue;
+  feedback: ModerationFeedback;
+  classifier: ContentClassifier;
+  modelLayers: ModelLayers;
+  moderation: ModerationService;
+  webhookQueue: WebhookQueue;
+  webhookDelivery: WebhookDelivery;
+  webhooks: WebhookService;
+  /** Every queue of this runtime: the metrics and the queue dashboard report these. */
+  queues: Queue[];
+  /** This process's Prometheus metrics (a registry of its own). */
+  metrics: ParleyMetrics;
+}
+
+/** Opens the database, brings its schema up to date, and builds what needs nothing else. */
+export async function openDatabaseRuntime(config: Config): Promise<DatabaseRuntime> {
+  const db = connectDatabase(config.database);
+  try {
+    await migrateToLatest(db);
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
+  return {
+    config,
+    db,
+    sites: new SiteRepository(db),
+    tokens: new TokenService({ db, configuredAdminToken: config.adminToken, clock }),
+    close: () => db.destroy(),
+  };
+}
+
+export async function openRuntime(
+  config: Config,
+  options: { logger: Logger; redisAddress?: string },
+): Promise<Runtime> {
+  const { logger } = options;
+  const base = await openDatabaseRuntime(config);
+  const { db, sites } = base;
+  const secret = await loadInstanceSecret(db, config.secret);
+  const redisAddress = options.redisAddress ?? config.redis.url;
+  const producerConnection = createRedisConnection(redisAddress, 'producer');
+  producerConnection.on('error', (err) => logger.debug({ err: err.message }, 'redis connection error'));
+
+  const commentRepository = new CommentRepository(db);
+  const moderationQueue = new ModerationQueue({ connection: producerConnection, prefix: config.redis.prefix });
+  const bans = new BanRepository({ db, clock });
+  const feedbackQueue = new FeedbackQueue({ connection: producerConnection, prefix: config.redis.prefix });
+  const modelLayers = new ModelLayers({ redis: producerConnection, prefix: config.redis.prefix });
+  const classifier = new ContentClassifier({
+    model: config.moderation.modelFile ? readModelFile(config.moderation.modelFile) : undefined,
+    layers: modelLayers,
+    lessonsPerHour: config.moderation.lessonsPerHour,
+    agreeingSites: 3,
+    clock,
+  });
+  const akismet = config.akismet && new AkismetClient({ ...config.akismet, timeoutMs: 5000 });
+  const webhookQueue = new WebhookQueue({
+    connection: producerConnection,
+    prefix: config.redis.prefix,
+    retrySchedule: config.webhooks.retryScheduleMs,
+  });
+  const webhookStore = new WebhookStore(db);
+  const outbox = new EventOutbox({ db, store: webhookStore, queue: webhookQueue, logger, clock });
+  const targetPolicy = new TargetPolicy({ strict: config.production, allowlist: config.webhooks.allowlist });
+  const webhookDelivery = new WebhookDelivery({
+    store: webhookStore,
+    queue: webhookQueue,
+    policy: targetPolicy,
+    timeoutMs: config.webhooks.timeoutMs,
+    disableAfterMs: 3 * 24 * 3600_000,
+    logger,
+    clock,
+  });
+  const queues: Queue[] = [moderationQueue.queue, feedbackQueue.queue, webhookQueue.queue];
+  return {
+    ...base,
+    logger,
+    redisAddress,
+    producerConnection,
+    commentRepository,
+    comments: new CommentService({
+      comments: commentRepository,
+      queue: moderationQueue,
+      outbox,
+      secret,
+      clock,
+      logger,
+    }),
+    moderator: new CommentModerator({
+      comments: commentRepository,
+      outbox,
+      sites,
+      bans,
+      flood: new FloodCounters({ redis: producerConnection, prefix: config.redis.prefix }),
+      classifier,
+      akismet,
+      secret,
+      maxLength: config.maxCommentLength,
+      clock,
+    }),
+    moderationQueue,
+    feedbackQueue,
+    feedback: new ModerationFeedback({ comments: commentRepository, sites, classifier, akismet }),
+    classifier,
+    modelLayers,
+    moderation: new ModerationService({
+      comments: commentRepository,
+      outbox,
+      bans,
+      audit: new AuditLog({ db, clock }),
+      feedback: feedbackQueue,
+      logger,
+      clock,
+    }),
+    webhookQueue,
+    webhookDelivery,
+    webhooks: new WebhookService({
+      store: webhookStore,
+      queue: webhookQueue,
+      delivery: webhookDelivery,
+      policy: targetPolicy,
+      rotationGraceMs: 24 * 3600_000,
+      clock,
+    }),
+    queues,
+    metrics: new ParleyMetrics({ queues }),
+    async close() {
+      await Promise.all([moderationQueue.close(), feedbackQueue.close(), webhookQueue.close()]);
+      producerConnection.disconnect();
+      await base.close();
+    },
+  };
+}
