@@ -5,7 +5,7 @@ import type { Express } from 'express';
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import { startFeedbackWorker } from '../workers/feedback.worker';
-import { type RunningWorker, startModerationWorker } from '../workers/moderation.worker';
+import { startModerationWorker } from '../workers/moderation.worker';
 import { startWebhookWorker } from '../workers/webhook.worker';
 import { type Config, ConfigError, loadConfig } from './config';
 import { createApp } from './http/app';
@@ -14,6 +14,7 @@ import { createLogger } from './logger';
 import { listeningPort, startMetricsServer } from './metrics/metrics-server';
 import { type PrivateRedis, redisServerOnPath, startPrivateRedis } from './queue/private-redis';
 import { createRedisConnection, redisAnswers } from './queue/redis';
+import type { RunningWorker } from './queue/running-worker';
 import { openRuntime, type Runtime } from './runtime';
 
 /** What one process runs: `parley start` (all), `parley api` or `parley worker`. */

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { ParleyMetrics } from '../src/metrics/parley-metrics';
 import type { ModerationFeedback } from '../src/moderation/feedback';
 import { FEEDBACK_QUEUE, type FeedbackJobData } from '../src/queue/feedback-queue';
+import type { RunningWorker } from '../src/queue/running-worker';
 
 export interface FeedbackWorkerOptions {
   connection: Redis;
@@ -15,7 +16,7 @@ export interface FeedbackWorkerOptions {
 }
 
 /** Runs the feedback queue: each moderator decision teaches the content judgements (and Akismet). */
-export function startFeedbackWorker(options: FeedbackWorkerOptions): Worker<FeedbackJobData> {
+export function startFeedbackWorker(options: FeedbackWorkerOptions): RunningWorker {
   const { logger } = options;
   const worker = new Worker<FeedbackJobData>(
     FEEDBACK_QUEUE,
@@ -40,5 +41,5 @@ export function startFeedbackWorker(options: FeedbackWorkerOptions): Worker<Feed
     );
   });
   worker.on('error', (err) => logger.error({ err: err.message }, 'feedback worker error'));
-  return worker;
+  return { worker, close: () => worker.close() };
 }

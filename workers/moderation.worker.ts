@@ -6,6 +6,7 @@ import type { ParleyMetrics } from '../src/metrics/parley-metrics';
 import type { CommentModerator } from '../src/moderation/comment-moderator';
 import { MODERATION_QUEUE, type ModerationJobData, type ModerationQueue } from '../src/queue/moderation-queue';
 import { startPeriodicSweep } from '../src/queue/periodic-sweep';
+import type { RunningWorker } from '../src/queue/running-worker';
 import { sweepPendingComments } from '../src/queue/sweep';
 
 export interface ModerationWorkerOptions {
@@ -22,12 +23,6 @@ export interface ModerationWorkerOptions {
   sweepIntervalMs: number;
   /** This process's metrics: decisions, findings and pipeline latency are recorded when given. */
   metrics?: ParleyMetrics;
-}
-
-export interface RunningWorker {
-  worker: Worker<ModerationJobData>;
-  /** Stops taking jobs, lets the running ones finish, and stops the sweep. */
-  close(): Promise<void>;
 }
 
 /** Runs the moderation queue: one job per comment, plus the periodic sweep of pending comments without a job. */

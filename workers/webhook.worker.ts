@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { ParleyMetrics } from '../src/metrics/parley-metrics';
 import { startPeriodicSweep } from '../src/queue/periodic-sweep';
+import type { RunningWorker } from '../src/queue/running-worker';
 import { WEBHOOK_QUEUE, type WebhookJobData, webhookBackoff } from '../src/queue/webhook-queue';
 import type { WebhookDelivery } from '../src/webhooks/webhook-delivery';
 
@@ -20,13 +21,8 @@ export interface WebhookWorkerOptions {
   metrics?: ParleyMetrics;
 }
 
-export interface RunningWebhookWorker {
-  worker: Worker<WebhookJobData>;
-  close(): Promise<void>;
-}
-
 /** Runs the webhook queue: fans events out to endpoints and delivers each message, in order per comment. */
-export function startWebhookWorker(options: WebhookWorkerOptions): RunningWebhookWorker {
+export function startWebhookWorker(options: WebhookWorkerOptions): RunningWorker {
   const { delivery, logger } = options;
   const worker = new Worker<WebhookJobData>(
     WEBHOOK_QUEUE,

@@ -1,8 +1,8 @@
 import type { Express } from 'express';
 import pino, { type Logger } from 'pino';
 import request from 'supertest';
-import type { RunningWorker } from '../../workers/moderation.worker';
 import { loadConfig } from '../../src/config';
+import type { RunningWorker } from '../../src/queue/running-worker';
 import { openRuntime, type Runtime } from '../../src/runtime';
 import { buildApp, startWorker } from '../../src/serve';
 import type { NewSite, Site } from '../../src/sites/site-repository';
