@@ -52,7 +52,7 @@ export async function startParley(options: InstanceOptions): Promise<ParleyInsta
     cleanups.unshift(() => runtime.close());
     const server = await startApi(runtime);
     cleanups.unshift(() => closeServer(server));
-    const site = await runtime.sites.create({
+    const site = await runtime.siteRepository.create({
       name: 'Bench blog',
       origins: ['https://blog.example'],
       moderation: 'first-time',

@@ -37,8 +37,8 @@ const clock = () => Date.now();
 export interface DatabaseRuntime {
   config: Config;
   db: Db;
-  sites: SiteRepository;
-  tokens: TokenService;
+  siteRepository: SiteRepository;
+  tokenService: TokenService;
   close(): Promise<void>;
 }
 
@@ -48,17 +48,17 @@ export interface Runtime extends DatabaseRuntime {
   redisAddress: string;
   producerConnection: Redis;
   commentRepository: CommentRepository;
-  comments: CommentService;
-  moderator: CommentModerator;
+  commentService: CommentService;
+  commentModerator: CommentModerator;
   moderationQueue: ModerationQueue;
   feedbackQueue: FeedbackQueue;
-  feedback: ModerationFeedback;
-  classifier: ContentClassifier;
+  moderationFeedback: ModerationFeedback;
+  contentClassifier: ContentClassifier;
   modelLayers: ModelLayers;
-  moderation: ModerationService;
+  moderationService: ModerationService;
   webhookQueue: WebhookQueue;
   webhookDelivery: WebhookDelivery;
-  webhooks: WebhookService;
+  webhookService: WebhookService;
   /** Every queue of this runtime: the metrics and the queue dashboard report these. */
   queues: Queue[];
   /** This process's Prometheus metrics (a registry of its own). */
@@ -77,8 +77,8 @@ export async function openDatabaseRuntime(config: Config): Promise<DatabaseRunti
   return {
     config,
     db,
-    sites: new SiteRepository(db),
-    tokens: new TokenService({ db, configuredAdminToken: config.adminToken, clock }),
+    siteRepository: new SiteRepository(db),
+    tokenService: new TokenService({ db, configuredAdminToken: config.adminToken, clock }),
     close: () => db.destroy(),
   };
 }
@@ -89,7 +89,7 @@ export async function openRuntime(
 ): Promise<Runtime> {
   const { logger } = options;
   const base = await openDatabaseRuntime(config);
-  const { db, sites } = base;
+  const { db, siteRepository } = base;
   const secret = await loadInstanceSecret(db, config.secret);
   const redisAddress = options.redisAddress ?? config.redis.url;
   const producerConnection = createRedisConnection(redisAddress, 'producer');
@@ -97,29 +97,29 @@ export async function openRuntime(
 
   const commentRepository = new CommentRepository(db);
   const moderationQueue = new ModerationQueue({ connection: producerConnection, prefix: config.redis.prefix });
-  const bans = new BanRepository({ db, clock });
+  const banRepository = new BanRepository({ db, clock });
   const feedbackQueue = new FeedbackQueue({ connection: producerConnection, prefix: config.redis.prefix });
   const modelLayers = new ModelLayers({ redis: producerConnection, prefix: config.redis.prefix });
-  const classifier = new ContentClassifier({
+  const contentClassifier = new ContentClassifier({
     model: config.moderation.modelFile ? readModelFile(config.moderation.modelFile) : undefined,
-    layers: modelLayers,
+    modelLayers,
     lessonsPerHour: config.moderation.lessonsPerHour,
     agreeingSites: 3,
     clock,
   });
-  const akismet = config.akismet && new AkismetClient({ ...config.akismet, timeoutMs: 5000 });
+  const akismetClient = config.akismet && new AkismetClient({ ...config.akismet, timeoutMs: 5000 });
   const webhookQueue = new WebhookQueue({
     connection: producerConnection,
     prefix: config.redis.prefix,
     retrySchedule: config.webhooks.retryScheduleMs,
   });
   const webhookStore = new WebhookStore(db);
-  const outbox = new EventOutbox({ db, store: webhookStore, queue: webhookQueue, logger, clock });
+  const eventOutbox = new EventOutbox({ db, webhookStore, webhookQueue, logger, clock });
   const targetPolicy = new TargetPolicy({ strict: config.production, allowlist: config.webhooks.allowlist });
   const webhookDelivery = new WebhookDelivery({
-    store: webhookStore,
-    queue: webhookQueue,
-    policy: targetPolicy,
+    webhookStore,
+    webhookQueue,
+    targetPolicy,
     timeoutMs: config.webhooks.timeoutMs,
     disableAfterMs: 3 * 24 * 3600_000,
     logger,
@@ -132,47 +132,40 @@ export async function openRuntime(
     redisAddress,
     producerConnection,
     commentRepository,
-    comments: new CommentService({
-      comments: commentRepository,
-      queue: moderationQueue,
-      outbox,
-      secret,
-      clock,
-      logger,
-    }),
-    moderator: new CommentModerator({
-      comments: commentRepository,
-      outbox,
-      sites,
-      bans,
-      flood: new FloodCounters({ redis: producerConnection, prefix: config.redis.prefix }),
-      classifier,
-      akismet,
+    commentService: new CommentService({ commentRepository, moderationQueue, eventOutbox, secret, clock, logger }),
+    commentModerator: new CommentModerator({
+      commentRepository,
+      eventOutbox,
+      siteRepository,
+      banRepository,
+      floodCounters: new FloodCounters({ redis: producerConnection, prefix: config.redis.prefix }),
+      contentClassifier,
+      akismetClient,
       secret,
       maxLength: config.maxCommentLength,
       clock,
     }),
     moderationQueue,
     feedbackQueue,
-    feedback: new ModerationFeedback({ comments: commentRepository, sites, classifier, akismet }),
-    classifier,
+    moderationFeedback: new ModerationFeedback({ commentRepository, siteRepository, contentClassifier, akismetClient }),
+    contentClassifier,
     modelLayers,
-    moderation: new ModerationService({
-      comments: commentRepository,
-      outbox,
-      bans,
-      audit: new AuditLog({ db, clock }),
-      feedback: feedbackQueue,
+    moderationService: new ModerationService({
+      commentRepository,
+      eventOutbox,
+      banRepository,
+      auditLog: new AuditLog({ db, clock }),
+      feedbackQueue,
       logger,
       clock,
     }),
     webhookQueue,
     webhookDelivery,
-    webhooks: new WebhookService({
-      store: webhookStore,
-      queue: webhookQueue,
-      delivery: webhookDelivery,
-      policy: targetPolicy,
+    webhookService: new WebhookService({
+      webhookStore,
+      webhookQueue,
+      webhookDelivery,
+      targetPolicy,
       rotationGraceMs: 24 * 3600_000,
       clock,
     }),

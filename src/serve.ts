@@ -24,11 +24,11 @@ export type ProcessRole = 'all' | 'api' | 'worker';
 export function buildApp(runtime: Runtime): Express {
   const { config } = runtime;
   return createApp({
-    sites: runtime.sites,
-    comments: runtime.comments,
-    tokens: runtime.tokens,
-    moderation: runtime.moderation,
-    webhooks: runtime.webhooks,
+    siteRepository: runtime.siteRepository,
+    commentService: runtime.commentService,
+    tokenService: runtime.tokenService,
+    moderationService: runtime.moderationService,
+    webhookService: runtime.webhookService,
     submitLimit: rateLimit({
       redis: runtime.producerConnection,
       prefix: config.redis.prefix,
@@ -67,9 +67,9 @@ export function startWorker(runtime: Runtime): RunningWorker {
   const running = startModerationWorker({
     connection,
     prefix: config.redis.prefix,
-    moderator: runtime.moderator,
-    comments: runtime.commentRepository,
-    queue: runtime.moderationQueue,
+    commentModerator: runtime.commentModerator,
+    commentRepository: runtime.commentRepository,
+    moderationQueue: runtime.moderationQueue,
     logger: runtime.logger,
     concurrency: config.worker.concurrency,
     lockDurationMs: config.worker.lockDurationMs,
@@ -79,14 +79,14 @@ export function startWorker(runtime: Runtime): RunningWorker {
   const feedbackWorker = startFeedbackWorker({
     connection,
     prefix: config.redis.prefix,
-    feedback: runtime.feedback,
+    moderationFeedback: runtime.moderationFeedback,
     logger: runtime.logger,
     metrics: runtime.metrics,
   });
   const webhookWorker = startWebhookWorker({
     connection,
     prefix: config.redis.prefix,
-    delivery: runtime.webhookDelivery,
+    webhookDelivery: runtime.webhookDelivery,
     logger: runtime.logger,
     retrySchedule: config.webhooks.retryScheduleMs,
     orderingWaitMs: Math.min(config.webhooks.retryScheduleMs[0], 5000),
@@ -172,8 +172,8 @@ export async function serve(role: ProcessRole): Promise<void> {
  * show it once (unless PARLEY_ADMIN_TOKEN provides one).
  */
 async function bootstrapAdminToken(runtime: Runtime): Promise<void> {
-  if (runtime.config.adminToken || (await runtime.tokens.hasAdmin())) return;
-  const { token } = await runtime.tokens.create({ role: 'admin', label: 'created at first start' });
+  if (runtime.config.adminToken || (await runtime.tokenService.hasAdmin())) return;
+  const { token } = await runtime.tokenService.create({ role: 'admin', label: 'created at first start' });
   // Printed, not logged: log lines are shipped and kept; this is shown once to whoever started Parley.
   process.stdout.write(
     `\nNo admin token existed, so one was created. It is shown only this once:\n\n  ${token}\n\n` +

@@ -9,7 +9,7 @@ import type { RunningWorker } from '../src/queue/running-worker';
 export interface FeedbackWorkerOptions {
   connection: Redis;
   prefix: string;
-  feedback: ModerationFeedback;
+  moderationFeedback: ModerationFeedback;
   logger: Logger;
   /** This process's metrics: classifier trainings are counted when given. */
   metrics?: ParleyMetrics;
@@ -21,7 +21,7 @@ export function startFeedbackWorker(options: FeedbackWorkerOptions): RunningWork
   const worker = new Worker<FeedbackJobData>(
     FEEDBACK_QUEUE,
     async (job) => {
-      const applied = await options.feedback.apply(job.data);
+      const applied = await options.moderationFeedback.apply(job.data);
       const taught =
         applied && 'taught' in applied.outcome ? applied.outcome.taught.map((t) => `${t.judgement}:${t.layer}`) : [];
       const skipped = applied && 'skipped' in applied.outcome ? applied.outcome.skipped : undefined;

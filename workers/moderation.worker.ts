@@ -13,9 +13,9 @@ export interface ModerationWorkerOptions {
   /** A connection made for workers (it blocks and retries forever). */
   connection: Redis;
   prefix: string;
-  moderator: CommentModerator;
-  comments: CommentRepository;
-  queue: ModerationQueue;
+  commentModerator: CommentModerator;
+  commentRepository: CommentRepository;
+  moderationQueue: ModerationQueue;
   logger: Logger;
   concurrency: number;
   /** A job whose lock is not renewed for this long (its worker died) is run again. */
@@ -31,7 +31,7 @@ export function startModerationWorker(options: ModerationWorkerOptions): Running
   const worker = new Worker<ModerationJobData>(
     MODERATION_QUEUE,
     async (job) => {
-      const result = await options.moderator.moderate(job.data.commentId);
+      const result = await options.commentModerator.moderate(job.data.commentId);
       const log = logger.child({ commentId: job.data.commentId, jobId: job.id, attempt: job.attemptsMade + 1 });
       if (result.outcome === 'decided') {
         log.info(
@@ -72,8 +72,8 @@ export function startModerationWorker(options: ModerationWorkerOptions): Running
     found: 'queued pending comments that had no job',
     sweep: () =>
       sweepPendingComments({
-        comments: options.comments,
-        queue: options.queue,
+        commentRepository: options.commentRepository,
+        moderationQueue: options.moderationQueue,
         now: Date.now(),
         graceMs: Math.min(options.sweepIntervalMs, 10_000),
         limit: 500,

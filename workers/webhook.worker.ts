@@ -10,7 +10,7 @@ import type { WebhookDelivery } from '../src/webhooks/webhook-delivery';
 export interface WebhookWorkerOptions {
   connection: Redis;
   prefix: string;
-  delivery: WebhookDelivery;
+  webhookDelivery: WebhookDelivery;
   logger: Logger;
   retrySchedule: number[];
   /** How long a message waits before looking again whether the one before it was delivered. */
@@ -23,13 +23,13 @@ export interface WebhookWorkerOptions {
 
 /** Runs the webhook queue: fans events out to endpoints and delivers each message, in order per comment. */
 export function startWebhookWorker(options: WebhookWorkerOptions): RunningWorker {
-  const { delivery, logger } = options;
+  const { webhookDelivery, logger } = options;
   const worker = new Worker<WebhookJobData>(
     WEBHOOK_QUEUE,
     async (job, token) => {
-      if (job.data.kind === 'fan-out') return { messages: await delivery.fanOut(job.data.eventId) };
+      if (job.data.kind === 'fan-out') return { messages: await webhookDelivery.fanOut(job.data.eventId) };
       const finalAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      const outcome = await delivery.deliver({ messageId: job.data.messageId, finalAttempt });
+      const outcome = await webhookDelivery.deliver({ messageId: job.data.messageId, finalAttempt });
       if (outcome.kind !== 'wait') options.metrics?.webhookDeliveries.inc({ result: outcome.kind });
       const log = logger.child({ messageId: job.data.messageId, attempt: job.attemptsMade + 1 });
       switch (outcome.kind) {
@@ -61,7 +61,7 @@ export function startWebhookWorker(options: WebhookWorkerOptions): RunningWorker
     intervalMs: options.sweepIntervalMs,
     logger,
     found: 'queued webhook events that had no job',
-    sweep: () => delivery.sweep({ graceMs: Math.min(options.sweepIntervalMs, 10_000), limit: 500 }),
+    sweep: () => webhookDelivery.sweep({ graceMs: Math.min(options.sweepIntervalMs, 10_000), limit: 500 }),
   });
 
   return {

@@ -16,7 +16,7 @@ export function addModelCommands(program: Command): void {
     .action((opts: { csv: string[]; abuse?: boolean; json?: boolean }) =>
       withRuntime(async (runtime) => {
         const result = await trainFromCsv({
-          classifier: runtime.classifier,
+          contentClassifier: runtime.contentClassifier,
           files: opts.csv,
           judgement: opts.abuse ? 'abuse' : 'spam',
         });
@@ -40,7 +40,7 @@ export function addModelCommands(program: Command): void {
         const file = runtime.config.moderation.modelFile;
         const shipped = file ? readModelFile(file) : undefined;
         const info = {
-          version: runtime.classifier.modelVersion,
+          version: runtime.contentClassifier.modelVersion,
           file: file ?? null,
           bytes: shipped?.bytes ?? 0,
           features: shipped?.features ?? { spam: 0, abuse: 0 },

@@ -18,7 +18,7 @@ export function addSiteCommands(program: Command): void {
     .action(
       (opts: { name: string; origin: string[]; moderation: ModerationPolicy; linkLimit: number; json?: boolean }) =>
         withDatabase(async (runtime) => {
-          const site = await runtime.sites.create({
+          const site = await runtime.siteRepository.create({
             name: opts.name,
             origins: opts.origin,
             moderation: opts.moderation,
@@ -34,7 +34,7 @@ export function addSiteCommands(program: Command): void {
     .option('--json', 'print the sites as one JSON object')
     .action((opts: { json?: boolean }) =>
       withDatabase(async (runtime) => {
-        const list = await runtime.sites.list();
+        const list = await runtime.siteRepository.list();
         if (opts.json) console.log(JSON.stringify({ sites: list }));
         else if (list.length === 0) console.log('No sites yet: parley sites create --name N --origin URL');
         else for (const s of list) console.log(`${s.key}\t${s.name}\t${s.moderation}\t${s.origins.join(' ')}`);
@@ -74,7 +74,7 @@ export function addSiteCommands(program: Command): void {
             const issue = policy.error.issues[0];
             throw new Error(`--set ${issue.path.join('.') || ''}: ${issue.message}`);
           }
-          const site = await runtime.sites.update(key, {
+          const site = await runtime.siteRepository.update(key, {
             name: opts.name,
             origins: opts.origin,
             moderation: opts.moderation,

@@ -15,8 +15,9 @@ export function addTokenCommands(program: Command): void {
     .option('--json', 'print the token as one JSON object')
     .action((opts: { role: Role; site?: string; label?: string; json?: boolean }) =>
       withDatabase(async (runtime) => {
-        if (opts.site && !(await runtime.sites.find(opts.site))) throw new Error(`no site with key ${opts.site}`);
-        const { token, record } = await runtime.tokens.create({
+        if (opts.site && !(await runtime.siteRepository.find(opts.site)))
+          throw new Error(`no site with key ${opts.site}`);
+        const { token, record } = await runtime.tokenService.create({
           role: opts.role,
           siteKey: opts.site,
           label: opts.label,
@@ -34,7 +35,7 @@ export function addTokenCommands(program: Command): void {
     .option('--json', 'print the tokens as one JSON object')
     .action((opts: { json?: boolean }) =>
       withDatabase(async (runtime) => {
-        const list = await runtime.tokens.list();
+        const list = await runtime.tokenService.list();
         if (opts.json) console.log(JSON.stringify({ tokens: list }));
         else
           for (const t of list)
@@ -49,7 +50,7 @@ export function addTokenCommands(program: Command): void {
     .argument('<id>', 'the token id')
     .action((id: string) =>
       withDatabase(async (runtime) => {
-        if (!(await runtime.tokens.revoke(id))) throw new Error(`no active token with id ${id}`);
+        if (!(await runtime.tokenService.revoke(id))) throw new Error(`no active token with id ${id}`);
         console.log(`Revoked ${id}`);
       }),
     );

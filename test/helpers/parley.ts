@@ -71,7 +71,12 @@ export async function startTestParley(options: TestParleyOptions): Promise<TestP
     worker: undefined,
     env,
     createSite: (site = {}) =>
-      runtime.sites.create({ name: 'Test blog', origins: ['https://blog.example'], moderation: 'none', ...site }),
+      runtime.siteRepository.create({
+        name: 'Test blog',
+        origins: ['https://blog.example'],
+        moderation: 'none',
+        ...site,
+      }),
     startWorker() {
       const worker = startWorker(runtime);
       workers.push(worker);
