@@ -8,7 +8,7 @@ import type { Principal } from '../src/auth/token-service';
 import type { DecisionStatus } from '../src/comments/status';
 import { submitCommentSchema } from '../src/comments/submit-schema';
 import { loadConfig } from '../src/config';
-import { openRuntime, type Runtime } from '../src/main';
+import { openRuntime, type Runtime } from '../src/runtime';
 import { redisReady } from '../src/queue/redis';
 import { type LabeledComment, readLabeledComments, trainFromCsv } from '../src/moderation/classifier/training';
 import type { Finding } from '../src/moderation/finding';
@@ -114,17 +114,17 @@ async function moderateOne(
   });
   // The API would refuse it with a 400: as good as rejected.
   if (!parsed.success) return undefined;
-  const { comment: submitted } = await runtime.comments.submit({
+  const { comment: submitted } = await runtime.commentService.submit({
     site,
     input: parsed.data,
     ip: undefined,
     userAgent: 'parley-eval',
   });
-  const result = await runtime.moderator.moderate(submitted.id);
+  const result = await runtime.commentModerator.moderate(submitted.id);
   if (result.outcome !== 'decided') throw new Error(`comment ${submitted.id} was not decided (${result.reason})`);
   const { status, findings } = result.decision;
   if (e.details) {
-    const scores = await runtime.classifier.score({ text: comment.text, website: null, siteKey: site.key });
+    const scores = await runtime.contentClassifier.score({ text: comment.text, website: null, siteKey: site.key });
     e.details({
       file: page,
       line: comment.line,
@@ -163,26 +163,26 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalResult> {
     });
     runtime = await openRuntime(config, { logger: pino({ level: 'silent' }) });
     await redisReady(runtime.producerConnection);
-    progress(`model: ${runtime.classifier.modelVersion}`);
+    progress(`model: ${runtime.contentClassifier.modelVersion}`);
 
     for (const [files, judgement] of [
       [options.train ?? [], 'spam'],
       [options.trainAbuse ?? [], 'abuse'],
     ] as const) {
       if (files.length === 0) continue;
-      const trained = await trainFromCsv({ classifier: runtime.classifier, files, judgement });
+      const trained = await trainFromCsv({ contentClassifier: runtime.contentClassifier, files, judgement });
       progress(
         `taught ${trained.positive} ${judgement} and ${trained.negative} other examples (${trained.duplicates} repeated texts skipped)`,
       );
     }
 
-    const site = await runtime.sites.create({
+    const site = await runtime.siteRepository.create({
       name: 'Moderation evaluation',
       origins: ['https://eval.example'],
       moderation: 'none',
       policy: options.policy,
     });
-    const { record: moderator } = await runtime.tokens.create({
+    const { record: moderator } = await runtime.tokenService.create({
       role: 'moderator',
       siteKey: site.key,
       label: 'simulated moderator',
@@ -191,7 +191,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalResult> {
     const feedbackWorker = startFeedbackWorker({
       connection: feedbackConnection,
       prefix: config.redis.prefix,
-      feedback: runtime.feedback,
+      moderationFeedback: runtime.moderationFeedback,
       logger: runtime.logger,
     });
     closers.push(async () => {
@@ -207,7 +207,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalResult> {
       }
     };
     // One form token for every comment, old enough for the time trap: readers take their time.
-    const formToken = runtime.comments.formToken(site);
+    const formToken = runtime.commentService.formToken(site);
     await new Promise((resolve) => setTimeout(resolve, site.policy.minSubmitSeconds * 1000 + 500));
     let author = 0;
     const e: Evaluation = {
@@ -244,7 +244,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalResult> {
           }
         }
         if (options.learn && decided && status === 'held') {
-          await runtime.moderation.act(moderator, {
+          await runtime.moderationService.act(moderator, {
             id: decided.id,
             action: truthfulAction(comment.label, decided.findings),
           });

@@ -67,7 +67,7 @@ async function main(): Promise<void> {
   const prefix = `{parley-bench-model-${process.pid}}`;
   const classifier = new ContentClassifier({
     model,
-    layers: new ModelLayers({ redis, prefix }),
+    modelLayers: new ModelLayers({ redis, prefix }),
     lessonsPerHour: 1e6,
     agreeingSites: 3,
     clock: Date.now,

@@ -2,7 +2,8 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { loadConfig } from '../src/config';
-import { openRuntime, type Runtime, startApi } from '../src/main';
+import { openRuntime, type Runtime } from '../src/runtime';
+import { startApi } from '../src/serve';
 import type { Site } from '../src/sites/site-repository';
 import { clearRedisPrefix, createTestDatabase, type Dialect } from '../test/helpers/services';
 
@@ -51,7 +52,7 @@ export async function startParley(options: InstanceOptions): Promise<ParleyInsta
     cleanups.unshift(() => runtime.close());
     const server = await startApi(runtime);
     cleanups.unshift(() => closeServer(server));
-    const site = await runtime.sites.create({
+    const site = await runtime.siteRepository.create({
       name: 'Bench blog',
       origins: ['https://blog.example'],
       moderation: 'first-time',

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startWorker } from '../src/main';
+import { startWorker } from '../src/serve';
 import { renderCommentHtml } from '../src/comments/render';
 import { startBaselineServer, timeNoopQueue } from './baseline';
 import { type LoadResult, runLoad } from './load';
@@ -122,7 +122,7 @@ async function benchModeration(parley: ParleyInstance, noopPrefix: string): Prom
   const submitStart = performance.now();
   // Through the service, as the API does it: insert pending, then enqueue. A few dozen authors, so history checks have rows to count.
   await forEachParallel(jobs, 16, (i) =>
-    runtime.comments.submit({
+    runtime.commentService.submit({
       site,
       input: {
         pageId: 'bench-moderation',
@@ -197,7 +197,7 @@ async function benchModeration(parley: ParleyInstance, noopPrefix: string): Prom
 async function seedThread(parley: ParleyInstance, pageId: string): Promise<void> {
   const { runtime, site } = parley;
   await forEachParallel(settings.threadComments, 16, (i) =>
-    runtime.comments.submit({
+    runtime.commentService.submit({
       site,
       input: {
         pageId,

@@ -2,7 +2,9 @@
 // The layering rule of DESIGN.md, checked over the source (run by `npm run lint`):
 // - no two folders of src/ import each other, directly or through others, at run time
 //   (type-only imports are erased by the compiler and do not count);
-// - domain folders never import src/http, express, or read process.env.
+// - domain folders never import src/http, express, or read process.env;
+// - domain folders never import the composition code that wires them (main.ts, runtime.ts,
+//   serve.ts, cli/): the cycle check skips top-level files, so this is checked on its own.
 // Prints every violation and exits 1 if there is one.
 const fs = require('node:fs');
 const path = require('node:path');
@@ -25,6 +27,12 @@ const DOMAIN = new Set([
   'metrics',
   'net',
 ]);
+
+/** Whether an import target is composition code: it may import anything, but nothing of the domain imports it. */
+function isComposition(target) {
+  const rel = path.relative(src, target).replace(/\.ts$/, '');
+  return ['main', 'runtime', 'serve'].includes(rel) || rel.split(path.sep)[0] === 'cli';
+}
 
 function files(dir) {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -77,6 +85,8 @@ for (const file of files(src)) {
     }
     const to = folderOf(`${target}.ts`);
     if (DOMAIN.has(from) && to === 'http') problems.push(`${rel}: a domain module imports src/http (${spec})`);
+    if (DOMAIN.has(from) && isComposition(target))
+      problems.push(`${rel}: a domain module imports the composition code (${spec})`);
     if (to === from || to === '.' || from === '.') continue;
     if (BROWSER.has(from) && !BROWSER.has(to)) problems.push(`${rel}: browser code imports ${spec} at run time`);
     if (!edges.has(from)) edges.set(from, new Map());
@@ -106,4 +116,6 @@ if (problems.length > 0) {
   console.error(problems.join('\n'));
   process.exit(1);
 }
-console.log(`layers: ${edges.size} folders, no cycles, no domain module imports http, express or process.env`);
+console.log(
+  `layers: ${edges.size} folders, no cycles, no domain module imports http, express, the composition code or process.env`,
+);

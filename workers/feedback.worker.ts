@@ -4,23 +4,24 @@ import type { Logger } from 'pino';
 import type { ParleyMetrics } from '../src/metrics/parley-metrics';
 import type { ModerationFeedback } from '../src/moderation/feedback';
 import { FEEDBACK_QUEUE, type FeedbackJobData } from '../src/queue/feedback-queue';
+import type { RunningWorker } from '../src/queue/running-worker';
 
 export interface FeedbackWorkerOptions {
   connection: Redis;
   prefix: string;
-  feedback: ModerationFeedback;
+  moderationFeedback: ModerationFeedback;
   logger: Logger;
   /** This process's metrics: classifier trainings are counted when given. */
   metrics?: ParleyMetrics;
 }
 
 /** Runs the feedback queue: each moderator decision teaches the content judgements (and Akismet). */
-export function startFeedbackWorker(options: FeedbackWorkerOptions): Worker<FeedbackJobData> {
+export function startFeedbackWorker(options: FeedbackWorkerOptions): RunningWorker {
   const { logger } = options;
   const worker = new Worker<FeedbackJobData>(
     FEEDBACK_QUEUE,
     async (job) => {
-      const applied = await options.feedback.apply(job.data);
+      const applied = await options.moderationFeedback.apply(job.data);
       const taught =
         applied && 'taught' in applied.outcome ? applied.outcome.taught.map((t) => `${t.judgement}:${t.layer}`) : [];
       const skipped = applied && 'skipped' in applied.outcome ? applied.outcome.skipped : undefined;
@@ -40,5 +41,5 @@ export function startFeedbackWorker(options: FeedbackWorkerOptions): Worker<Feed
     );
   });
   worker.on('error', (err) => logger.error({ err: err.message }, 'feedback worker error'));
-  return worker;
+  return { worker, close: () => worker.close() };
 }

@@ -6,15 +6,16 @@ import type { ParleyMetrics } from '../src/metrics/parley-metrics';
 import type { CommentModerator } from '../src/moderation/comment-moderator';
 import { MODERATION_QUEUE, type ModerationJobData, type ModerationQueue } from '../src/queue/moderation-queue';
 import { startPeriodicSweep } from '../src/queue/periodic-sweep';
+import type { RunningWorker } from '../src/queue/running-worker';
 import { sweepPendingComments } from '../src/queue/sweep';
 
 export interface ModerationWorkerOptions {
   /** A connection made for workers (it blocks and retries forever). */
   connection: Redis;
   prefix: string;
-  moderator: CommentModerator;
-  comments: CommentRepository;
-  queue: ModerationQueue;
+  commentModerator: CommentModerator;
+  commentRepository: CommentRepository;
+  moderationQueue: ModerationQueue;
   logger: Logger;
   concurrency: number;
   /** A job whose lock is not renewed for this long (its worker died) is run again. */
@@ -24,19 +25,13 @@ export interface ModerationWorkerOptions {
   metrics?: ParleyMetrics;
 }
 
-export interface RunningWorker {
-  worker: Worker<ModerationJobData>;
-  /** Stops taking jobs, lets the running ones finish, and stops the sweep. */
-  close(): Promise<void>;
-}
-
 /** Runs the moderation queue: one job per comment, plus the periodic sweep of pending comments without a job. */
 export function startModerationWorker(options: ModerationWorkerOptions): RunningWorker {
   const { logger } = options;
   const worker = new Worker<ModerationJobData>(
     MODERATION_QUEUE,
     async (job) => {
-      const result = await options.moderator.moderate(job.data.commentId);
+      const result = await options.commentModerator.moderate(job.data.commentId);
       const log = logger.child({ commentId: job.data.commentId, jobId: job.id, attempt: job.attemptsMade + 1 });
       if (result.outcome === 'decided') {
         log.info(
@@ -77,8 +72,8 @@ export function startModerationWorker(options: ModerationWorkerOptions): Running
     found: 'queued pending comments that had no job',
     sweep: () =>
       sweepPendingComments({
-        comments: options.comments,
-        queue: options.queue,
+        commentRepository: options.commentRepository,
+        moderationQueue: options.moderationQueue,
         now: Date.now(),
         graceMs: Math.min(options.sweepIntervalMs, 10_000),
         limit: 500,

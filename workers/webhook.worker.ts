@@ -3,13 +3,14 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { ParleyMetrics } from '../src/metrics/parley-metrics';
 import { startPeriodicSweep } from '../src/queue/periodic-sweep';
+import type { RunningWorker } from '../src/queue/running-worker';
 import { WEBHOOK_QUEUE, type WebhookJobData, webhookBackoff } from '../src/queue/webhook-queue';
 import type { WebhookDelivery } from '../src/webhooks/webhook-delivery';
 
 export interface WebhookWorkerOptions {
   connection: Redis;
   prefix: string;
-  delivery: WebhookDelivery;
+  webhookDelivery: WebhookDelivery;
   logger: Logger;
   retrySchedule: number[];
   /** How long a message waits before looking again whether the one before it was delivered. */
@@ -20,20 +21,15 @@ export interface WebhookWorkerOptions {
   metrics?: ParleyMetrics;
 }
 
-export interface RunningWebhookWorker {
-  worker: Worker<WebhookJobData>;
-  close(): Promise<void>;
-}
-
 /** Runs the webhook queue: fans events out to endpoints and delivers each message, in order per comment. */
-export function startWebhookWorker(options: WebhookWorkerOptions): RunningWebhookWorker {
-  const { delivery, logger } = options;
+export function startWebhookWorker(options: WebhookWorkerOptions): RunningWorker {
+  const { webhookDelivery, logger } = options;
   const worker = new Worker<WebhookJobData>(
     WEBHOOK_QUEUE,
     async (job, token) => {
-      if (job.data.kind === 'fan-out') return { messages: await delivery.fanOut(job.data.eventId) };
+      if (job.data.kind === 'fan-out') return { messages: await webhookDelivery.fanOut(job.data.eventId) };
       const finalAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      const outcome = await delivery.deliver({ messageId: job.data.messageId, finalAttempt });
+      const outcome = await webhookDelivery.deliver({ messageId: job.data.messageId, finalAttempt });
       if (outcome.kind !== 'wait') options.metrics?.webhookDeliveries.inc({ result: outcome.kind });
       const log = logger.child({ messageId: job.data.messageId, attempt: job.attemptsMade + 1 });
       switch (outcome.kind) {
@@ -65,7 +61,7 @@ export function startWebhookWorker(options: WebhookWorkerOptions): RunningWebhoo
     intervalMs: options.sweepIntervalMs,
     logger,
     found: 'queued webhook events that had no job',
-    sweep: () => delivery.sweep({ graceMs: Math.min(options.sweepIntervalMs, 10_000), limit: 500 }),
+    sweep: () => webhookDelivery.sweep({ graceMs: Math.min(options.sweepIntervalMs, 10_000), limit: 500 }),
   });
 
   return {

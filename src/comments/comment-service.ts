@@ -13,10 +13,10 @@ import type { CommentStatus } from './status';
 import type { SubmitComment } from './submit-schema';
 
 export interface CommentServiceOptions {
-  comments: CommentRepository;
-  queue: ModerationQueue;
+  commentRepository: CommentRepository;
+  moderationQueue: ModerationQueue;
   /** Writes the comment.created event with the comment. */
-  outbox: EventOutbox;
+  eventOutbox: EventOutbox;
   secret: string;
   clock: () => number;
   logger: Logger;
@@ -50,10 +50,14 @@ export class CommentService {
    * sweep picks it up when Redis is back).
    */
   async submit(request: SubmitRequest): Promise<SubmitResult> {
-    const { comments, queue, outbox, secret, clock, logger } = this.options;
+    const { commentRepository, moderationQueue, eventOutbox, secret, clock, logger } = this.options;
     const { site, input } = request;
     if (input.parentId) {
-      const parentOk = await comments.isApprovedOnPage({ id: input.parentId, siteKey: site.key, pageId: input.pageId });
+      const parentOk = await commentRepository.isApprovedOnPage({
+        id: input.parentId,
+        siteKey: site.key,
+        pageId: input.pageId,
+      });
       if (!parentOk) {
         throw ApiError.validation([{ path: 'parentId', message: 'no published comment with this id on this page' }]);
       }
@@ -90,13 +94,13 @@ export class CommentService {
       original_text: null,
       edited_at: null,
     };
-    await outbox.commit(async (trx) => {
-      await comments.insert(row, trx);
+    await eventOutbox.commit(async (trx) => {
+      await commentRepository.insert(row, trx);
       return { result: undefined, events: [{ type: 'comment.created', comment: row, at: now }] };
     });
 
     try {
-      await queue.enqueue(row.id);
+      await moderationQueue.enqueue(row.id);
     } catch (err) {
       logger.warn(
         { commentId: row.id, err: (err as Error).message },
@@ -114,10 +118,10 @@ export class CommentService {
 
   /** A page's published comments, oldest first. */
   async thread(options: { siteKey: string; pageId: string; cursor?: string; limit: number }): Promise<ThreadResult> {
-    const { comments } = this.options;
+    const { commentRepository } = this.options;
     const [page, total] = await Promise.all([
-      comments.approvedThread(options),
-      comments.countApproved({ siteKey: options.siteKey, pageId: options.pageId }),
+      commentRepository.approvedThread(options),
+      commentRepository.countApproved({ siteKey: options.siteKey, pageId: options.pageId }),
     ]);
     return { comments: page.rows.map(toPublicComment), total, nextCursor: page.nextCursor };
   }
@@ -130,13 +134,13 @@ export class CommentService {
     id: string;
     authorToken: string;
   }): Promise<{ id: string; status: CommentStatus; siteKey: string }> {
-    const row = await this.options.comments.find(options.id);
+    const row = await this.options.commentRepository.find(options.id);
     if (!row || !tokenMatches(options.authorToken, row.author_token_hash)) throw ApiError.notFound('Comment');
     return { id: row.id, status: row.status, siteKey: row.site_key };
   }
 
   /** The site a comment belongs to, for the CORS preflight of the status route. */
   async siteKeyOf(id: string): Promise<string | undefined> {
-    return (await this.options.comments.find(id))?.site_key;
+    return (await this.options.commentRepository.find(id))?.site_key;
   }
 }

@@ -22,13 +22,13 @@ import { webhookRoutes } from './webhook-routes';
 import { widgetRoutes } from './widget-routes';
 
 export interface AppOptions {
-  sites: SiteRepository;
-  comments: CommentService;
-  tokens: TokenService;
-  moderation: ModerationService;
+  siteRepository: SiteRepository;
+  commentService: CommentService;
+  tokenService: TokenService;
+  moderationService: ModerationService;
   /** Limits comment submissions per client IP. */
   submitLimit: RequestHandler;
-  webhooks: WebhookService;
+  webhookService: WebhookService;
   logger: Logger;
   readiness: Readiness;
   /** Express `trust proxy`: which proxies' X-Forwarded-For to believe for the client IP. */
@@ -60,12 +60,21 @@ export function createApp(options: AppOptions): Express {
 
   app.use(opsRoutes(options.readiness));
   if (options.metrics && options.serveMetrics !== false) app.use(metricsRoutes(options.metrics));
-  app.use(docsRoutes(options));
-  app.use(queueDashboard({ tokens: options.tokens, queues: options.queues ?? [] }));
-  app.use(publicRoutes(options));
-  app.use(moderationRoutes(options));
-  app.use(adminRoutes(options));
-  app.use(webhookRoutes(options));
+  // The route factories take their services under shorter names (sites, tokens, ...) than AppOptions does.
+  const routeOptions = {
+    ...options,
+    sites: options.siteRepository,
+    comments: options.commentService,
+    tokens: options.tokenService,
+    moderation: options.moderationService,
+    webhooks: options.webhookService,
+  };
+  app.use(docsRoutes(routeOptions));
+  app.use(queueDashboard({ tokens: options.tokenService, queues: options.queues ?? [] }));
+  app.use(publicRoutes(routeOptions));
+  app.use(moderationRoutes(routeOptions));
+  app.use(adminRoutes(routeOptions));
+  app.use(webhookRoutes(routeOptions));
   app.use(moderatorUiRoutes());
   app.use(widgetRoutes());
 

@@ -12,15 +12,15 @@ import { type Decision, decide } from './pipeline';
 import { renderCommentHtml } from '../comments/render';
 
 export interface CommentModeratorOptions {
-  comments: CommentRepository;
+  commentRepository: CommentRepository;
   /** Writes the decision's event (comment.approved, .held, ...) with the decision. */
-  outbox: EventOutbox;
-  sites: SiteRepository;
-  bans: BanRepository;
-  flood: FloodCounters;
-  classifier: ContentClassifier;
+  eventOutbox: EventOutbox;
+  siteRepository: SiteRepository;
+  banRepository: BanRepository;
+  floodCounters: FloodCounters;
+  contentClassifier: ContentClassifier;
   /** Present only when an Akismet key is configured. */
-  akismet: AkismetClient | undefined;
+  akismetClient: AkismetClient | undefined;
   /** The instance secret that signs form tokens. */
   secret: string;
   maxLength: number;
@@ -52,19 +52,19 @@ export class CommentModerator {
   constructor(private readonly options: CommentModeratorOptions) {}
 
   async moderate(commentId: string): Promise<ModerationOutcome> {
-    const { comments, sites } = this.options;
-    const comment = await comments.find(commentId);
+    const { commentRepository, siteRepository } = this.options;
+    const comment = await commentRepository.find(commentId);
     if (!comment) return { outcome: 'skipped', reason: 'not-found' };
     // A retried or duplicated job for a decided comment must change nothing.
     if (comment.status !== 'pending') return { outcome: 'skipped', reason: 'already-decided' };
-    const site = await sites.find(comment.site_key);
+    const site = await siteRepository.find(comment.site_key);
     if (!site) return { outcome: 'skipped', reason: 'not-found' };
 
     const context = await this.gather(comment, site);
     let decision = decide(context);
     // The remote service is asked last, and only about comments the local checks did not already condemn.
-    if (this.options.akismet && decision.status !== 'spam' && decision.status !== 'rejected') {
-      const verdict = await this.options.akismet.check(akismetComment(comment, site)).catch((err: unknown) => {
+    if (this.options.akismetClient && decision.status !== 'spam' && decision.status !== 'rejected') {
+      const verdict = await this.options.akismetClient.check(akismetComment(comment, site)).catch((err: unknown) => {
         if (err instanceof AkismetError) return err;
         throw err;
       });
@@ -72,22 +72,22 @@ export class CommentModerator {
     }
 
     const decidedAt = this.options.clock();
-    const saved = await this.options.outbox.commit(async (trx) => {
+    const saved = await this.options.eventOutbox.commit(async (trx) => {
       if (
-        !(await comments.saveDecision(
+        !(await commentRepository.saveDecision(
           { id: comment.id, version: Number(comment.version), ...decision, html: context.comment.html, at: decidedAt },
           trx,
         ))
       ) {
         return { result: false, events: [] };
       }
-      const decided = (await comments.find(comment.id, trx))!;
+      const decided = (await commentRepository.find(comment.id, trx))!;
       return {
         result: true,
         events: [{ type: STATUS_EVENT[decision.status]!, comment: decided, at: decidedAt }],
       };
     });
-    if (!saved && (await comments.find(comment.id))?.status === 'pending') {
+    if (!saved && (await commentRepository.find(comment.id))?.status === 'pending') {
       // A moderator edited it while the checks ran: BullMQ runs the job again on the new text.
       throw new Error('the comment changed while it was being moderated');
     }
@@ -97,22 +97,26 @@ export class CommentModerator {
   }
 
   private async gather(comment: CommentRow, site: Site): Promise<ModerationContext> {
-    const { comments, bans, flood, classifier, secret } = this.options;
+    const { commentRepository, banRepository, floodCounters, contentClassifier, secret } = this.options;
     const html = renderCommentHtml(comment.text);
     const signals = JSON.parse(comment.signals) as { honeypot?: string; formToken?: string };
     const ownDomains = site.origins.map((origin) => new URL(origin).hostname);
     const [history, earlierDuplicateId, banMatcher, floodCounts, content] = await Promise.all([
-      comments.authorHistory({ siteKey: comment.site_key, email: comment.author_email, excludeId: comment.id }),
-      comments.findEarlierDuplicate(comment),
-      bans.matcherFor(comment.site_key),
-      flood.record({
+      commentRepository.authorHistory({
+        siteKey: comment.site_key,
+        email: comment.author_email,
+        excludeId: comment.id,
+      }),
+      commentRepository.findEarlierDuplicate(comment),
+      banRepository.matcherFor(comment.site_key),
+      floodCounters.record({
         id: comment.id,
         email: comment.author_email,
         ip: comment.ip,
         textHash: comment.text_hash,
         at: Number(comment.created_at),
       }),
-      classifier.score({ text: comment.text, website: comment.author_website, ownDomains, siteKey: site.key }),
+      contentClassifier.score({ text: comment.text, website: comment.author_website, ownDomains, siteKey: site.key }),
     ]);
     return {
       comment: {

@@ -7,10 +7,10 @@ import { akismetComment } from './comment-moderator';
 import type { Finding } from './finding';
 
 export interface ModerationFeedbackOptions {
-  comments: CommentRepository;
-  sites: SiteRepository;
-  classifier: ContentClassifier;
-  akismet: AkismetClient | undefined;
+  commentRepository: CommentRepository;
+  siteRepository: SiteRepository;
+  contentClassifier: ContentClassifier;
+  akismetClient: AkismetClient | undefined;
 }
 
 /**
@@ -51,13 +51,13 @@ export class ModerationFeedback {
     commentId: string;
     teacher: Teacher;
   }): Promise<{ status: CommentStatus; outcome: LearnOutcome } | undefined> {
-    const comment = await this.options.comments.find(options.commentId);
+    const comment = await this.options.commentRepository.find(options.commentId);
     if (!comment) return undefined;
     const lessons = lessonsOf(comment.status, JSON.parse(comment.findings) as Finding[]);
     if (!lessons) return undefined;
-    const site = await this.options.sites.find(comment.site_key);
+    const site = await this.options.siteRepository.find(comment.site_key);
     if (!site) return undefined;
-    const outcome = await this.options.classifier.learn({
+    const outcome = await this.options.contentClassifier.learn({
       siteKey: site.key,
       exampleKey: comment.id,
       textHash: comment.text_hash,
@@ -69,12 +69,12 @@ export class ModerationFeedback {
       lessons,
       teacher: options.teacher,
     });
-    if (this.options.akismet && (comment.status === 'spam' || comment.status === 'approved'))
+    if (this.options.akismetClient && (comment.status === 'spam' || comment.status === 'approved'))
       await this.tellAkismet(comment, site);
     return { status: comment.status, outcome };
   }
 
   private async tellAkismet(comment: CommentRow, site: Site): Promise<void> {
-    await this.options.akismet!.submit(comment.status === 'spam' ? 'spam' : 'ham', akismetComment(comment, site));
+    await this.options.akismetClient!.submit(comment.status === 'spam' ? 'spam' : 'ham', akismetComment(comment, site));
   }
 }

@@ -66,13 +66,13 @@ export interface NewBanRequest {
 }
 
 export interface ModerationServiceOptions {
-  comments: CommentRepository;
+  commentRepository: CommentRepository;
   /** Writes each change's webhook event with the change. */
-  outbox: EventOutbox;
-  bans: BanRepository;
-  audit: AuditLog;
+  eventOutbox: EventOutbox;
+  banRepository: BanRepository;
+  auditLog: AuditLog;
   /** Where decisions go to teach the classifier. */
-  feedback: FeedbackQueue;
+  feedbackQueue: FeedbackQueue;
   logger: Logger;
   clock: () => number;
 }
@@ -99,8 +99,8 @@ export class ModerationService {
     const { status, order, cursor, limit, ...filters } = options;
     const scoped = { ...filters, siteKey: this.scopeSite(principal, filters.siteKey) };
     const [page, counts] = await Promise.all([
-      this.options.comments.moderationPage({ ...scoped, status, order, cursor, limit }),
-      this.options.comments.statusCounts(scoped),
+      this.options.commentRepository.moderationPage({ ...scoped, status, order, cursor, limit }),
+      this.options.commentRepository.statusCounts(scoped),
     ]);
     return { comments: page.rows.map(toModeratorComment), counts, nextCursor: page.nextCursor };
   }
@@ -108,13 +108,18 @@ export class ModerationService {
   /** One comment in full, with the comment it replies to and its author's history on the site. */
   async get(principal: Principal, id: string) {
     const row = await this.load(principal, id);
-    const { comments } = this.options;
+    const { commentRepository } = this.options;
     const [parent, counts, recent] = await Promise.all([
-      row.parent_id ? comments.find(row.parent_id) : undefined,
-      comments.statusCounts({ siteKey: row.site_key, email: row.author_email }),
+      row.parent_id ? commentRepository.find(row.parent_id) : undefined,
+      commentRepository.statusCounts({ siteKey: row.site_key, email: row.author_email }),
       row.status === 'deleted'
         ? []
-        : comments.recentByAuthor({ siteKey: row.site_key, email: row.author_email, excludeId: row.id, limit: 5 }),
+        : commentRepository.recentByAuthor({
+            siteKey: row.site_key,
+            email: row.author_email,
+            excludeId: row.id,
+            limit: 5,
+          }),
     ]);
     return {
       comment: toModeratorComment(row),
@@ -139,7 +144,7 @@ export class ModerationService {
     }));
     if (result.previousStatus !== status) {
       // The decision is stored and audited; a lost lesson must not fail the moderator's action.
-      await this.options.feedback
+      await this.options.feedbackQueue
         .enqueue({
           commentId: options.id,
           teacher: { id: principal.id, role: principal.role },
@@ -214,14 +219,14 @@ export class ModerationService {
   }
 
   async listBans(principal: Principal): Promise<Ban[]> {
-    return this.options.bans.active({ siteKey: principal.siteKey });
+    return this.options.banRepository.active({ siteKey: principal.siteKey });
   }
 
   /** Creates a ban; with `rejectPending`, also rejects the author's held and pending comments in its scope. */
   async createBan(principal: Principal, request: NewBanRequest): Promise<{ ban: Ban; rejected: string[] }> {
     const siteKey = request.siteKey ?? null;
     if (principal.siteKey !== null && siteKey !== principal.siteKey) throw forbiddenSite();
-    const ban = await this.options.bans.create({
+    const ban = await this.options.banRepository.create({
       siteKey,
       kind: request.kind,
       value: request.value,
@@ -229,7 +234,7 @@ export class ModerationService {
       expiresAt: request.expiresAt,
       createdBy: principal.id,
     });
-    await this.options.audit.record({
+    await this.options.auditLog.record({
       actor: principal,
       action: 'ban',
       siteKey,
@@ -242,7 +247,7 @@ export class ModerationService {
       for (const status of ['pending', 'held'] as const) {
         let cursor: string | undefined;
         do {
-          const page = await this.options.comments.moderationPage({
+          const page = await this.options.commentRepository.moderationPage({
             siteKey: siteKey ?? undefined,
             email: ban.kind === 'email' ? ban.value : undefined,
             status,
@@ -263,11 +268,11 @@ export class ModerationService {
   }
 
   async deleteBan(principal: Principal, id: string): Promise<void> {
-    const ban = await this.options.bans.find(id);
+    const ban = await this.options.banRepository.find(id);
     if (!ban) throw ApiError.notFound('Ban');
     if (principal.siteKey !== null && ban.siteKey !== principal.siteKey) throw forbiddenSite();
-    await this.options.bans.delete(id);
-    await this.options.audit.record({
+    await this.options.banRepository.delete(id);
+    await this.options.auditLog.record({
       actor: principal,
       action: 'unban',
       siteKey: ban.siteKey,
@@ -282,7 +287,7 @@ export class ModerationService {
     const statuses = Object.fromEntries(COMMENT_STATUSES.map((s) => [s, 0])) as Record<CommentStatus, number>;
     const checks = new Map<string, { check: string; verdict: string; count: number; overturned: number }>();
     let comments = 0;
-    for await (const row of this.options.comments.decisions({ siteKey, since })) {
+    for await (const row of this.options.commentRepository.decisions({ siteKey, since })) {
       comments++;
       statuses[row.status]++;
       if (row.status === 'deleted') continue;
@@ -309,11 +314,11 @@ export class ModerationService {
     principal: Principal,
     options: { siteKey?: string; commentId?: string; cursor?: string; limit: number },
   ) {
-    return this.options.audit.list({ ...options, siteKey: this.scopeSite(principal, options.siteKey) });
+    return this.options.auditLog.list({ ...options, siteKey: this.scopeSite(principal, options.siteKey) });
   }
 
   private async load(principal: Principal, id: string): Promise<CommentRow> {
-    const row = await this.options.comments.find(id);
+    const row = await this.options.commentRepository.find(id);
     if (!row) throw ApiError.notFound('Comment');
     if (principal.siteKey !== null && row.site_key !== principal.siteKey) throw forbiddenSite();
     return row;
@@ -332,22 +337,22 @@ export class ModerationService {
       changes: Parameters<CommentRepository['updateIfVersion']>[1]['changes'];
     },
   ): Promise<ActionResult> {
-    const { outbox, comments, audit, clock } = this.options;
+    const { eventOutbox, commentRepository, auditLog, clock } = this.options;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
       const row = await this.load(principal, id);
       if (row.status === 'deleted') {
         throw new ApiError(409, 'comment_deleted', 'The comment was deleted; nothing can be done to it any more.');
       }
       const { action, note, changes } = plan(row);
-      const applied = await outbox.commit(async (trx) => {
+      const applied = await eventOutbox.commit(async (trx) => {
         const at = clock();
-        const updated = await comments.updateIfVersion(trx, {
+        const updated = await commentRepository.updateIfVersion(trx, {
           id,
           version: Number(row.version),
           changes: { ...changes, updated_at: at },
         });
         if (!updated) return { result: false, events: [] };
-        await audit.record(
+        await auditLog.record(
           {
             actor: principal,
             action,
@@ -359,11 +364,12 @@ export class ModerationService {
           },
           trx,
         );
-        const changed = (await comments.find(id, trx))!;
+        const changed = (await commentRepository.find(id, trx))!;
         const type = action === 'edit' ? 'comment.edited' : STATUS_EVENT[changed.status]!;
         return { result: true, events: [{ type, comment: changed, at }] };
       });
-      if (applied) return { comment: toModeratorComment((await comments.find(id))!), previousStatus: row.status };
+      if (applied)
+        return { comment: toModeratorComment((await commentRepository.find(id))!), previousStatus: row.status };
     }
     throw new ApiError(409, 'conflict', 'The comment kept changing while this action was applied; try again.');
   }

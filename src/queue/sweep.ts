@@ -2,8 +2,8 @@ import type { CommentRepository } from '../comments/comment-repository';
 import type { ModerationQueue } from './moderation-queue';
 
 export interface SweepOptions {
-  comments: CommentRepository;
-  queue: ModerationQueue;
+  commentRepository: CommentRepository;
+  moderationQueue: ModerationQueue;
   now: number;
   /** Comments younger than this are left alone: the API may still be enqueueing them. */
   graceMs: number;
@@ -16,10 +16,13 @@ export interface SweepOptions {
  * since a job's id is its comment's id. Returns how many it (re)queued.
  */
 export async function sweepPendingComments(options: SweepOptions): Promise<number> {
-  const ids = await options.comments.pendingIds({ before: options.now - options.graceMs, limit: options.limit });
+  const ids = await options.commentRepository.pendingIds({
+    before: options.now - options.graceMs,
+    limit: options.limit,
+  });
   let requeued = 0;
   for (const id of ids) {
-    if ((await options.queue.requeue(id)) !== 'present') requeued += 1;
+    if ((await options.moderationQueue.requeue(id)) !== 'present') requeued += 1;
   }
   return requeued;
 }

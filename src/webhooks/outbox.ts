@@ -16,8 +16,8 @@ export interface CommentChange {
 
 export interface EventOutboxOptions {
   db: Db;
-  store: WebhookStore;
-  queue: WebhookQueue;
+  webhookStore: WebhookStore;
+  webhookQueue: WebhookQueue;
   logger: Logger;
   clock: () => number;
 }
@@ -33,18 +33,18 @@ export class EventOutbox {
   constructor(private readonly options: EventOutboxOptions) {}
 
   async commit<T>(change: (trx: Transaction<Database>) => Promise<{ result: T; events: CommentChange[] }>): Promise<T> {
-    const { db, store, clock } = this.options;
+    const { db, webhookStore, clock } = this.options;
     const { result, events } = await db.transaction().execute(async (trx) => {
       const outcome = await change(trx);
       const events = outcome.events.map(commentEvent);
       for (const event of events) {
-        await store.addEvent(trx, event, clock());
-        if (event.type === 'comment.deleted') await store.eraseFromEvents(trx, event);
+        await webhookStore.addEvent(trx, event, clock());
+        if (event.type === 'comment.deleted') await webhookStore.eraseFromEvents(trx, event);
       }
       return { result: outcome.result, events };
     });
     for (const event of events) {
-      await this.options.queue.fanOut(event.id).catch((err: Error) => {
+      await this.options.webhookQueue.fanOut(event.id).catch((err: Error) => {
         this.options.logger.warn(
           { eventId: event.id, err: err.message },
           'could not queue a webhook event; the sweep will',

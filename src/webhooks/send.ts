@@ -25,15 +25,15 @@ export async function sendWebhook(options: {
   body: string;
   headers: Record<string, string>;
   timeoutMs: number;
-  policy: TargetPolicy;
+  targetPolicy: TargetPolicy;
 }): Promise<SendResult> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   let target: URL;
   let resolved: { address: string; family: number };
   try {
-    target = options.policy.checkUrl(options.url);
-    resolved = await options.policy.resolve(target);
+    target = options.targetPolicy.checkUrl(options.url);
+    resolved = await options.targetPolicy.resolve(target);
   } catch (err) {
     return { statusCode: null, latencyMs: elapsed(), responseBody: null, error: (err as Error).message };
   }

@@ -15,9 +15,9 @@ export type DeliveryOutcome =
   | { kind: 'skipped'; reason: string };
 
 export interface WebhookDeliveryOptions {
-  store: WebhookStore;
-  queue: WebhookQueue;
-  policy: TargetPolicy;
+  webhookStore: WebhookStore;
+  webhookQueue: WebhookQueue;
+  targetPolicy: TargetPolicy;
   timeoutMs: number;
   /** An endpoint whose deliveries have all failed for this long is disabled. */
   disableAfterMs: number;
@@ -39,38 +39,38 @@ export class WebhookDelivery {
   constructor(private readonly options: WebhookDeliveryOptions) {}
 
   async fanOut(eventId: string): Promise<number> {
-    const messageIds = await this.options.store.fanOut(eventId, this.options.clock());
-    for (const id of messageIds) await this.options.queue.deliver(id);
+    const messageIds = await this.options.webhookStore.fanOut(eventId, this.options.clock());
+    for (const id of messageIds) await this.options.webhookQueue.deliver(id);
     return messageIds.length;
   }
 
   /** Re-queues events whose fan-out job was lost. */
   async sweep(options: { graceMs: number; limit: number }): Promise<number> {
-    const ids = await this.options.store.eventsNotFannedOut({
+    const ids = await this.options.webhookStore.eventsNotFannedOut({
       before: this.options.clock() - options.graceMs,
       limit: options.limit,
     });
-    for (const id of ids) await this.options.queue.requeueFanOut(id);
+    for (const id of ids) await this.options.webhookQueue.requeueFanOut(id);
     return ids.length;
   }
 
   async deliver(options: { messageId: string; finalAttempt: boolean }): Promise<DeliveryOutcome> {
-    const { store, clock } = this.options;
-    const message = await store.message(options.messageId);
+    const { webhookStore, clock } = this.options;
+    const message = await webhookStore.message(options.messageId);
     if (!message) return { kind: 'skipped', reason: 'no such message' };
     if (message.state !== 'pending') return { kind: 'skipped', reason: `already ${message.state}` };
-    const endpoint = await store.endpoint(message.endpoint_id);
+    const endpoint = await webhookStore.endpoint(message.endpoint_id);
     if (!endpoint || !endpoint.enabled) {
-      await store.updateMessage(message.id, { state: 'failed', finished_at: clock() });
+      await webhookStore.updateMessage(message.id, { state: 'failed', finished_at: clock() });
       return { kind: 'skipped', reason: 'the endpoint is disabled' };
     }
-    if (await store.hasEarlierPending(message)) return { kind: 'wait' };
-    const event = await store.event(message.event_id);
+    if (await webhookStore.hasEarlierPending(message)) return { kind: 'wait' };
+    const event = await webhookStore.event(message.event_id);
     if (!event) return { kind: 'skipped', reason: 'no such event' };
 
     const attempt = Number(message.attempts) + 1;
     const result = await this.send(endpoint, event.id, event.payload);
-    await store.recordDelivery({
+    await webhookStore.recordDelivery({
       message_id: message.id,
       endpoint_id: endpoint.id,
       event_id: event.id,
@@ -83,7 +83,7 @@ export class WebhookDelivery {
       error: result.error,
       created_at: clock(),
     });
-    await store.updateMessage(message.id, { attempts: attempt });
+    await webhookStore.updateMessage(message.id, { attempts: attempt });
     return this.conclude({ message, endpoint, result, finalAttempt: options.finalAttempt });
   }
 
@@ -97,7 +97,7 @@ export class WebhookDelivery {
       data: { site: { key: endpoint.site_key } },
     });
     const result = await this.send(endpoint, id, payload);
-    return this.options.store.recordDelivery({
+    return this.options.webhookStore.recordDelivery({
       message_id: null,
       endpoint_id: endpoint.id,
       event_id: id,
@@ -124,7 +124,7 @@ export class WebhookDelivery {
         secrets: signingSecrets(endpoint, now),
       }),
       timeoutMs: this.options.timeoutMs,
-      policy: this.options.policy,
+      targetPolicy: this.options.targetPolicy,
     });
   }
 
@@ -134,28 +134,28 @@ export class WebhookDelivery {
     result: SendResult;
     finalAttempt: boolean;
   }): Promise<DeliveryOutcome> {
-    const { store, clock } = this.options;
+    const { webhookStore, clock } = this.options;
     const { message, endpoint, result } = options;
     const now = clock();
     if (isSuccess(result)) {
-      await store.updateMessage(message.id, { state: 'succeeded', finished_at: now });
-      if (endpoint.failing_since !== null) await store.updateEndpoint(endpoint.id, { failing_since: null });
+      await webhookStore.updateMessage(message.id, { state: 'succeeded', finished_at: now });
+      if (endpoint.failing_since !== null) await webhookStore.updateEndpoint(endpoint.id, { failing_since: null });
       return { kind: 'delivered' };
     }
     if (result.statusCode === 410) {
-      await store.updateEndpoint(endpoint.id, {
+      await webhookStore.updateEndpoint(endpoint.id, {
         enabled: 0,
         disabled_reason: `the receiver answered 410 Gone (${new Date(now).toISOString()})`,
         updated_at: now,
       });
-      await store.updateMessage(message.id, { state: 'failed', finished_at: now });
+      await webhookStore.updateMessage(message.id, { state: 'failed', finished_at: now });
       return { kind: 'failed', reason: '410 Gone: endpoint disabled' };
     }
     const failingSince = endpoint.failing_since === null ? now : Number(endpoint.failing_since);
-    if (endpoint.failing_since === null) await store.updateEndpoint(endpoint.id, { failing_since: now });
+    if (endpoint.failing_since === null) await webhookStore.updateEndpoint(endpoint.id, { failing_since: now });
     if (now - failingSince >= this.options.disableAfterMs) {
       const days = Math.round((now - failingSince) / 86_400_000);
-      await store.updateEndpoint(endpoint.id, {
+      await webhookStore.updateEndpoint(endpoint.id, {
         enabled: 0,
         disabled_reason: `every delivery failed for ${days} day(s); last: ${describe(result)}`,
         updated_at: now,
@@ -163,7 +163,7 @@ export class WebhookDelivery {
     }
     const error = describe(result);
     if (options.finalAttempt) {
-      await store.updateMessage(message.id, { state: 'failed', finished_at: now });
+      await webhookStore.updateMessage(message.id, { state: 'failed', finished_at: now });
       return { kind: 'failed', reason: `gave up after ${Number(message.attempts) + 1} attempts: ${error}` };
     }
     return { kind: 'retry', error };

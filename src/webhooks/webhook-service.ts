@@ -15,10 +15,10 @@ export interface EndpointInput {
 }
 
 export interface WebhookServiceOptions {
-  store: WebhookStore;
-  queue: WebhookQueue;
-  delivery: WebhookDelivery;
-  policy: TargetPolicy;
+  webhookStore: WebhookStore;
+  webhookQueue: WebhookQueue;
+  webhookDelivery: WebhookDelivery;
+  targetPolicy: TargetPolicy;
   /** How long the old secret keeps signing after a rotation. */
   rotationGraceMs: number;
   clock: () => number;
@@ -30,7 +30,7 @@ export class WebhookService {
 
   async list(principal: Principal, siteKey: string): Promise<Endpoint[]> {
     assertSite(principal, siteKey);
-    return (await this.options.store.endpoints(siteKey)).map(toEndpoint);
+    return (await this.options.webhookStore.endpoints(siteKey)).map(toEndpoint);
   }
 
   async get(principal: Principal, siteKey: string, id: string): Promise<Endpoint> {
@@ -61,7 +61,7 @@ export class WebhookService {
       created_at: now,
       updated_at: now,
     };
-    await this.options.store.createEndpoint(row);
+    await this.options.webhookStore.createEndpoint(row);
     return { endpoint: toEndpoint(row), secret: row.secret };
   }
 
@@ -79,7 +79,7 @@ export class WebhookService {
     if (input.url !== undefined) await this.checkTarget(input.url);
     const now = this.options.clock();
     const secret = input.rotateSecret ? newWebhookSecret() : undefined;
-    await this.options.store.updateEndpoint(id, {
+    await this.options.webhookStore.updateEndpoint(id, {
       url: input.url ?? current.url,
       events: input.events ? JSON.stringify(input.events) : current.events,
       description: input.description === undefined ? current.description : input.description,
@@ -91,13 +91,13 @@ export class WebhookService {
         : {}),
       updated_at: now,
     });
-    const endpoint = toEndpoint((await this.options.store.endpoint(id))!);
+    const endpoint = toEndpoint((await this.options.webhookStore.endpoint(id))!);
     return secret ? { endpoint, secret } : { endpoint };
   }
 
   async remove(principal: Principal, siteKey: string, id: string): Promise<void> {
     await this.load(principal, siteKey, id);
-    await this.options.store.deleteEndpoint(id);
+    await this.options.webhookStore.deleteEndpoint(id);
   }
 
   async deliveries(
@@ -107,7 +107,7 @@ export class WebhookService {
     options: { limit: number; before?: number },
   ): Promise<Delivery[]> {
     await this.load(principal, siteKey, id);
-    return this.options.store.deliveries({ endpointId: id, ...options });
+    return this.options.webhookStore.deliveries({ endpointId: id, ...options });
   }
 
   /** Sends the event of a past delivery again, as a new message attempt. */
@@ -118,29 +118,29 @@ export class WebhookService {
     deliveryId: string,
   ): Promise<{ messageId: string }> {
     const endpoint = await this.load(principal, siteKey, id);
-    const delivery = await this.options.store.delivery(deliveryId);
+    const delivery = await this.options.webhookStore.delivery(deliveryId);
     if (!delivery || delivery.endpoint_id !== endpoint.id) throw ApiError.notFound('Delivery');
     if (!delivery.message_id)
       throw new ApiError(409, 'not_redeliverable', 'A test event is not redelivered; send a new test.');
-    await this.options.store.updateMessage(delivery.message_id, { state: 'pending', finished_at: null });
-    await this.options.queue.deliver(delivery.message_id, `${delivery.message_id}.redeliver.${randomUUID()}`);
+    await this.options.webhookStore.updateMessage(delivery.message_id, { state: 'pending', finished_at: null });
+    await this.options.webhookQueue.deliver(delivery.message_id, `${delivery.message_id}.redeliver.${randomUUID()}`);
     return { messageId: delivery.message_id };
   }
 
   async sendTest(principal: Principal, siteKey: string, id: string): Promise<Delivery> {
-    return this.options.delivery.sendTest(await this.load(principal, siteKey, id));
+    return this.options.webhookDelivery.sendTest(await this.load(principal, siteKey, id));
   }
 
   private async load(principal: Principal, siteKey: string, id: string): Promise<EndpointRow> {
     assertSite(principal, siteKey);
-    const row = await this.options.store.endpoint(id);
+    const row = await this.options.webhookStore.endpoint(id);
     if (!row || row.site_key !== siteKey) throw ApiError.notFound('Webhook endpoint');
     return row;
   }
 
   private async checkTarget(url: string): Promise<void> {
     try {
-      await this.options.policy.resolve(this.options.policy.checkUrl(url));
+      await this.options.targetPolicy.resolve(this.options.targetPolicy.checkUrl(url));
     } catch (err) {
       if (!(err instanceof TargetRefused) && !(err as NodeJS.ErrnoException).code) throw err;
       throw ApiError.validation([{ path: 'url', message: `refused: ${(err as Error).message}` }]);

@@ -64,7 +64,7 @@ describe('API documentation and queue dashboard in a real browser', () => {
   });
 
   it('shows the queue dashboard after the sign-in form, without a request leaving this server', async () => {
-    const { token } = await parley.runtime.tokens.create({ role: 'admin', label: 'browser' });
+    const { token } = await parley.runtime.tokenService.create({ role: 'admin', label: 'browser' });
     await page.goto(`${base}/admin/queues`);
     expect(new URL(page.url()).pathname).toBe('/admin/queues/login');
     await page.getByLabel('Admin token').fill('tok_AAAAAAAAAAAA.' + 'x'.repeat(43));

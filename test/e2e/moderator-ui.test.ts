@@ -117,7 +117,7 @@ describe('moderator UI in a real browser', () => {
   });
 
   it('signs in with a token kept in sessionStorage, after refusing a wrong one', async () => {
-    ({ token } = await parley.runtime.tokens.create({ role: 'moderator', label: 'Dana' }));
+    ({ token } = await parley.runtime.tokenService.create({ role: 'moderator', label: 'Dana' }));
     await page.goto(`${base}/moderation`);
     const tokenField = page.getByLabel('Moderator token');
     await tokenField.fill('tok_wrongwrongwr.wrong');

@@ -1,9 +1,10 @@
 import type { Express } from 'express';
 import pino, { type Logger } from 'pino';
 import request from 'supertest';
-import type { RunningWorker } from '../../workers/moderation.worker';
 import { loadConfig } from '../../src/config';
-import { buildApp, openRuntime, type Runtime, startWorker } from '../../src/main';
+import type { RunningWorker } from '../../src/queue/running-worker';
+import { openRuntime, type Runtime } from '../../src/runtime';
+import { buildApp, startWorker } from '../../src/serve';
 import type { NewSite, Site } from '../../src/sites/site-repository';
 import {
   clearRedisPrefix,
@@ -70,7 +71,12 @@ export async function startTestParley(options: TestParleyOptions): Promise<TestP
     worker: undefined,
     env,
     createSite: (site = {}) =>
-      runtime.sites.create({ name: 'Test blog', origins: ['https://blog.example'], moderation: 'none', ...site }),
+      runtime.siteRepository.create({
+        name: 'Test blog',
+        origins: ['https://blog.example'],
+        moderation: 'none',
+        ...site,
+      }),
     startWorker() {
       const worker = startWorker(runtime);
       workers.push(worker);

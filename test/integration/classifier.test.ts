@@ -27,7 +27,7 @@ describe('ContentClassifier (the shipped model and real Redis)', () => {
     const layers = new ModelLayers({ redis, prefix });
     const classifier = new ContentClassifier({
       model: options.model === false ? undefined : shipped,
-      layers,
+      modelLayers: layers,
       lessonsPerHour: options.lessonsPerHour ?? 1000,
       agreeingSites: 3,
       clock: () => Date.now(),
@@ -189,14 +189,14 @@ describe('ContentClassifier (the shipped model and real Redis)', () => {
     fs.writeFileSync(good, 'text,label\nbuy zlorp pills now,spam\nbuy  zlorp pills NOW,spam\nlovely song,ham\n');
     const bad = path.join(dir, 'bad.csv');
     fs.writeFileSync(bad, 'message,verdict\nx,1\n');
-    await expect(trainFromCsv({ classifier, files: [good, bad], judgement: 'spam' })).rejects.toThrow(
-      /bad\.csv: expected columns/,
-    );
+    await expect(
+      trainFromCsv({ contentClassifier: classifier, files: [good, bad], judgement: 'spam' }),
+    ).rejects.toThrow(/bad\.csv: expected columns/);
     expect(await layers.summary()).toEqual([]);
-    const result = await trainFromCsv({ classifier, files: [good], judgement: 'spam' });
+    const result = await trainFromCsv({ contentClassifier: classifier, files: [good], judgement: 'spam' });
     expect(result).toMatchObject({ positive: 1, negative: 1, duplicates: 1 });
     // The same file again replaces its examples: still two.
-    await trainFromCsv({ classifier, files: [good], judgement: 'spam' });
+    await trainFromCsv({ contentClassifier: classifier, files: [good], judgement: 'spam' });
     expect((await layers.summary()).map((l) => l.examples)).toEqual([2]);
   });
 });

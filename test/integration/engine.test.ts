@@ -10,7 +10,7 @@ describe.each(DIALECTS)('moderation engine on %s', (dialect) => {
 
   beforeAll(async () => {
     parley = await startTestParley({ dialect, env: { PARLEY_TRUST_PROXY: 'loopback' } });
-    admin = (await parley.runtime.tokens.create({ role: 'admin' })).token;
+    admin = (await parley.runtime.tokenService.create({ role: 'admin' })).token;
   });
   afterAll(() => parley.close());
 
@@ -132,11 +132,11 @@ describe.each(DIALECTS)('moderation engine on %s', (dialect) => {
     );
   }
   const spamScore = async (text: string, siteKey: string) =>
-    (await parley.runtime.classifier.score({ text, website: null, siteKey })).spam!.score;
+    (await parley.runtime.contentClassifier.score({ text, website: null, siteKey })).spam!.score;
 
   it("learns a site moderator's decision for that site, through the feedback queue", async () => {
     const site = await parley.createSite({ moderation: 'all' });
-    const moderator = (await parley.runtime.tokens.create({ role: 'moderator', siteKey: site.key })).token;
+    const moderator = (await parley.runtime.tokenService.create({ role: 'moderator', siteKey: site.key })).token;
     const pitch = 'Fresh vorpal blades at the vorpal emporium, blades for every hand';
     const before = await spamScore(pitch, site.key);
     const held = await submit(site, { text: pitch });
@@ -152,7 +152,7 @@ describe.each(DIALECTS)('moderation engine on %s', (dialect) => {
   it('cannot be gamed: flipping one comment between hold and spam 30 times teaches one example, to one site', async () => {
     const attacked = await parley.createSite({ moderation: 'all' });
     const other = await parley.createSite({ moderation: 'none' });
-    const moderator = (await parley.runtime.tokens.create({ role: 'moderator', siteKey: attacked.key })).token;
+    const moderator = (await parley.runtime.tokenService.create({ role: 'moderator', siteKey: attacked.key })).token;
     // A genuine comment the other site gets, and one close to it that the attacker flips.
     const genuine = 'I bought the new edition of this book and the chapter on tides is wonderful';
     const flipped = await submit(attacked, {

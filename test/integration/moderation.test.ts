@@ -28,9 +28,9 @@ describe.each(DIALECTS)('moderation API on %s', (dialect) => {
     parley = await startTestParley({ dialect, env: { PARLEY_TRUST_PROXY: 'loopback' } });
     siteA = await parley.createSite({ name: 'A', moderation: 'first-time' });
     siteB = await parley.createSite({ name: 'B', moderation: 'first-time' });
-    admin = (await parley.runtime.tokens.create({ role: 'admin', label: 'test admin' })).token;
-    moderator = (await parley.runtime.tokens.create({ role: 'moderator', label: 'mod' })).token;
-    moderatorOfA = (await parley.runtime.tokens.create({ role: 'moderator', siteKey: siteA.key, label: 'mod A' }))
+    admin = (await parley.runtime.tokenService.create({ role: 'admin', label: 'test admin' })).token;
+    moderator = (await parley.runtime.tokenService.create({ role: 'moderator', label: 'mod' })).token;
+    moderatorOfA = (await parley.runtime.tokenService.create({ role: 'moderator', siteKey: siteA.key, label: 'mod A' }))
       .token;
   });
   afterAll(() => parley.close());
@@ -65,12 +65,17 @@ describe.each(DIALECTS)('moderation API on %s', (dialect) => {
   }
 
   describe('access', () => {
+    const services = () => ({
+      tokens: parley.runtime.tokenService,
+      moderation: parley.runtime.moderationService,
+      sites: parley.runtime.siteRepository,
+    });
     const routers = () => [
-      ...declaredRoutes(moderationRoutes({ ...parley.runtime, bodyLimit: 1000, maxCommentLength: 10 })).map((r) => ({
+      ...declaredRoutes(moderationRoutes({ ...services(), bodyLimit: 1000, maxCommentLength: 10 })).map((r) => ({
         ...r,
         needs: 'moderator',
       })),
-      ...declaredRoutes(adminRoutes({ ...parley.runtime, bodyLimit: 1000 })).map((r) => ({ ...r, needs: 'admin' })),
+      ...declaredRoutes(adminRoutes({ ...services(), bodyLimit: 1000 })).map((r) => ({ ...r, needs: 'admin' })),
     ];
     const call = (method: string, path: string) => {
       const url = path.replace(/:id\b/, '00000000-0000-4000-8000-000000000000');
@@ -100,8 +105,8 @@ describe.each(DIALECTS)('moderation API on %s', (dialect) => {
     });
 
     it('answers 401 on every route without a valid token, and 403 on admin routes for a moderator', async () => {
-      const revoked = await parley.runtime.tokens.create({ role: 'admin' });
-      await parley.runtime.tokens.revoke(revoked.record.id);
+      const revoked = await parley.runtime.tokenService.create({ role: 'admin' });
+      await parley.runtime.tokenService.revoke(revoked.record.id);
       for (const route of routers()) {
         const label = `${route.method} ${route.path}`;
         expect([label, (await call(route.method, route.path)).status]).toEqual([label, 401]);
@@ -444,7 +449,8 @@ describe.each(DIALECTS)('moderation API on %s', (dialect) => {
   describe('stats', () => {
     it("counts each check's verdicts and how many a moderator overturned, for the token's site", async () => {
       const site = await parley.createSite({ name: 'Stats', moderation: 'first-time' });
-      const moderatorOfSite = (await parley.runtime.tokens.create({ role: 'moderator', siteKey: site.key })).token;
+      const moderatorOfSite = (await parley.runtime.tokenService.create({ role: 'moderator', siteKey: site.key }))
+        .token;
       const held = [await heldComment(site), await heldComment(site), await heldComment(site)];
       await as(moderatorOfSite).post(`/v1/moderation/comments/${held[0]}/actions`, { action: 'approve' });
       await as(moderatorOfSite).post(`/v1/moderation/comments/${held[1]}/actions`, { action: 'spam' });

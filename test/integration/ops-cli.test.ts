@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { buildCli } from '../../src/main';
+import { buildCli } from '../../src/cli';
 import {
   clearRedisPrefix,
   createTestDatabase,

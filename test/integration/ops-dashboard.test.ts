@@ -9,8 +9,8 @@ describe.each(DIALECTS)('queue dashboard on %s', (dialect) => {
 
   beforeAll(async () => {
     parley = await startTestParley({ dialect, worker: false });
-    admin = (await parley.runtime.tokens.create({ role: 'admin', label: 'dashboard' })).token;
-    moderator = (await parley.runtime.tokens.create({ role: 'moderator', label: 'not for queues' })).token;
+    admin = (await parley.runtime.tokenService.create({ role: 'admin', label: 'dashboard' })).token;
+    moderator = (await parley.runtime.tokenService.create({ role: 'moderator', label: 'not for queues' })).token;
   });
   afterAll(() => parley.close());
 
@@ -77,7 +77,7 @@ describe.each(DIALECTS)('queue dashboard on %s', (dialect) => {
   });
 
   it('refuses changes from another origin, and forgets a revoked token', async () => {
-    const { token, record } = await parley.runtime.tokens.create({ role: 'admin', label: 'soon revoked' });
+    const { token, record } = await parley.runtime.tokenService.create({ role: 'admin', label: 'soon revoked' });
     const cookie = cookieOf(await signIn(token));
     const foreign = await parley.http
       .put('/admin/queues/api/queues/moderation/pause')
@@ -101,7 +101,7 @@ describe.each(DIALECTS)('queue dashboard on %s', (dialect) => {
     const proxied = await ownPage.set('Sec-Fetch-Site', 'same-origin').set('Origin', 'https://comments.example');
     expect(proxied.status).toBe(303);
 
-    await parley.runtime.tokens.revoke(record.id);
+    await parley.runtime.tokenService.revoke(record.id);
     const page = await parley.http.get('/admin/queues').set('Cookie', cookie).set('Accept', 'text/html');
     expect(page.status).toBe(303);
     expect(page.headers.location).toBe('/admin/queues/login');

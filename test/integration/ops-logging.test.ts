@@ -45,7 +45,7 @@ describe.each(DIALECTS)('logs on %s', (dialect) => {
       env: { PARLEY_TRUST_PROXY: 'loopback', PARLEY_LOG_LEVEL: 'debug' },
     });
     site = await parley.createSite({ moderation: 'first-time' });
-    moderator = (await parley.runtime.tokens.create({ role: 'moderator', label: 'log test' })).token;
+    moderator = (await parley.runtime.tokenService.create({ role: 'moderator', label: 'log test' })).token;
   });
   afterAll(() => parley.close());
 

@@ -60,7 +60,7 @@ describe.each(DIALECTS)('metrics on %s', (dialect) => {
     parley = await startTestParley({ dialect });
     held = await parley.createSite({ name: 'Held', moderation: 'first-time' });
     open = await parley.createSite({ name: 'Open', moderation: 'none' });
-    admin = (await parley.runtime.tokens.create({ role: 'admin', label: 'metrics test' })).token;
+    admin = (await parley.runtime.tokenService.create({ role: 'admin', label: 'metrics test' })).token;
   });
   afterAll(() => parley.close());
 

@@ -22,7 +22,7 @@ describe.each(DIALECTS)('OpenAPI document and docs on %s', (dialect) => {
   beforeAll(async () => {
     parley = await startTestParley({ dialect });
     site = await parley.createSite({ moderation: 'first-time' });
-    admin = (await parley.runtime.tokens.create({ role: 'admin', label: 'docs test' })).token;
+    admin = (await parley.runtime.tokenService.create({ role: 'admin', label: 'docs test' })).token;
     const res = await parley.http.get('/openapi.json');
     expect(res.status).toBe(200);
     doc = res.body;
@@ -53,14 +53,12 @@ describe.each(DIALECTS)('OpenAPI document and docs on %s', (dialect) => {
 
   it('describes what the API really answers', async () => {
     const auth = { Authorization: `Bearer ${admin}` };
-    const submitted = await parley.http
-      .post(`/v1/sites/${site.key}/comments`)
-      .send({
-        pageId: 'docs',
-        name: 'Dora',
-        email: 'dora@example.com',
-        text: 'Three links: https://a.example https://b.example https://c.example',
-      });
+    const submitted = await parley.http.post(`/v1/sites/${site.key}/comments`).send({
+      pageId: 'docs',
+      name: 'Dora',
+      email: 'dora@example.com',
+      text: 'Three links: https://a.example https://b.example https://c.example',
+    });
     expect(submitted.status).toBe(202);
     conforms('POST comments', schemas.submitResponse, submitted.body);
     const id = submitted.body.comment.id as string;

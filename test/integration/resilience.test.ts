@@ -95,7 +95,7 @@ describe.each(DIALECTS)('no accepted comment is lost, on %s', (dialect) => {
 
     // A moderator approves it; then a duplicate job (say, from a sweep race) arrives.
     await parley.runtime.db.updateTable('comments').set({ status: 'approved' }).where('id', '=', id).execute();
-    const outcome = await parley.runtime.moderator.moderate(id);
+    const outcome = await parley.runtime.commentModerator.moderate(id);
     expect(outcome).toEqual({ outcome: 'skipped', reason: 'already-decided' });
     const after = await parley.runtime.commentRepository.find(id);
     expect(after?.status).toBe('approved');

@@ -15,7 +15,7 @@ describe.each(DIALECTS)('webhooks on %s', (dialect) => {
 
   beforeAll(async () => {
     parley = await startTestParley({ dialect, env: FAST_RETRIES });
-    admin = (await parley.runtime.tokens.create({ role: 'admin' })).token;
+    admin = (await parley.runtime.tokenService.create({ role: 'admin' })).token;
   });
   beforeEach(async () => {
     receiver = await startWebhookReceiver();
@@ -236,7 +236,7 @@ describe.each(DIALECTS)('webhooks on %s', (dialect) => {
     const metadata = await api.post(base, { url: 'http://169.254.169.254/latest/meta-data', events: ['*'] });
     expect(metadata.status).toBe(400);
     expect(metadata.body.error.details[0].message).toMatch(/refused/);
-    const moderator = (await parley.runtime.tokens.create({ role: 'moderator' })).token;
+    const moderator = (await parley.runtime.tokenService.create({ role: 'moderator' })).token;
     expect((await parley.http.get(base).set('Authorization', `Bearer ${moderator}`)).status).toBe(403);
   });
 

@@ -39,7 +39,7 @@ export type LearnOutcome =
 export interface ContentClassifierOptions {
   /** The shipped model, or undefined to start from nothing (`--model none` in evaluations). */
   model: DefaultModel | undefined;
-  layers: ModelLayers;
+  modelLayers: ModelLayers;
   /** Examples one moderator may teach per hour; past it, decisions still count, lessons wait. */
   lessonsPerHour: number;
   /** How many sites must agree on a text before a moderators' lesson reaches the instance layer. */
@@ -83,7 +83,7 @@ export class ContentClassifier {
       { judgement, layer: { scope: 'instance' } as LayerScope, ids: vector[judgement].ids },
       { judgement, layer: site, ids: vector[judgement].ids },
     ]);
-    const layers = await this.options.layers.read(requests);
+    const layers = await this.options.modelLayers.read(requests);
     const scores: ContentScores = {};
     JUDGEMENTS.forEach((judgement, i) => {
       const [instance, own] = [layers[2 * i], layers[2 * i + 1]];
@@ -99,11 +99,11 @@ export class ContentClassifier {
    * once enough sites agree on the same text) to the instance layer.
    */
   async learn(request: LearnRequest): Promise<LearnOutcome> {
-    const { layers } = this.options;
+    const { modelLayers } = this.options;
     // Admins are trusted with the whole instance; a moderator's pull is capped per hour.
     if (
       request.teacher.role === 'moderator' &&
-      !(await layers.withinHourlyBudget(request.teacher.id, this.options.lessonsPerHour, this.options.clock()))
+      !(await modelLayers.withinHourlyBudget(request.teacher.id, this.options.lessonsPerHour, this.options.clock()))
     ) {
       return { skipped: 'hourly-budget' };
     }
@@ -132,7 +132,7 @@ export class ContentClassifier {
       });
       taught.push({ judgement, layer: 'site' });
       if (label === null) continue;
-      const sites = await layers.agree({ judgement, label, textHash: request.textHash, siteKey: request.siteKey });
+      const sites = await modelLayers.agree({ judgement, label, textHash: request.textHash, siteKey: request.siteKey });
       if (sites >= this.options.agreeingSites) {
         // The same text judged alike on several sites: one example for every site, keyed by the text.
         await this.teach({
@@ -157,16 +157,16 @@ export class ContentClassifier {
     vector: FeatureVector;
   }): Promise<void> {
     const { judgement, layer, exampleKey, label, vector } = options;
-    const { layers } = this.options;
+    const { modelLayers } = this.options;
     if (label === null) {
-      await layers.replace({ judgement, layer, exampleKey, step: null });
+      await modelLayers.replace({ judgement, layer, exampleKey, step: null });
       return;
     }
     // The instance layer learns on top of the shipped model; a site layer on top of both.
     const below: LayerScope[] = layer.scope === 'site' ? [{ scope: 'instance' }, layer] : [layer];
     const [read, earlier] = await Promise.all([
-      layers.read(below.map((l) => ({ judgement, layer: l, ids: vector.ids }))),
-      layers.taught(judgement, layer, exampleKey),
+      modelLayers.read(below.map((l) => ({ judgement, layer: l, ids: vector.ids }))),
+      modelLayers.taught(judgement, layer, exampleKey),
     ]);
     const own = read[read.length - 1];
     const withoutEarlier: LayerWeights = {
@@ -182,7 +182,7 @@ export class ContentClassifier {
     const deltas = vector.values.map(
       (x, k) => (-rate * gradient * x) / Math.sqrt(Math.max(0, withoutEarlier.gradients[k]) + squaredGradients[k] + 1),
     );
-    await layers.replace({
+    await modelLayers.replace({
       judgement,
       layer,
       exampleKey,

@@ -155,7 +155,7 @@ export async function readLabeledComments(file: string): Promise<LabeledComment[
 }
 
 export interface TrainFromCsvOptions {
-  classifier: ContentClassifier;
+  contentClassifier: ContentClassifier;
   files: string[];
   /** What label 1 means in these files. */
   judgement: Judgement;
@@ -175,7 +175,7 @@ export interface TrainingResult extends TrainingCounts {
  * same file twice changes nothing.
  */
 export async function trainFromCsv(options: TrainFromCsvOptions): Promise<TrainingResult> {
-  const { classifier, files, judgement } = options;
+  const { contentClassifier, files, judgement } = options;
   if (files.length === 0) throw new Error('no training files given');
   const parsed = [];
   for (const file of files) parsed.push({ file, comments: await readLabeledComments(file) });
@@ -193,7 +193,7 @@ export async function trainFromCsv(options: TrainFromCsvOptions): Promise<Traini
         continue;
       }
       seen.add(key);
-      await classifier.learn({
+      await contentClassifier.learn({
         siteKey: '',
         exampleKey: `csv:${key}`,
         textHash: key,

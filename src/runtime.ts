@@ -1,0 +1,180 @@
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { TokenService } from './auth/token-service';
+import { CommentRepository } from './comments/comment-repository';
+import { CommentService } from './comments/comment-service';
+import type { Config } from './config';
+import { connectDatabase, type Db } from './db/connect';
+import { migrateToLatest } from './db/migrate';
+import { loadInstanceSecret } from './db/settings';
+import { ParleyMetrics } from './metrics/parley-metrics';
+import { AkismetClient } from './moderation/akismet';
+import { AuditLog } from './moderation/audit-log';
+import { BanRepository } from './moderation/ban-repository';
+import { ContentClassifier } from './moderation/classifier/content-classifier';
+import { readModelFile } from './moderation/classifier/model-file';
+import { ModelLayers } from './moderation/classifier/model-layers';
+import { CommentModerator } from './moderation/comment-moderator';
+import { ModerationFeedback } from './moderation/feedback';
+import { FloodCounters } from './moderation/flood-counters';
+import { ModerationService } from './moderation/moderation-service';
+import { FeedbackQueue } from './queue/feedback-queue';
+import { ModerationQueue } from './queue/moderation-queue';
+import { createRedisConnection } from './queue/redis';
+import { WebhookQueue } from './queue/webhook-queue';
+import { SiteRepository } from './sites/site-repository';
+import { EventOutbox } from './webhooks/outbox';
+import { TargetPolicy } from './webhooks/target-policy';
+import { WebhookDelivery } from './webhooks/webhook-delivery';
+import { WebhookService } from './webhooks/webhook-service';
+import { WebhookStore } from './webhooks/webhook-store';
+
+// One clock for every service, so they all agree on what "now" is.
+const clock = () => Date.now();
+
+/** What the commands that touch only the database use: no Redis, no queues. */
+export interface DatabaseRuntime {
+  config: Config;
+  db: Db;
+  siteRepository: SiteRepository;
+  tokenService: TokenService;
+  close(): Promise<void>;
+}
+
+/** Everything a role needs, built once from the configuration. */
+export interface Runtime extends DatabaseRuntime {
+  logger: Logger;
+  redisAddress: string;
+  producerConnection: Redis;
+  commentRepository: CommentRepository;
+  commentService: CommentService;
+  commentModerator: CommentModerator;
+  moderationQueue: ModerationQueue;
+  feedbackQueue: FeedbackQueue;
+  moderationFeedback: ModerationFeedback;
+  contentClassifier: ContentClassifier;
+  modelLayers: ModelLayers;
+  moderationService: ModerationService;
+  webhookQueue: WebhookQueue;
+  webhookDelivery: WebhookDelivery;
+  webhookService: WebhookService;
+  /** Every queue of this runtime: the metrics and the queue dashboard report these. */
+  queues: Queue[];
+  /** This process's Prometheus metrics (a registry of its own). */
+  metrics: ParleyMetrics;
+}
+
+/** Opens the database, brings its schema up to date, and builds what needs nothing else. */
+export async function openDatabaseRuntime(config: Config): Promise<DatabaseRuntime> {
+  const db = connectDatabase(config.database);
+  try {
+    await migrateToLatest(db);
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
+  return {
+    config,
+    db,
+    siteRepository: new SiteRepository(db),
+    tokenService: new TokenService({ db, configuredAdminToken: config.adminToken, clock }),
+    close: () => db.destroy(),
+  };
+}
+
+export async function openRuntime(
+  config: Config,
+  options: { logger: Logger; redisAddress?: string },
+): Promise<Runtime> {
+  const { logger } = options;
+  const base = await openDatabaseRuntime(config);
+  const { db, siteRepository } = base;
+  const secret = await loadInstanceSecret(db, config.secret);
+  const redisAddress = options.redisAddress ?? config.redis.url;
+  const producerConnection = createRedisConnection(redisAddress, 'producer');
+  producerConnection.on('error', (err) => logger.debug({ err: err.message }, 'redis connection error'));
+
+  const commentRepository = new CommentRepository(db);
+  const moderationQueue = new ModerationQueue({ connection: producerConnection, prefix: config.redis.prefix });
+  const banRepository = new BanRepository({ db, clock });
+  const feedbackQueue = new FeedbackQueue({ connection: producerConnection, prefix: config.redis.prefix });
+  const modelLayers = new ModelLayers({ redis: producerConnection, prefix: config.redis.prefix });
+  const contentClassifier = new ContentClassifier({
+    model: config.moderation.modelFile ? readModelFile(config.moderation.modelFile) : undefined,
+    modelLayers,
+    lessonsPerHour: config.moderation.lessonsPerHour,
+    agreeingSites: 3,
+    clock,
+  });
+  const akismetClient = config.akismet && new AkismetClient({ ...config.akismet, timeoutMs: 5000 });
+  const webhookQueue = new WebhookQueue({
+    connection: producerConnection,
+    prefix: config.redis.prefix,
+    retrySchedule: config.webhooks.retryScheduleMs,
+  });
+  const webhookStore = new WebhookStore(db);
+  const eventOutbox = new EventOutbox({ db, webhookStore, webhookQueue, logger, clock });
+  const targetPolicy = new TargetPolicy({ strict: config.production, allowlist: config.webhooks.allowlist });
+  const webhookDelivery = new WebhookDelivery({
+    webhookStore,
+    webhookQueue,
+    targetPolicy,
+    timeoutMs: config.webhooks.timeoutMs,
+    disableAfterMs: 3 * 24 * 3600_000,
+    logger,
+    clock,
+  });
+  const queues: Queue[] = [moderationQueue.queue, feedbackQueue.queue, webhookQueue.queue];
+  return {
+    ...base,
+    logger,
+    redisAddress,
+    producerConnection,
+    commentRepository,
+    commentService: new CommentService({ commentRepository, moderationQueue, eventOutbox, secret, clock, logger }),
+    commentModerator: new CommentModerator({
+      commentRepository,
+      eventOutbox,
+      siteRepository,
+      banRepository,
+      floodCounters: new FloodCounters({ redis: producerConnection, prefix: config.redis.prefix }),
+      contentClassifier,
+      akismetClient,
+      secret,
+      maxLength: config.maxCommentLength,
+      clock,
+    }),
+    moderationQueue,
+    feedbackQueue,
+    moderationFeedback: new ModerationFeedback({ commentRepository, siteRepository, contentClassifier, akismetClient }),
+    contentClassifier,
+    modelLayers,
+    moderationService: new ModerationService({
+      commentRepository,
+      eventOutbox,
+      banRepository,
+      auditLog: new AuditLog({ db, clock }),
+      feedbackQueue,
+      logger,
+      clock,
+    }),
+    webhookQueue,
+    webhookDelivery,
+    webhookService: new WebhookService({
+      webhookStore,
+      webhookQueue,
+      webhookDelivery,
+      targetPolicy,
+      rotationGraceMs: 24 * 3600_000,
+      clock,
+    }),
+    queues,
+    metrics: new ParleyMetrics({ queues }),
+    async close() {
+      await Promise.all([moderationQueue.close(), feedbackQueue.close(), webhookQueue.close()]);
+      producerConnection.disconnect();
+      await base.close();
+    },
+  };
+}
