@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { readModelFile } from '../moderation/classifier/model-file';
 import { trainFromCsv } from '../moderation/classifier/training';
 import { withRuntime } from './open-runtime';
 
@@ -38,7 +37,7 @@ export function addModelCommands(program: Command): void {
     .action((opts: { json?: boolean }) =>
       withRuntime(async (runtime) => {
         const file = runtime.config.moderation.modelFile;
-        const shipped = file ? readModelFile(file) : undefined;
+        const shipped = runtime.contentClassifier.model;
         const info = {
           version: runtime.contentClassifier.modelVersion,
           file: file ?? null,

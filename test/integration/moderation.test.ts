@@ -44,11 +44,15 @@ describe.each(DIALECTS)('moderation API on %s', (dialect) => {
   });
 
   /** Posts a comment by a first-time author, which the worker holds. */
-  async function heldComment(site: Site, overrides: Record<string, unknown> = {}): Promise<string> {
+  async function heldComment(
+    site: Site,
+    overrides: Record<string, unknown> = {},
+    ip = '203.0.113.50',
+  ): Promise<string> {
     counter += 1;
     const res = await parley.http
       .post(`/v1/sites/${site.key}/comments`)
-      .set('X-Forwarded-For', '203.0.113.50')
+      .set('X-Forwarded-For', ip)
       .send({
         pageId: 'page-1',
         name: 'Holly',
@@ -451,7 +455,9 @@ describe.each(DIALECTS)('moderation API on %s', (dialect) => {
       const site = await parley.createSite({ name: 'Stats', moderation: 'first-time' });
       const moderatorOfSite = (await parley.runtime.tokenService.create({ role: 'moderator', siteKey: site.key }))
         .token;
-      const held = [await heldComment(site), await heldComment(site), await heldComment(site)];
+      // Each from an IP of its own: the flood check must not be the one that holds them.
+      const held = [];
+      for (const n of [1, 2, 3]) held.push(await heldComment(site, {}, `198.51.100.${200 + n}`));
       await as(moderatorOfSite).post(`/v1/moderation/comments/${held[0]}/actions`, { action: 'approve' });
       await as(moderatorOfSite).post(`/v1/moderation/comments/${held[1]}/actions`, { action: 'spam' });
 

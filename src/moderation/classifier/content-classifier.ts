@@ -72,6 +72,11 @@ export class ContentClassifier {
     this.base = { spam: options.model?.models.spam ?? empty, abuse: options.model?.models.abuse ?? empty };
   }
 
+  /** The shipped model it builds on, undefined for `none`. */
+  get model(): DefaultModel | undefined {
+    return this.options.model;
+  }
+
   get modelVersion(): string {
     return this.options.model?.version ?? 'none';
   }
