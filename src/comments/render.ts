@@ -1,11 +1,15 @@
 import MarkdownIt from 'markdown-it';
 import sanitizeHtml from 'sanitize-html';
 
-// Raw HTML in the text stays literal text: Markdown is the only markup a reader can use.
-const markdown = new MarkdownIt({ html: false, linkify: true, breaks: true, typographer: false });
-
 const LINK_REL = 'nofollow ugc noopener';
 const ABSOLUTE_LINK = /^(https?:\/\/|mailto:)/i;
+
+// Raw HTML in the text stays literal text: Markdown is the only markup a reader can use.
+const markdown = new MarkdownIt({ html: false, linkify: true, breaks: true, typographer: false });
+// Only absolute http(s) and mailto targets make links; anything else (a relative link
+// would point into the host page's own site) stays the text the author typed. Deciding
+// this in the renderer, not by renaming tags in the sanitizer, keeps the HTML balanced.
+markdown.validateLink = (url) => ABSOLUTE_LINK.test(url.trim());
 
 const allowlist: sanitizeHtml.IOptions = {
   allowedTags: ['p', 'br', 'em', 'strong', 'code', 'pre', 'blockquote', 'ul', 'ol', 'li', 'a'],
@@ -15,13 +19,7 @@ const allowlist: sanitizeHtml.IOptions = {
   allowProtocolRelative: false,
   disallowedTagsMode: 'discard',
   transformTags: {
-    // A relative link would point into the host page's own site; only absolute
-    // http(s) and mailto links stay links, anything else becomes its plain text
-    // (a tag outside the allowlist is dropped, its text kept).
-    a: (tagName, attribs): sanitizeHtml.Tag =>
-      ABSOLUTE_LINK.test(attribs.href ?? '')
-        ? { tagName, attribs: { href: attribs.href, rel: LINK_REL } }
-        : { tagName: 'span', attribs: {} },
+    a: (tagName, attribs): sanitizeHtml.Tag => ({ tagName, attribs: { ...attribs, rel: LINK_REL } }),
   },
 };
 

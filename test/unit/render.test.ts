@@ -1,3 +1,6 @@
+import render from 'dom-serializer';
+import fc from 'fast-check';
+import { parseDocument } from 'htmlparser2';
 import { countLinks, renderCommentHtml } from '../../src/comments/render';
 import { xssPayloads } from '../helpers/datasets';
 import { allowlistViolations } from '../helpers/html-allowlist';
@@ -44,6 +47,57 @@ describe('renderCommentHtml', () => {
   it('counts the links in rendered HTML', () => {
     expect(countLinks(renderCommentHtml('https://a.example [b](https://b.example) plain'))).toBe(2);
     expect(countLinks(renderCommentHtml('no links, just <a href="x">raw html</a>'))).toBe(0);
+  });
+
+  it('keeps the text of a link it refuses, and the HTML balanced', () => {
+    expect(renderCommentHtml('[x](rel) [see](https://attacker.example) after')).toBe(
+      '<p>[x](rel) <a href="https://attacker.example" rel="nofollow ugc noopener">see</a> after</p>',
+    );
+  });
+
+  it('always writes well-formed HTML: parsed and written again, it is the same (property test)', () => {
+    // Comments built from the pieces that stress a Markdown renderer and a sanitizer.
+    const piece = fc.oneof(
+      fc.constantFrom(
+        '[x](rel)',
+        '[see](https://a.example)',
+        '[m](mailto:a@b.example)',
+        '[j](javascript:alert(1))',
+        '<a href="x">',
+        '</a>',
+        '</span>',
+        '<b>',
+        '*',
+        '**',
+        '_',
+        '`',
+        '```\n',
+        '> ',
+        '- ',
+        '1. ',
+        '\n',
+        '\n\n',
+        '<',
+        '>',
+        '&',
+        '&amp;',
+        '"',
+        "'",
+        '![i](https://i.example/x.png)',
+        'https://b.example/?a=1&b=2',
+        '<script>alert(1)</script>',
+        '\\',
+      ),
+      fc.string({ maxLength: 8 }),
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 25 }), (pieces) => {
+        // `<br />` and `<br>` are the same void element; any other difference is a tag out of place.
+        const html = renderCommentHtml(pieces.join('')).replace(/<br \/>/g, '<br>');
+        expect(render(parseDocument(html, { decodeEntities: false }), { decodeEntities: false })).toBe(html);
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it('turns every payload of the shared XSS lists into HTML within the allowlist', () => {
