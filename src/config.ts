@@ -96,7 +96,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const raw = env[name] ?? defaults[name];
     const result = validators[name].safeParse(raw);
     if (result.success) values[name] = result.data;
-    else problems.push(`${name}=${JSON.stringify(raw)}: expected ${describeIssue(result.error)}`);
+    else problems.push(`${name}=${shown(name, String(raw))}: expected ${describeIssue(result.error)}`);
   }
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
 
@@ -143,6 +143,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       lockDurationMs: values.PARLEY_JOB_LOCK_MS,
     },
   };
+}
+
+/** Settings whose values are secrets: an error names them, never shows them. */
+const SECRET_SETTINGS = new Set<string>(['PARLEY_SECRET', 'PARLEY_ADMIN_TOKEN', 'PARLEY_AKISMET_KEY']);
+
+/** A value as an error message may show it: secrets redacted, and the password of a URL masked. */
+function shown(name: string, value: string): string {
+  if (SECRET_SETTINGS.has(name)) return `<redacted, ${value.length} characters>`;
+  return JSON.stringify(value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)[^@/\s]*@/i, '$1***@'));
 }
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };

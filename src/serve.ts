@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -174,10 +175,18 @@ export async function serve(role: ProcessRole): Promise<void> {
 async function bootstrapAdminToken(runtime: Runtime): Promise<void> {
   if (runtime.config.adminToken || (await runtime.tokenService.hasAdmin())) return;
   const { token } = await runtime.tokenService.create({ role: 'admin', label: 'created at first start' });
-  // Printed, not logged: log lines are shipped and kept; this is shown once to whoever started Parley.
-  process.stdout.write(
-    `\nNo admin token existed, so one was created. It is shown only this once:\n\n  ${token}\n\n` +
-      'Use it as "Authorization: Bearer <token>" or sign in at /moderation. ' +
-      'Create more with: npx parley tokens create --role moderator\n\n',
-  );
+  // Never on stdout, where the JSON log stream goes, and never in a log line: log
+  // lines are shipped and kept. It goes to a file only its owner can read, and to the
+  // terminal of whoever started Parley, if there is one.
+  const file = path.join(runtime.config.dataDir, 'admin-token');
+  fs.mkdirSync(runtime.config.dataDir, { recursive: true, mode: 0o700 });
+  fs.writeFileSync(file, `${token}\n`, { mode: 0o600 });
+  runtime.logger.info({ file }, 'no admin token existed, so one was created and written to this file (mode 0600)');
+  if (process.stderr.isTTY) {
+    process.stderr.write(
+      `\nNo admin token existed, so one was created:\n\n  ${token}\n\nIt is also in ${file} (readable by you only). ` +
+        'Use it as "Authorization: Bearer <token>" or sign in at /moderation. ' +
+        'Create more with: npx parley tokens create --role moderator\n\n',
+    );
+  }
 }

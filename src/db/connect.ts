@@ -24,7 +24,12 @@ export function connectDatabase(config: DatabaseConfig): Db {
     });
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   }
-  if (config.file !== ':memory:') fs.mkdirSync(path.dirname(config.file), { recursive: true });
+  if (config.file !== ':memory:') {
+    // The data holds emails and IPs: only the owner may read it. SQLite gives its -wal and
+    // -shm files the database file's mode.
+    fs.mkdirSync(path.dirname(config.file), { recursive: true, mode: 0o700 });
+    fs.closeSync(fs.openSync(config.file, 'a', 0o600));
+  }
   const sqlite = new SqliteDatabase(config.file);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');

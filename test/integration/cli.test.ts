@@ -213,7 +213,10 @@ describe.each(DIALECTS)('the parley command on %s', (dialect) => {
           '--json',
         ]).stdout,
       );
-      child = spawn(process.execPath, [MAIN, 'start'], { env: { ...env, PORT: '0', PARLEY_HOST: '127.0.0.1' } });
+      const dataDir = env.PARLEY_DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'parley-start-'));
+      child = spawn(process.execPath, [MAIN, 'start'], {
+        env: { ...env, PARLEY_DATA_DIR: dataDir, PORT: '0', PARLEY_HOST: '127.0.0.1' },
+      });
       child.stdout!.on('data', (chunk) => (output += chunk));
       child.stderr!.on('data', (chunk) => (output += chunk));
       const base = await waitFor(async () => /listening on (http:\/\/localhost:\d+)/.exec(output)?.[1], {
@@ -238,9 +241,18 @@ describe.each(DIALECTS)('the parley command on %s', (dialect) => {
       expect(thread.comments[0].html).toBe('<p>From a real process</p>');
       expect(output).not.toContain('carl@example.com');
 
-      // A fresh install has no admin token: start made one and printed it once.
-      const adminToken = /No admin token existed[\s\S]*?(tok_\S+)/.exec(output)?.[1];
-      expect(adminToken).toBeDefined();
+      // A fresh install has no admin token: start made one, in a file only its owner reads,
+      // and said where, never printing it into the log stream.
+      const tokenFile = path.join(dataDir, 'admin-token');
+      const adminToken = fs.readFileSync(tokenFile, 'utf8').trim();
+      expect(adminToken).toMatch(/^tok_/);
+      expect(fs.statSync(tokenFile).mode & 0o777).toBe(0o600);
+      expect(output).toContain(tokenFile);
+      expect(output).not.toContain(adminToken);
+      if (dialect === 'sqlite') {
+        expect(fs.statSync(dataDir).mode & 0o077).toBe(0);
+        expect(fs.statSync(path.join(dataDir, 'parley.sqlite')).mode & 0o777).toBe(0o600);
+      }
       const me = await fetch(`${base}/v1/moderation/me`, { headers: { Authorization: `Bearer ${adminToken}` } });
       expect(await me.json()).toMatchObject({ role: 'admin' });
 

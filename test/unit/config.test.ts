@@ -37,10 +37,15 @@ describe('loadConfig', () => {
     expect(lines.slice(1)).toEqual([
       'PORT="eighty": expected a number',
       'DATABASE_URL="mysql://x": expected a postgres:// URL, or empty for SQLite',
-      'PARLEY_SECRET="short": expected at least 32 characters',
+      'PARLEY_SECRET=<redacted, 5 characters>: expected at least 32 characters',
       'PARLEY_LOG_LEVEL="loud": expected one of fatal, error, warn, info, debug, trace, silent',
     ]);
     expect(() => loadConfig({ PORT: '70000' })).toThrow('PORT="70000": expected a value of at most 65535');
+    // Secrets and passwords never appear in the message.
+    const secretError = () => loadConfig({ PARLEY_ADMIN_TOKEN: 'hunter2', DATABASE_URL: 'mysql://root:s3cret@db/x' });
+    expect(secretError).toThrow('PARLEY_ADMIN_TOKEN=<redacted, 7 characters>: expected at least 24 characters');
+    expect(secretError).toThrow('DATABASE_URL="mysql://root:***@db/x": expected a postgres:// URL');
+    expect(secretError).not.toThrow(/hunter2|s3cret/);
     expect(() => loadConfig({ PARLEY_WEBHOOK_ALLOWLIST: '10.0.0.0/99' })).toThrow(
       /PARLEY_WEBHOOK_ALLOWLIST="10.0.0.0\/99": expected comma-separated/,
     );
