@@ -1,7 +1,6 @@
 // Browser code: the review queue: tabs, filters, the list, actions, undo, keyboard, polling.
 import {
   type Action,
-  actionLeadingTo,
   ApiError,
   type BulkResult,
   type Counts,
@@ -16,6 +15,25 @@ import {
 } from './api';
 import { ACTION_KEY, ACTION_LABEL, actionsFor, type Card, commentCard } from './comment-card';
 import { h, replaceChildren, uniqueId } from './dom';
+import {
+  actionOutcome,
+  actionTargets,
+  type Changed,
+  countsAfterAction,
+  countsAfterUndo,
+  currentAfterRemoval,
+  mergePolledPage,
+  type Offered,
+  reinsertions,
+  selectComment,
+  selectionSummary,
+  selectionWithout,
+  selectedInListOrder,
+  toggleSelectAll,
+  undoOutcome,
+  undoPlan,
+  unlistedComments,
+} from './queue-state';
 import { Toaster } from './toast';
 
 const PAGE_SIZE = 25;
@@ -72,14 +90,6 @@ export interface QueueOptions {
   showShortcuts(): void;
 }
 
-/** A comment an action took out of the list: what undo needs to put it back. */
-interface Removed {
-  comment: ModComment;
-  index: number;
-  action: Action;
-  previousStatus: Status;
-}
-
 export class QueueView {
   readonly element: HTMLElement;
   private filters: Filters;
@@ -87,7 +97,7 @@ export class QueueView {
   private counts: Partial<Counts> = {};
   private nextCursor: string | null = null;
   private currentId: string | null = null;
-  private readonly selected = new Set<string>();
+  private selection: ReadonlySet<string> = new Set();
   /** Bumped by every full load: answers to an older one are dropped. */
   private loadSeq = 0;
   /** Bumped by every change this page makes to the list: a poll that overlapped one is dropped. */
@@ -324,7 +334,7 @@ export class QueueView {
       const page = await this.options.api.comments(this.filters, { limit: PAGE_SIZE });
       if (seq !== this.loadSeq) return;
       this.cards = [];
-      this.selected.clear();
+      this.selection = new Set();
       this.list.replaceChildren();
       for (const comment of page.comments) this.insertCard(comment, this.cards.length);
       this.nextCursor = page.nextCursor;
@@ -353,16 +363,12 @@ export class QueueView {
       const page = await this.options.api.comments(this.filters, { cursor: this.nextCursor, limit: PAGE_SIZE });
       if (seq !== this.loadSeq) return false;
       this.changeSeq += 1;
-      let added = 0;
-      for (const comment of page.comments) {
-        if (this.card(comment.id)) continue;
-        this.insertCard(comment, this.cards.length);
-        added += 1;
-      }
+      const added = unlistedComments({ list: this.listed(), page: page.comments });
+      for (const comment of added) this.insertCard(comment, this.cards.length);
       this.nextCursor = page.nextCursor;
       this.setCounts(page.counts);
       this.afterListChange();
-      return added > 0;
+      return added.length > 0;
     } catch (err) {
       this.showError(`Could not load more: ${(err as Error).message}`);
       return false;
@@ -399,44 +405,22 @@ export class QueueView {
     if (loadSeq !== this.loadSeq || changeSeq !== this.changeSeq) return;
     this.setCounts(page.counts);
 
-    const seen = new Set(page.comments.map((c) => c.id));
-    const oldestSeen = page.comments[page.comments.length - 1]?.createdAt ?? '';
-    const covered = page.nextCursor === null ? () => true : (c: ModComment) => c.createdAt > oldestSeen;
-    // Decided elsewhere (by another moderator); the current one stays until the moderator moves on.
-    const gone = this.cards.filter(
-      (card) =>
-        !seen.has(card.comment.id) &&
-        covered(card.comment) &&
-        card.comment.id !== this.currentId &&
-        !card.element.classList.contains('busy'),
-    );
-    for (const card of gone) this.removeCard(card.comment.id);
-
-    const listComplete = this.nextCursor === null;
-    const last = this.cards[this.cards.length - 1]?.comment.createdAt;
-    const fresh = page.comments.filter(
-      (c) =>
-        !this.card(c.id) &&
-        (listComplete || (this.filters.order === 'newest' && last !== undefined && c.createdAt >= last)),
-    );
-    for (const comment of fresh.reverse()) {
-      const card = this.insertCard(comment, this.sortedIndex(comment));
-      card.element.classList.add('new');
-    }
-    if (gone.length > 0 || fresh.length > 0) this.afterListChange();
-    if (fresh.length > 0) {
+    const { gone, added } = mergePolledPage({
+      list: this.listed(),
+      polled: page,
+      order: this.filters.order,
+      listComplete: this.nextCursor === null,
+      currentId: this.currentId,
+      busyIds: new Set(this.cards.filter(isBusy).map((c) => c.comment.id)),
+    });
+    this.removeCards(gone); // never the current one
+    for (const { comment, index } of added) this.insertCard(comment, index).element.classList.add('new');
+    if (gone.length > 0 || added.length > 0) this.afterListChange();
+    if (added.length > 0) {
       if (!this.currentId) this.setCurrent(this.cards[0].comment.id, { focus: false });
-      const noun = fresh.length === 1 ? 'comment' : 'comments';
-      this.announce(`${fresh.length} new ${STATUS_LABEL[this.filters.status].toLowerCase()} ${noun}.`);
+      const noun = added.length === 1 ? 'comment' : 'comments';
+      this.announce(`${added.length} new ${STATUS_LABEL[this.filters.status].toLowerCase()} ${noun}.`);
     }
-  }
-
-  private sortedIndex(comment: ModComment): number {
-    const newestFirst = this.filters.order === 'newest';
-    const index = this.cards.findIndex((card) =>
-      newestFirst ? card.comment.createdAt < comment.createdAt : card.comment.createdAt > comment.createdAt,
-    );
-    return index === -1 ? this.cards.length : index;
   }
 
   // --- the list ----------------------------------------------------------
@@ -447,6 +431,14 @@ export class QueueView {
 
   private indexOf(id: string | null): number {
     return this.cards.findIndex((c) => c.comment.id === id);
+  }
+
+  private listed(): ModComment[] {
+    return this.cards.map((c) => c.comment);
+  }
+
+  private shownIds(): string[] {
+    return this.cards.map((c) => c.comment.id);
   }
 
   private insertCard(comment: ModComment, index: number): Card {
@@ -464,17 +456,12 @@ export class QueueView {
     return card;
   }
 
-  /** Takes a card out; if it was the current one, the next one (or else the one before) becomes current. */
-  private removeCard(id: string): void {
-    const index = this.indexOf(id);
-    if (index === -1) return;
-    const [card] = this.cards.splice(index, 1);
-    card.element.remove();
-    this.selected.delete(id);
-    if (this.currentId === id) {
-      this.currentId = null;
-      this.setCurrent(this.cards[Math.min(index, this.cards.length - 1)]?.comment.id ?? null, { focus: false });
-    }
+  /** Takes cards out of the list and the selection; moving the current comment is the caller's part. */
+  private removeCards(ids: readonly string[]): void {
+    const removed = new Set(ids);
+    for (const card of this.cards) if (removed.has(card.comment.id)) card.element.remove();
+    this.cards = this.cards.filter((c) => !removed.has(c.comment.id));
+    this.selection = selectionWithout({ selection: this.selection, removed: ids });
   }
 
   private setCurrent(id: string | null, options: { focus: boolean }): void {
@@ -524,44 +511,32 @@ export class QueueView {
 
   private setCounts(counts: Partial<Counts>): void {
     this.counts = { ...counts };
-    this.renderCounts();
-  }
-
-  private renderCounts(): void {
     for (const [status, { count }] of this.tabLinks) {
       const n = this.counts[status];
       count.textContent = n === undefined ? '' : String(n);
     }
   }
 
-  private moveCount(from: Status, to: Status, n = 1): void {
-    if (this.counts[from] !== undefined) this.counts[from] = Math.max(0, (this.counts[from] ?? 0) - n);
-    if (this.counts[to] !== undefined) this.counts[to] = (this.counts[to] ?? 0) + n;
-    this.renderCounts();
-  }
-
   // --- selection ---------------------------------------------------------
 
   private select(id: string, selected: boolean): void {
-    if (selected) this.selected.add(id);
-    else this.selected.delete(id);
+    this.selection = selectComment({ selection: this.selection, id, selected });
     this.renderSelection();
   }
 
   private toggleSelectAll(): void {
-    const all = this.selected.size < this.cards.length;
-    this.selected.clear();
-    if (all) for (const card of this.cards) this.selected.add(card.comment.id);
+    this.selection = toggleSelectAll({ selection: this.selection, shown: this.shownIds() });
     this.renderSelection();
   }
 
   private renderSelection(): void {
-    for (const card of this.cards) card.setSelected(this.selected.has(card.comment.id));
-    const n = this.selected.size;
-    this.selectAll.checked = n > 0 && n === this.cards.length;
-    this.selectAll.indeterminate = n > 0 && n < this.cards.length;
+    for (const card of this.cards) card.setSelected(this.selection.has(card.comment.id));
+    const n = this.selection.size;
+    const summary = selectionSummary({ selected: n, shown: this.cards.length });
+    this.selectAll.checked = summary.allChecked;
+    this.selectAll.indeterminate = summary.allIndeterminate;
     this.selectAll.disabled = this.cards.length === 0;
-    this.selectedCount.textContent = n === 0 ? '' : `${n} selected`;
+    this.selectedCount.textContent = summary.label;
     replaceChildren(
       this.bulkActions,
       actionsFor(this.filters.status).map((action) =>
@@ -571,7 +546,8 @@ export class QueueView {
             type: 'button',
             class: `action action-${action}`,
             disabled: n === 0,
-            onclick: () => void this.actOn(this.selectedIds(), action),
+            onclick: () =>
+              void this.actOn(selectedInListOrder({ selection: this.selection, shown: this.shownIds() }), action),
           },
           `${ACTION_LABEL[action]} selected`,
         ),
@@ -579,18 +555,12 @@ export class QueueView {
     );
   }
 
-  private selectedIds(): string[] {
-    return this.cards.map((c) => c.comment.id).filter((id) => this.selected.has(id));
-  }
-
   // --- actions and undo --------------------------------------------------
 
   /** One comment through the single-comment route (its answer has the whole comment), more through the bulk route. */
   private async actOn(ids: string[], action: Action): Promise<void> {
     const cards = ids.map((id) => this.card(id)).filter((c): c is Card => c !== undefined);
-    const offered = cards.filter(
-      (c) => actionsFor(c.comment.status).includes(action) && !c.element.classList.contains('busy'),
-    );
+    const offered = cards.filter((c) => actionsFor(c.comment.status).includes(action) && !isBusy(c));
     if (offered.length === 0) {
       if (cards.length > 0)
         this.showError(`${ACTION_LABEL[action]} is not possible for ${cards[0].comment.status} comments.`);
@@ -598,32 +568,19 @@ export class QueueView {
     }
     this.changeSeq += 1;
     for (const card of offered) card.setBusy(true);
-    const positions = new Map(offered.map((c) => [c.comment.id, this.indexOf(c.comment.id)]));
-    const wasCurrentIndex = this.indexOf(this.currentId);
+    const asked: Offered[] = offered.map((c) => ({ comment: c.comment, index: this.indexOf(c.comment.id) }));
 
-    let done: Removed[] = [];
-    const failures: string[] = [];
+    let results: BulkResult[];
     try {
-      if (offered.length === 1) {
-        const { comment } = offered[0];
+      if (asked.length === 1) {
+        const { comment } = asked[0];
         const answer = await this.options.api.act(comment.id, action);
-        done = [{ comment, index: positions.get(comment.id)!, action, previousStatus: answer.previousStatus }];
+        results = [{ id: comment.id, ok: true, status: answer.comment.status, previousStatus: answer.previousStatus }];
       } else {
-        const results = await this.options.api.actOnMany(
-          offered.map((c) => c.comment.id),
+        results = await this.options.api.actOnMany(
+          asked.map((o) => o.comment.id),
           action,
         );
-        for (const result of results) {
-          const card = this.card(result.id);
-          if (result.ok && card)
-            done.push({
-              comment: card.comment,
-              index: positions.get(result.id)!,
-              action,
-              previousStatus: result.previousStatus,
-            });
-          else if (!result.ok) failures.push(result.error.message);
-        }
       }
     } catch (err) {
       for (const card of offered) card.setBusy(false);
@@ -635,18 +592,25 @@ export class QueueView {
     this.changeSeq += 1;
     for (const card of offered) card.setBusy(false);
 
+    // A bulk answer counts only for the comments still listed (a reload may have replaced the list
+    // meanwhile), as they are listed now; a single answer counts for the comment asked about.
+    const stillListed =
+      asked.length === 1
+        ? asked
+        : asked.flatMap((o) => {
+            const card = this.card(o.comment.id);
+            return card ? [{ comment: card.comment, index: o.index }] : [];
+          });
+    const { done, failures } = actionOutcome({ action, offered: stillListed, results });
     const focusWasInList =
       this.list.contains(document.activeElement) || this.bulkActions.contains(document.activeElement);
-    const leaves = STATUS_AFTER[action] !== this.filters.status;
-    for (const { comment, previousStatus } of done) {
-      if (leaves) this.removeCard(comment.id);
-      this.moveCount(previousStatus, STATUS_AFTER[action]);
+    if (STATUS_AFTER[action] !== this.filters.status) {
+      const removed = done.map((c) => c.comment.id);
+      const next = currentAfterRemoval({ shown: this.shownIds(), removed, currentId: this.currentId });
+      this.removeCards(removed);
+      if (next !== this.currentId) this.setCurrent(next, { focus: false });
     }
-    // Focus goes to the comment that took the acted-on one's place.
-    if (leaves && !this.card(this.currentId)) {
-      const next = this.cards[Math.min(Math.max(wasCurrentIndex, 0), this.cards.length - 1)];
-      this.setCurrent(next?.comment.id ?? null, { focus: false });
-    }
+    this.setCounts(countsAfterAction({ counts: this.counts, done }));
     this.afterListChange();
     if (focusWasInList || document.activeElement === document.body || document.activeElement === null)
       this.focusCurrent();
@@ -665,15 +629,12 @@ export class QueueView {
   }
 
   /** Puts each comment back to the status it had, and back in the list where it was. */
-  private async undo(removed: Removed[]): Promise<void> {
+  private async undo(done: Changed[]): Promise<void> {
     this.changeSeq += 1;
-    const byStatus = new Map<Status, Removed[]>();
-    for (const item of removed) byStatus.set(item.previousStatus, [...(byStatus.get(item.previousStatus) ?? []), item]);
-    const restored: Removed[] = [];
+    const restored: Changed[] = [];
     const failures: string[] = [];
     try {
-      for (const [status, items] of byStatus) {
-        const action = actionLeadingTo(status);
+      for (const { status, action, items } of undoPlan(done)) {
         if (!action) {
           failures.push(`a ${status} comment cannot be put back`);
           continue;
@@ -682,15 +643,13 @@ export class QueueView {
           const answer = await this.options.api.act(items[0].comment.id, action);
           restored.push({ ...items[0], comment: answer.comment });
         } else {
-          const results: BulkResult[] = await this.options.api.actOnMany(
+          const results = await this.options.api.actOnMany(
             items.map((i) => i.comment.id),
             action,
           );
-          for (const result of results) {
-            const item = items.find((i) => i.comment.id === result.id);
-            if (result.ok && item) restored.push({ ...item, comment: { ...item.comment, status: result.status } });
-            else if (!result.ok) failures.push(result.error.message);
-          }
+          const outcome = undoOutcome({ items, results });
+          restored.push(...outcome.restored);
+          failures.push(...outcome.failures);
         }
       }
     } catch (err) {
@@ -698,16 +657,11 @@ export class QueueView {
     }
     this.changeSeq += 1;
 
-    let focusId: string | null = null;
-    for (const item of [...restored].sort((a, b) => a.index - b.index)) {
-      this.moveCount(STATUS_AFTER[item.action], item.comment.status);
-      if (item.comment.status === this.filters.status && !this.card(item.comment.id)) {
-        this.insertCard(item.comment, item.index);
-        focusId ??= item.comment.id;
-      }
-    }
+    this.setCounts(countsAfterUndo({ counts: this.counts, restored }));
+    const back = reinsertions({ restored, shownStatus: this.filters.status, shown: this.shownIds() });
+    for (const { comment, index } of back) this.insertCard(comment, index);
     this.afterListChange();
-    if (focusId) this.setCurrent(focusId, { focus: true });
+    if (back.length > 0) this.setCurrent(back[0].comment.id, { focus: true });
     if (failures.length > 0) this.showError(`Undo failed for ${failures.length}: ${failures[0]}`);
     else if (restored.length > 0)
       this.options.toaster.show({
@@ -736,28 +690,32 @@ export class QueueView {
     }
     const act = (Object.keys(ACTION_KEY) as Action[]).find((action) => ACTION_KEY[action] === event.key);
     if (act) {
-      const ids = this.selected.size > 0 ? this.selectedIds() : this.currentId ? [this.currentId] : [];
+      const ids = actionTargets({ selection: this.selection, shown: this.shownIds(), currentId: this.currentId });
       if (ids.length > 0) void this.actOn(ids, act);
     } else if (event.key === 'j') {
       void this.move(1);
     } else if (event.key === 'k') {
       void this.move(-1);
     } else if (event.key === 'x') {
-      if (this.currentId) this.select(this.currentId, !this.selected.has(this.currentId));
+      if (this.currentId) this.select(this.currentId, !this.selection.has(this.currentId));
     } else if (event.key === 'u') {
       if (!this.options.toaster.runUndo()) return;
     } else if (event.key === '/') {
       this.fields.q.focus();
     } else if (event.key === '?') {
       this.options.showShortcuts();
-    } else if (event.key === 'Escape' && this.selected.size > 0) {
-      this.selected.clear();
+    } else if (event.key === 'Escape' && this.selection.size > 0) {
+      this.selection = new Set();
       this.renderSelection();
     } else {
       return;
     }
     event.preventDefault();
   };
+}
+
+function isBusy(card: Card): boolean {
+  return card.element.classList.contains('busy');
 }
 
 /** The keyboard shortcuts, for the ? dialog. */
