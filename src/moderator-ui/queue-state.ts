@@ -109,7 +109,7 @@ export function countsAfterAction({ counts, done }: { counts: Partial<Counts>; d
 
 /** The counts once undo has put `restored` back to the statuses it gave them. */
 export function countsAfterUndo({ counts, restored }: { counts: Partial<Counts>; restored: readonly Changed[] }) {
-  return byPlace(restored).reduce(
+  return restored.reduce(
     (n, c) => moveCount({ counts: n, from: STATUS_AFTER[c.action], to: c.comment.status }),
     counts,
   );
@@ -268,14 +268,10 @@ export function reinsertions(options: {
 }): Offered[] {
   const listed = new Set(options.shown);
   const back: Offered[] = [];
-  for (const { comment, index } of byPlace(options.restored)) {
+  for (const { comment, index } of [...options.restored].sort((a, b) => a.index - b.index)) {
     if (comment.status !== options.shownStatus || listed.has(comment.id)) continue;
     listed.add(comment.id);
     back.push({ comment, index });
   }
   return back;
-}
-
-function byPlace(items: readonly Changed[]): Changed[] {
-  return [...items].sort((a, b) => a.index - b.index);
 }

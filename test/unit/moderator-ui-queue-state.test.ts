@@ -1,8 +1,6 @@
-import type { BulkResult, ModComment, Status } from '../../src/moderator-ui/api';
 import {
   actionOutcome,
   actionTargets,
-  type Changed,
   countsAfterAction,
   countsAfterUndo,
   currentAfterRemoval,
@@ -19,70 +17,37 @@ import {
   undoPlan,
   unlistedComments,
 } from '../../src/moderator-ui/queue-state';
+import { changed, failedResult, modComment, okResult } from '../helpers/moderator-comments';
 
-/** A comment created `minute` minutes after 10:00. */
-function comment(id: string, minute: number, status: Status = 'held'): ModComment {
-  return {
-    id,
-    siteKey: 'notes',
-    pageId: 'page',
-    pageUrl: null,
-    pageTitle: null,
-    parentId: null,
-    status,
-    text: `text of ${id}`,
-    originalText: null,
-    html: `<p>text of ${id}</p>`,
-    author: { name: `Author ${id}`, email: `${id}@example.org`, website: null, ip: null, userAgent: null, avatar: '' },
-    findings: [],
-    createdAt: new Date(Date.UTC(2025, 0, 1, 10, minute)).toISOString(),
-    decidedAt: null,
-    editedAt: null,
-    version: 1,
-  };
-}
 const ids = (comments: { id: string }[]) => comments.map((c) => c.id);
-const ok = (id: string, status: Status, previousStatus: Status): BulkResult => ({
-  id,
-  ok: true,
-  status,
-  previousStatus,
-});
-const failed = (id: string, message: string): BulkResult => ({ id, ok: false, error: { code: 'conflict', message } });
-const changed = (c: ModComment, index: number, previousStatus: Status, action: Changed['action']): Changed => ({
-  comment: c,
-  index,
-  action,
-  previousStatus,
-});
 
 describe('insertionIndex', () => {
-  const newestFirst = [comment('c', 30), comment('b', 20), comment('a', 10)];
+  const newestFirst = [modComment('c', 30), modComment('b', 20), modComment('a', 10)];
   const oldestFirst = [...newestFirst].reverse();
 
   it('keeps a newest-first list newest first', () => {
-    expect(insertionIndex({ list: newestFirst, comment: comment('x', 40), order: 'newest' })).toBe(0);
-    expect(insertionIndex({ list: newestFirst, comment: comment('x', 25), order: 'newest' })).toBe(1);
-    expect(insertionIndex({ list: newestFirst, comment: comment('x', 5), order: 'newest' })).toBe(3);
+    expect(insertionIndex({ list: newestFirst, comment: modComment('x', 40), order: 'newest' })).toBe(0);
+    expect(insertionIndex({ list: newestFirst, comment: modComment('x', 25), order: 'newest' })).toBe(1);
+    expect(insertionIndex({ list: newestFirst, comment: modComment('x', 5), order: 'newest' })).toBe(3);
   });
 
   it('keeps an oldest-first list oldest first', () => {
-    expect(insertionIndex({ list: oldestFirst, comment: comment('x', 5), order: 'oldest' })).toBe(0);
-    expect(insertionIndex({ list: oldestFirst, comment: comment('x', 25), order: 'oldest' })).toBe(2);
-    expect(insertionIndex({ list: oldestFirst, comment: comment('x', 40), order: 'oldest' })).toBe(3);
+    expect(insertionIndex({ list: oldestFirst, comment: modComment('x', 5), order: 'oldest' })).toBe(0);
+    expect(insertionIndex({ list: oldestFirst, comment: modComment('x', 25), order: 'oldest' })).toBe(2);
+    expect(insertionIndex({ list: oldestFirst, comment: modComment('x', 40), order: 'oldest' })).toBe(3);
   });
 
   it('puts a comment after the ones as old as it', () => {
-    expect(insertionIndex({ list: newestFirst, comment: comment('x', 20), order: 'newest' })).toBe(2);
-    expect(insertionIndex({ list: oldestFirst, comment: comment('x', 20), order: 'oldest' })).toBe(2);
-    expect(insertionIndex({ list: [], comment: comment('x', 20), order: 'newest' })).toBe(0);
+    expect(insertionIndex({ list: newestFirst, comment: modComment('x', 20), order: 'newest' })).toBe(2);
+    expect(insertionIndex({ list: oldestFirst, comment: modComment('x', 20), order: 'oldest' })).toBe(2);
+    expect(insertionIndex({ list: [], comment: modComment('x', 20), order: 'newest' })).toBe(0);
   });
 });
 
 describe('unlistedComments', () => {
   it('keeps only the comments of a further page that are not listed yet, each once', () => {
-    const list = [comment('a', 50), comment('b', 40)];
-    const page = [comment('b', 40), comment('c', 30), comment('c', 30), comment('d', 20)];
+    const list = [modComment('a', 50), modComment('b', 40)];
+    const page = [modComment('b', 40), modComment('c', 30), modComment('c', 30), modComment('d', 20)];
     expect(ids(unlistedComments({ list, page }))).toEqual(['c', 'd']);
   });
 });
@@ -91,9 +56,9 @@ describe('mergePolledPage', () => {
   const base = { order: 'newest' as const, listComplete: true, currentId: null, busyIds: new Set<string>() };
 
   it('adds new comments in order to a complete list, each at its place in the merged list', () => {
-    const list = [comment('c', 30), comment('a', 10)];
+    const list = [modComment('c', 30), modComment('a', 10)];
     const polled = {
-      comments: [comment('d', 40), comment('c', 30), comment('b', 20), comment('a', 10)],
+      comments: [modComment('d', 40), modComment('c', 30), modComment('b', 20), modComment('a', 10)],
       nextCursor: null,
     };
     const merge = mergePolledPage({ ...base, list, polled });
@@ -105,29 +70,41 @@ describe('mergePolledPage', () => {
   });
 
   it('never adds a comment the list already shows', () => {
-    const list = [comment('b', 20), comment('a', 10)];
-    const polled = { comments: [comment('b', 20), comment('a', 10)], nextCursor: null };
+    const list = [modComment('b', 20), modComment('a', 10)];
+    const polled = { comments: [modComment('b', 20), modComment('a', 10)], nextCursor: null };
     expect(mergePolledPage({ ...base, list, polled })).toEqual({ gone: [], added: [] });
   });
 
   it('drops listed comments the poll covers but no longer shows, but not the current one or a busy one', () => {
-    const list = [comment('e', 50), comment('d', 40), comment('c', 30), comment('b', 20), comment('a', 10)];
-    const polled = { comments: [comment('e', 50), comment('a', 10)], nextCursor: null };
+    const list = [
+      modComment('e', 50),
+      modComment('d', 40),
+      modComment('c', 30),
+      modComment('b', 20),
+      modComment('a', 10),
+    ];
+    const polled = { comments: [modComment('e', 50), modComment('a', 10)], nextCursor: null };
     const merge = mergePolledPage({ ...base, list, polled, currentId: 'c', busyIds: new Set(['b']) });
     expect(merge.gone).toEqual(['d']);
   });
 
   it('keeps listed comments older than a partial poll reaches', () => {
-    const list = [comment('d', 40), comment('c', 30), comment('b', 20), comment('a', 10)];
+    const list = [modComment('d', 40), modComment('c', 30), modComment('b', 20), modComment('a', 10)];
     // The poll window ends at c: whether b and a are still held, it cannot tell; d has been decided.
-    const polled = { comments: [comment('c', 30)], nextCursor: 'next' };
+    const polled = { comments: [modComment('c', 30)], nextCursor: 'next' };
     expect(mergePolledPage({ ...base, list, polled }).gone).toEqual(['d']);
   });
 
   it('adds to a list with more pages only what is no older than its last comment, newest first', () => {
-    const list = [comment('e', 50), comment('c', 30)];
+    const list = [modComment('e', 50), modComment('c', 30)];
     const polled = {
-      comments: [comment('f', 60), comment('e', 50), comment('d', 40), comment('c', 30), comment('b', 20)],
+      comments: [
+        modComment('f', 60),
+        modComment('e', 50),
+        modComment('d', 40),
+        modComment('c', 30),
+        modComment('b', 20),
+      ],
       nextCursor: null,
     };
     const merge = mergePolledPage({ ...base, listComplete: false, list, polled });
@@ -137,17 +114,27 @@ describe('mergePolledPage', () => {
     ]);
   });
 
+  it('adds to a list with more pages a comment as old as its last one', () => {
+    const list = [modComment('c', 30), modComment('b', 20)];
+    const polled = {
+      comments: [modComment('c', 30), modComment('b', 20), modComment('x', 20), modComment('a', 10)],
+      nextCursor: 'next',
+    };
+    const merge = mergePolledPage({ ...base, listComplete: false, list, polled });
+    expect(merge.added.map(({ comment: c, index }) => [c.id, index])).toEqual([['x', 2]]);
+  });
+
   it('adds nothing to an oldest-first list with more pages: new comments belong at its far end', () => {
-    const list = [comment('a', 10), comment('b', 20)];
-    const polled = { comments: [comment('c', 30), comment('b', 20), comment('a', 10)], nextCursor: null };
+    const list = [modComment('a', 10), modComment('b', 20)];
+    const polled = { comments: [modComment('c', 30), modComment('b', 20), modComment('a', 10)], nextCursor: null };
     expect(mergePolledPage({ ...base, order: 'oldest', listComplete: false, list, polled }).added).toEqual([]);
     const complete = mergePolledPage({ ...base, order: 'oldest', list, polled });
     expect(complete.added.map(({ comment: c, index }) => [c.id, index])).toEqual([['c', 2]]);
   });
 
   it('places new comments among those that stay once the gone ones are out', () => {
-    const list = [comment('d', 40), comment('b', 20), comment('a', 10)];
-    const polled = { comments: [comment('c', 30), comment('a', 10)], nextCursor: null };
+    const list = [modComment('d', 40), modComment('b', 20), modComment('a', 10)];
+    const polled = { comments: [modComment('c', 30), modComment('a', 10)], nextCursor: null };
     const merge = mergePolledPage({ ...base, list, polled });
     expect(merge.gone).toEqual(['d', 'b']);
     expect(merge.added.map(({ comment: c, index }) => [c.id, index])).toEqual([['c', 0]]);
@@ -168,13 +155,16 @@ describe('the tab counts', () => {
 
   it('moves every comment an action changed, from the status each had', () => {
     const counts = { held: 5, pending: 1, rejected: 0, approved: 2 };
-    const done = [changed(comment('a', 1), 0, 'held', 'reject'), changed(comment('b', 2), 1, 'pending', 'reject')];
+    const done = [
+      changed(modComment('a', 1), 0, 'held', 'reject'),
+      changed(modComment('b', 2), 1, 'pending', 'reject'),
+    ];
     expect(countsAfterAction({ counts, done })).toEqual({ held: 4, pending: 0, rejected: 2, approved: 2 });
   });
 
   it('gives the counts back when the action is undone', () => {
     const counts = { held: 5, approved: 2, spam: 0 };
-    const done = [changed(comment('a', 1), 0, 'held', 'approve'), changed(comment('b', 2), 1, 'held', 'approve')];
+    const done = [changed(modComment('a', 1), 0, 'held', 'approve'), changed(modComment('b', 2), 1, 'held', 'approve')];
     const after = countsAfterAction({ counts, done });
     expect(after).toEqual({ held: 3, approved: 4, spam: 0 });
     const restored = done.map((c) => ({ ...c, comment: { ...c.comment, status: 'held' as const } }));
@@ -182,7 +172,7 @@ describe('the tab counts', () => {
   });
 
   it('counts an undone comment in the status it now has', () => {
-    const restored = [changed(comment('a', 1, 'held'), 0, 'pending', 'spam')];
+    const restored = [changed(modComment('a', 1, 'held'), 0, 'pending', 'spam')];
     expect(countsAfterUndo({ counts: { held: 1, pending: 4, spam: 3 }, restored })).toEqual({
       held: 2,
       pending: 4,
@@ -217,6 +207,7 @@ describe('the selection', () => {
 
   it('acts on the selection if there is one, else on the current comment', () => {
     expect(actionTargets({ selection: new Set(['c', 'a']), shown, currentId: 'b' })).toEqual(['a', 'c']);
+    expect(actionTargets({ selection: new Set(['c']), shown, currentId: 'b' })).toEqual(['c']);
     expect(actionTargets({ selection: new Set(), shown, currentId: 'b' })).toEqual(['b']);
     expect(actionTargets({ selection: new Set(), shown, currentId: null })).toEqual([]);
   });
@@ -270,7 +261,7 @@ describe('currentAfterRemoval', () => {
 });
 
 describe('actionOutcome', () => {
-  const [a, b, c] = [comment('a', 3), comment('b', 2), comment('c', 1)];
+  const [a, b, c] = [modComment('a', 3), modComment('b', 2), modComment('c', 1)];
   const offered = [
     { comment: a, index: 0 },
     { comment: b, index: 1 },
@@ -278,12 +269,20 @@ describe('actionOutcome', () => {
   ];
 
   it('records a single action with the status the comment had and its place', () => {
-    const outcome = actionOutcome({ action: 'approve', offered: [offered[1]], results: [ok('b', 'approved', 'held')] });
+    const outcome = actionOutcome({
+      action: 'approve',
+      offered: [offered[1]],
+      results: [okResult('b', 'approved', 'held')],
+    });
     expect(outcome).toEqual({ done: [changed(b, 1, 'held', 'approve')], failures: [] });
   });
 
   it('records only the comments a bulk action changed, and why the others failed', () => {
-    const results = [ok('a', 'spam', 'held'), failed('b', 'b was deleted'), ok('c', 'spam', 'pending')];
+    const results = [
+      okResult('a', 'spam', 'held'),
+      failedResult('b', 'b was deleted'),
+      okResult('c', 'spam', 'pending'),
+    ];
     expect(actionOutcome({ action: 'spam', offered, results })).toEqual({
       done: [changed(a, 0, 'held', 'spam'), changed(c, 2, 'pending', 'spam')],
       failures: ['b was deleted'],
@@ -291,7 +290,7 @@ describe('actionOutcome', () => {
   });
 
   it('ignores answers for comments it did not offer', () => {
-    const results = [ok('a', 'spam', 'held'), ok('z', 'spam', 'held')];
+    const results = [okResult('a', 'spam', 'held'), okResult('z', 'spam', 'held')];
     expect(actionOutcome({ action: 'spam', offered: [offered[0]], results }).done).toEqual([
       changed(a, 0, 'held', 'spam'),
     ]);
@@ -300,12 +299,12 @@ describe('actionOutcome', () => {
 
 describe('undoPlan', () => {
   it('reverts a single action with the action leading back to the status it had', () => {
-    const done = [changed(comment('a', 1), 4, 'held', 'approve')];
+    const done = [changed(modComment('a', 1), 4, 'held', 'approve')];
     expect(undoPlan(done)).toEqual([{ status: 'held', action: 'hold', items: done }]);
   });
 
   it('reverts a bulk action with one request per previous status, in the order met', () => {
-    const [a, b, c, d] = [comment('a', 4), comment('b', 3), comment('c', 2), comment('d', 1)];
+    const [a, b, c, d] = [modComment('a', 4), modComment('b', 3), modComment('c', 2), modComment('d', 1)];
     const done = [
       changed(a, 0, 'spam', 'reject'),
       changed(b, 1, 'approved', 'reject'),
@@ -321,8 +320,11 @@ describe('undoPlan', () => {
   });
 
   it('after a partial bulk failure, plans to revert only what changed', () => {
-    const offered = [comment('a', 3), comment('b', 2), comment('c', 1)].map((c, index) => ({ comment: c, index }));
-    const results = [ok('a', 'approved', 'held'), failed('b', 'gone'), ok('c', 'approved', 'held')];
+    const offered = [modComment('a', 3), modComment('b', 2), modComment('c', 1)].map((c, index) => ({
+      comment: c,
+      index,
+    }));
+    const results = [okResult('a', 'approved', 'held'), failedResult('b', 'gone'), okResult('c', 'approved', 'held')];
     const { done } = actionOutcome({ action: 'approve', offered, results });
     expect(undoPlan(done).map((s) => [s.action, s.items.map((i) => [i.comment.id, i.index])])).toEqual([
       [
@@ -339,10 +341,13 @@ describe('undoPlan', () => {
 describe('undoOutcome', () => {
   it('keeps the comments a bulk undo put back, with their new status, and why others failed', () => {
     const items = [
-      changed(comment('a', 2, 'approved'), 0, 'held', 'approve'),
-      changed(comment('b', 1, 'approved'), 3, 'held', 'approve'),
+      changed(modComment('a', 2, 'approved'), 0, 'held', 'approve'),
+      changed(modComment('b', 1, 'approved'), 3, 'held', 'approve'),
     ];
-    const outcome = undoOutcome({ items, results: [failed('a', 'a was deleted'), ok('b', 'held', 'approved')] });
+    const outcome = undoOutcome({
+      items,
+      results: [failedResult('a', 'a was deleted'), okResult('b', 'held', 'approved')],
+    });
     expect(outcome.failures).toEqual(['a was deleted']);
     expect(outcome.restored.map((r) => [r.comment.id, r.comment.status, r.index])).toEqual([['b', 'held', 3]]);
     expect(items[1].comment.status).toBe('approved'); // the step's items are not changed
@@ -352,9 +357,9 @@ describe('undoOutcome', () => {
 describe('reinsertions', () => {
   it('puts undone comments of the shown status back at their places, top first', () => {
     const restored = [
-      changed(comment('c', 1, 'held'), 4, 'held', 'reject'),
-      changed(comment('a', 3, 'held'), 0, 'held', 'reject'),
-      changed(comment('b', 2, 'spam'), 2, 'spam', 'reject'),
+      changed(modComment('c', 1, 'held'), 4, 'held', 'reject'),
+      changed(modComment('a', 3, 'held'), 0, 'held', 'reject'),
+      changed(modComment('b', 2, 'spam'), 2, 'spam', 'reject'),
     ];
     const back = reinsertions({ restored, shownStatus: 'held', shown: ['x', 'y'] });
     expect(back.map(({ comment: c, index }) => [c.id, index])).toEqual([
@@ -364,7 +369,7 @@ describe('reinsertions', () => {
   });
 
   it('does not put back a comment the list shows again already', () => {
-    const restored = [changed(comment('a', 3, 'held'), 0, 'held', 'approve')];
+    const restored = [changed(modComment('a', 3, 'held'), 0, 'held', 'approve')];
     expect(reinsertions({ restored, shownStatus: 'held', shown: ['a'] })).toEqual([]);
   });
 });
