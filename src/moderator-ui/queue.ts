@@ -10,11 +10,12 @@ import {
   type ModerationApi,
   type Site,
   STATUS_AFTER,
-  type Status,
-  STATUSES,
 } from './api';
+import { BulkBar } from './bulk-bar';
 import { ACTION_KEY, ACTION_LABEL, actionsFor, type Card, commentCard } from './comment-card';
 import { h, replaceChildren, uniqueId } from './dom';
+import { FilterForm } from './filter-form';
+import { filtersToQuery } from './filters';
 import {
   actionOutcome,
   actionTargets,
@@ -26,7 +27,6 @@ import {
   type Offered,
   reinsertions,
   selectComment,
-  selectionSummary,
   selectionWithout,
   selectedInListOrder,
   toggleSelectAll,
@@ -34,51 +34,19 @@ import {
   undoPlan,
   unlistedComments,
 } from './queue-state';
+import { STATUS_LABEL, StatusTabs } from './status-tabs';
 import { Toaster } from './toast';
 
 const PAGE_SIZE = 25;
 export const POLL_MS = 10_000;
 const POLL_WINDOW = 50;
 
-const STATUS_LABEL: Record<Status, string> = {
-  held: 'Held',
-  pending: 'Pending',
-  approved: 'Approved',
-  spam: 'Spam',
-  rejected: 'Rejected',
-  deleted: 'Deleted',
-};
 const DONE_LABEL: Record<Action, string> = {
   approve: 'Approved',
   reject: 'Rejected',
   spam: 'Marked as spam',
   hold: 'Held',
 };
-
-export const DEFAULT_FILTERS: Filters = { status: 'held', site: '', pageId: '', email: '', q: '', order: 'newest' };
-
-/** Filters as the page's query string, so a reload or a bookmark keeps the view. */
-export function filtersFromQuery(search: string): Filters {
-  const query = new URLSearchParams(search);
-  const status = query.get('status') as Status | null;
-  return {
-    status: status && STATUSES.includes(status) ? status : DEFAULT_FILTERS.status,
-    site: query.get('site') ?? '',
-    pageId: query.get('pageId') ?? '',
-    email: query.get('email') ?? '',
-    q: query.get('q') ?? '',
-    order: query.get('order') === 'oldest' ? 'oldest' : 'newest',
-  };
-}
-
-function filtersToQuery(filters: Filters): string {
-  const query = new URLSearchParams();
-  for (const [key, value] of Object.entries(filters)) {
-    if (value && value !== DEFAULT_FILTERS[key as keyof Filters]) query.set(key, value);
-  }
-  const text = query.toString();
-  return text ? `?${text}` : '';
-}
 
 export interface QueueOptions {
   api: ModerationApi;
@@ -106,7 +74,6 @@ export class QueueView {
   private stopped = false;
   private readonly siteNames: Map<string, string>;
 
-  private readonly tabLinks = new Map<Status, { link: HTMLAnchorElement; count: HTMLElement }>();
   private readonly listHeading = h('h2', { id: uniqueId('queue'), class: 'visually-hidden' });
   private readonly list = h('ol', { class: 'queue', 'aria-labelledby': this.listHeading.id });
   private readonly emptyState = h('div', { class: 'empty', tabindex: -1 });
@@ -116,137 +83,21 @@ export class QueueView {
     'Load more',
   );
   private readonly announcer = h('p', { class: 'visually-hidden', 'aria-live': 'polite' });
-  private readonly selectAll = h('input', {
-    type: 'checkbox',
-    id: uniqueId('select-all'),
-    onchange: () => this.toggleSelectAll(),
+  private readonly bulkBar = new BulkBar({
+    onToggleAll: () => this.toggleSelectAll(),
+    onAction: (action) =>
+      void this.actOn(selectedInListOrder({ selection: this.selection, shown: this.shownIds() }), action),
   });
-  private readonly selectedCount = h('span', { class: 'selected-count', 'aria-live': 'polite' });
-  private readonly bulkActions = h('div', {
-    class: 'bulk-actions',
-    role: 'group',
-    'aria-label': 'Actions for the selected comments',
-  });
-  private readonly form: HTMLFormElement;
-  private readonly fields: {
-    site: HTMLSelectElement;
-    pageId: HTMLInputElement;
-    email: HTMLInputElement;
-    q: HTMLInputElement;
-    order: HTMLSelectElement;
-  };
+  private readonly form: FilterForm;
+  private readonly tabs: StatusTabs;
 
   constructor(private readonly options: QueueOptions) {
     this.filters = { ...options.filters };
     this.siteNames = new Map(options.sites.map((s) => [s.key, s.name]));
     if (options.me.siteKey) this.filters.site = options.me.siteKey;
 
-    const siteChoices = options.me.siteKey ? options.sites.filter((s) => s.key === options.me.siteKey) : options.sites;
-    this.fields = {
-      site: h(
-        'select',
-        { name: 'site', id: uniqueId('site'), disabled: Boolean(options.me.siteKey), onchange: () => this.applyForm() },
-        options.me.siteKey ? null : h('option', { value: '' }, 'All sites'),
-        siteChoices.map((s) => h('option', { value: s.key }, s.name)),
-      ),
-      pageId: h('input', {
-        name: 'pageId',
-        id: uniqueId('page'),
-        type: 'text',
-        autocomplete: 'off',
-        placeholder: 'any page',
-      }),
-      email: h('input', {
-        name: 'email',
-        id: uniqueId('email'),
-        type: 'email',
-        autocomplete: 'off',
-        placeholder: 'any author',
-      }),
-      q: h('input', {
-        name: 'q',
-        id: uniqueId('q'),
-        type: 'search',
-        autocomplete: 'off',
-        placeholder: 'words in the text',
-        'aria-keyshortcuts': '/',
-      }),
-      order: h(
-        'select',
-        { name: 'order', id: uniqueId('order'), onchange: () => this.applyForm() },
-        h('option', { value: 'newest' }, 'Newest first'),
-        h('option', { value: 'oldest' }, 'Oldest first'),
-      ),
-    };
-    const field = (label: string, control: HTMLElement) =>
-      h('div', { class: 'field' }, h('label', { for: control.id }, label), control);
-    this.form = h(
-      'form',
-      {
-        class: 'filters',
-        role: 'search',
-        'aria-label': 'Filter comments',
-        onsubmit: (event: SubmitEvent) => {
-          event.preventDefault();
-          this.applyForm();
-        },
-      },
-      field('Site', this.fields.site),
-      field('Page', this.fields.pageId),
-      field('Author email', this.fields.email),
-      field('Search', this.fields.q),
-      field('Order', this.fields.order),
-      h(
-        'div',
-        { class: 'filter-buttons' },
-        h('button', { type: 'submit' }, 'Filter'),
-        h(
-          'button',
-          {
-            type: 'button',
-            class: 'secondary',
-            onclick: () => this.setFilters({ ...DEFAULT_FILTERS, status: this.filters.status }),
-          },
-          'Clear',
-        ),
-      ),
-    );
-
-    const tabs = h(
-      'nav',
-      { class: 'tabs', 'aria-label': 'Comment status' },
-      h(
-        'ul',
-        null,
-        STATUSES.map((status) => {
-          const count = h('span', { class: 'count' });
-          const link = h(
-            'a',
-            {
-              href: filtersToQuery({ ...this.filters, status }) || '?',
-              onclick: (event: MouseEvent) => {
-                if (event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
-                event.preventDefault();
-                this.setFilters({ status });
-              },
-            },
-            STATUS_LABEL[status],
-            ' ',
-            count,
-          );
-          this.tabLinks.set(status, { link, count });
-          return h('li', null, link);
-        }),
-      ),
-    );
-
-    const bulkBar = h(
-      'div',
-      { class: 'bulk-bar' },
-      h('div', { class: 'select-all' }, this.selectAll, h('label', { for: this.selectAll.id }, 'Select all shown')),
-      this.selectedCount,
-      this.bulkActions,
-    );
+    this.form = new FilterForm({ me: options.me, sites: options.sites, onChange: (change) => this.setFilters(change) });
+    this.tabs = new StatusTabs({ filters: this.filters, onSelect: (status) => this.setFilters({ status }) });
 
     this.list.addEventListener('focusin', (event) => {
       const item = (event.target as Element).closest<HTMLElement>('li.card');
@@ -256,9 +107,9 @@ export class QueueView {
     this.element = h(
       'main',
       { class: 'queue-view', id: 'main' },
-      tabs,
-      this.form,
-      bulkBar,
+      this.tabs.element,
+      this.form.element,
+      this.bulkBar.element,
       this.listHeading,
       this.list,
       this.emptyState,
@@ -298,27 +149,9 @@ export class QueueView {
     void this.reload();
   }
 
-  private applyForm(): void {
-    this.setFilters({
-      site: this.fields.site.value,
-      pageId: this.fields.pageId.value.trim(),
-      email: this.fields.email.value.trim(),
-      q: this.fields.q.value.trim(),
-      order: this.fields.order.value === 'oldest' ? 'oldest' : 'newest',
-    });
-  }
-
   private syncForm(): void {
-    this.fields.site.value = this.filters.site;
-    this.fields.pageId.value = this.filters.pageId;
-    this.fields.email.value = this.filters.email;
-    this.fields.q.value = this.filters.q;
-    this.fields.order.value = this.filters.order;
-    for (const [status, { link }] of this.tabLinks) {
-      link.href = filtersToQuery({ ...this.filters, status }) || '?';
-      if (status === this.filters.status) link.setAttribute('aria-current', 'page');
-      else link.removeAttribute('aria-current');
-    }
+    this.form.show(this.filters);
+    this.tabs.showFilters(this.filters);
     this.listHeading.textContent = `${STATUS_LABEL[this.filters.status]} comments`;
     document.title = `${STATUS_LABEL[this.filters.status]} · Parley moderation`;
     history.replaceState(null, '', `${location.pathname}${filtersToQuery(this.filters)}`);
@@ -511,10 +344,7 @@ export class QueueView {
 
   private setCounts(counts: Partial<Counts>): void {
     this.counts = { ...counts };
-    for (const [status, { count }] of this.tabLinks) {
-      const n = this.counts[status];
-      count.textContent = n === undefined ? '' : String(n);
-    }
+    this.tabs.showCounts(this.counts);
   }
 
   // --- selection ---------------------------------------------------------
@@ -531,28 +361,7 @@ export class QueueView {
 
   private renderSelection(): void {
     for (const card of this.cards) card.setSelected(this.selection.has(card.comment.id));
-    const n = this.selection.size;
-    const summary = selectionSummary({ selected: n, shown: this.cards.length });
-    this.selectAll.checked = summary.allChecked;
-    this.selectAll.indeterminate = summary.allIndeterminate;
-    this.selectAll.disabled = this.cards.length === 0;
-    this.selectedCount.textContent = summary.label;
-    replaceChildren(
-      this.bulkActions,
-      actionsFor(this.filters.status).map((action) =>
-        h(
-          'button',
-          {
-            type: 'button',
-            class: `action action-${action}`,
-            disabled: n === 0,
-            onclick: () =>
-              void this.actOn(selectedInListOrder({ selection: this.selection, shown: this.shownIds() }), action),
-          },
-          `${ACTION_LABEL[action]} selected`,
-        ),
-      ),
-    );
+    this.bulkBar.show({ selected: this.selection.size, shown: this.cards.length, status: this.filters.status });
   }
 
   // --- actions and undo --------------------------------------------------
@@ -602,8 +411,7 @@ export class QueueView {
             return card ? [{ comment: card.comment, index: o.index }] : [];
           });
     const { done, failures } = actionOutcome({ action, offered: stillListed, results });
-    const focusWasInList =
-      this.list.contains(document.activeElement) || this.bulkActions.contains(document.activeElement);
+    const focusWasInList = this.list.contains(document.activeElement) || this.bulkBar.hasFocusInActions();
     if (STATUS_AFTER[action] !== this.filters.status) {
       const removed = done.map((c) => c.comment.id);
       const next = currentAfterRemoval({ shown: this.shownIds(), removed, currentId: this.currentId });
@@ -701,7 +509,7 @@ export class QueueView {
     } else if (event.key === 'u') {
       if (!this.options.toaster.runUndo()) return;
     } else if (event.key === '/') {
-      this.fields.q.focus();
+      this.form.focusSearch();
     } else if (event.key === '?') {
       this.options.showShortcuts();
     } else if (event.key === 'Escape' && this.selection.size > 0) {
