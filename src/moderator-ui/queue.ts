@@ -6,13 +6,13 @@ import {
   type Counts,
   type Filters,
   type Me,
-  type ModComment,
   type ModerationApi,
   type Site,
   STATUS_AFTER,
 } from './api';
 import { BulkBar } from './bulk-bar';
-import { ACTION_KEY, ACTION_LABEL, actionsFor, type Card, commentCard } from './comment-card';
+import { CardList, isBusy } from './card-list';
+import { ACTION_KEY, ACTION_LABEL, actionsFor, type Card } from './comment-card';
 import { h, replaceChildren, uniqueId } from './dom';
 import { FilterForm } from './filter-form';
 import { filtersToQuery } from './filters';
@@ -27,8 +27,8 @@ import {
   type Offered,
   reinsertions,
   selectComment,
-  selectionWithout,
   selectedInListOrder,
+  selectionWithout,
   toggleSelectAll,
   undoOutcome,
   undoPlan,
@@ -61,10 +61,8 @@ export interface QueueOptions {
 export class QueueView {
   readonly element: HTMLElement;
   private filters: Filters;
-  private cards: Card[] = [];
   private counts: Partial<Counts> = {};
   private nextCursor: string | null = null;
-  private currentId: string | null = null;
   private selection: ReadonlySet<string> = new Set();
   /** Bumped by every full load: answers to an older one are dropped. */
   private loadSeq = 0;
@@ -75,7 +73,16 @@ export class QueueView {
   private readonly siteNames: Map<string, string>;
 
   private readonly listHeading = h('h2', { id: uniqueId('queue'), class: 'visually-hidden' });
-  private readonly list = h('ol', { class: 'queue', 'aria-labelledby': this.listHeading.id });
+  private readonly list = new CardList({
+    labelledBy: this.listHeading.id,
+    context: {
+      siteName: (key) => this.siteNames.get(key) ?? key,
+      onAction: (id, action) => void this.actOn([id], action),
+      onSelect: (id, selected) => this.select(id, selected),
+      onFilter: (change) => this.setFilters(change),
+      loadDetail: (id) => this.options.api.comment(id),
+    },
+  });
   private readonly emptyState = h('div', { class: 'empty', tabindex: -1 });
   private readonly loadMoreButton = h(
     'button',
@@ -86,7 +93,7 @@ export class QueueView {
   private readonly bulkBar = new BulkBar({
     onToggleAll: () => this.toggleSelectAll(),
     onAction: (action) =>
-      void this.actOn(selectedInListOrder({ selection: this.selection, shown: this.shownIds() }), action),
+      void this.actOn(selectedInListOrder({ selection: this.selection, shown: this.list.ids() }), action),
   });
   private readonly form: FilterForm;
   private readonly tabs: StatusTabs;
@@ -99,11 +106,6 @@ export class QueueView {
     this.form = new FilterForm({ me: options.me, sites: options.sites, onChange: (change) => this.setFilters(change) });
     this.tabs = new StatusTabs({ filters: this.filters, onSelect: (status) => this.setFilters({ status }) });
 
-    this.list.addEventListener('focusin', (event) => {
-      const item = (event.target as Element).closest<HTMLElement>('li.card');
-      if (item?.dataset.id && item.dataset.id !== this.currentId) this.setCurrent(item.dataset.id, { focus: false });
-    });
-
     this.element = h(
       'main',
       { class: 'queue-view', id: 'main' },
@@ -111,7 +113,7 @@ export class QueueView {
       this.form.element,
       this.bulkBar.element,
       this.listHeading,
-      this.list,
+      this.list.element,
       this.emptyState,
       this.loadMoreButton,
       this.announcer,
@@ -136,7 +138,7 @@ export class QueueView {
 
   /** Focuses the current comment (or the empty state): where focus goes back to. */
   focusCurrent(): void {
-    const card = this.card(this.currentId);
+    const card = this.list.card(this.list.currentId);
     (card?.focusTarget ?? this.emptyState).focus();
   }
 
@@ -160,31 +162,28 @@ export class QueueView {
   private async reload(options: { focusFirst?: boolean } = {}): Promise<void> {
     const seq = ++this.loadSeq;
     this.changeSeq += 1;
-    this.list.setAttribute('aria-busy', 'true');
+    this.list.element.setAttribute('aria-busy', 'true');
     this.loadMoreButton.hidden = true;
-    if (this.cards.length === 0) this.showEmpty('Loading…');
+    if (this.list.length === 0) this.showEmpty('Loading…');
     try {
       const page = await this.options.api.comments(this.filters, { limit: PAGE_SIZE });
       if (seq !== this.loadSeq) return;
-      this.cards = [];
+      this.list.clear();
       this.selection = new Set();
-      this.list.replaceChildren();
-      for (const comment of page.comments) this.insertCard(comment, this.cards.length);
+      for (const comment of page.comments) this.list.insert(comment, this.list.length);
       this.nextCursor = page.nextCursor;
       this.setCounts(page.counts);
-      this.currentId = null;
-      this.setCurrent(this.cards[0]?.comment.id ?? null, { focus: options.focusFirst ?? false });
+      this.setCurrent(this.list.at(0)?.comment.id ?? null, { focus: options.focusFirst ?? false });
       this.afterListChange();
     } catch (err) {
       if (seq !== this.loadSeq) return;
-      this.cards = [];
-      this.list.replaceChildren();
+      this.list.clear();
       this.showEmpty(
         `Could not load the comments: ${(err as Error).message}`,
         h('button', { type: 'button', onclick: () => void this.reload() }, 'Try again'),
       );
     } finally {
-      if (seq === this.loadSeq) this.list.removeAttribute('aria-busy');
+      if (seq === this.loadSeq) this.list.element.removeAttribute('aria-busy');
     }
   }
 
@@ -196,8 +195,8 @@ export class QueueView {
       const page = await this.options.api.comments(this.filters, { cursor: this.nextCursor, limit: PAGE_SIZE });
       if (seq !== this.loadSeq) return false;
       this.changeSeq += 1;
-      const added = unlistedComments({ list: this.listed(), page: page.comments });
-      for (const comment of added) this.insertCard(comment, this.cards.length);
+      const added = unlistedComments({ list: this.list.comments(), page: page.comments });
+      for (const comment of added) this.list.insert(comment, this.list.length);
       this.nextCursor = page.nextCursor;
       this.setCounts(page.counts);
       this.afterListChange();
@@ -239,18 +238,18 @@ export class QueueView {
     this.setCounts(page.counts);
 
     const { gone, added } = mergePolledPage({
-      list: this.listed(),
+      list: this.list.comments(),
       polled: page,
       order: this.filters.order,
       listComplete: this.nextCursor === null,
-      currentId: this.currentId,
-      busyIds: new Set(this.cards.filter(isBusy).map((c) => c.comment.id)),
+      currentId: this.list.currentId,
+      busyIds: this.list.busyIds(),
     });
     this.removeCards(gone); // never the current one
-    for (const { comment, index } of added) this.insertCard(comment, index).element.classList.add('new');
+    for (const { comment, index } of added) this.list.insert(comment, index).element.classList.add('new');
     if (gone.length > 0 || added.length > 0) this.afterListChange();
     if (added.length > 0) {
-      if (!this.currentId) this.setCurrent(this.cards[0].comment.id, { focus: false });
+      if (!this.list.currentId) this.setCurrent(this.list.at(0)!.comment.id, { focus: false });
       const noun = added.length === 1 ? 'comment' : 'comments';
       this.announce(`${added.length} new ${STATUS_LABEL[this.filters.status].toLowerCase()} ${noun}.`);
     }
@@ -258,72 +257,35 @@ export class QueueView {
 
   // --- the list ----------------------------------------------------------
 
-  private card(id: string | null): Card | undefined {
-    return id === null ? undefined : this.cards.find((c) => c.comment.id === id);
-  }
-
-  private indexOf(id: string | null): number {
-    return this.cards.findIndex((c) => c.comment.id === id);
-  }
-
-  private listed(): ModComment[] {
-    return this.cards.map((c) => c.comment);
-  }
-
-  private shownIds(): string[] {
-    return this.cards.map((c) => c.comment.id);
-  }
-
-  private insertCard(comment: ModComment, index: number): Card {
-    const card = commentCard(comment, {
-      siteName: (key) => this.siteNames.get(key) ?? key,
-      onAction: (id, action) => void this.actOn([id], action),
-      onSelect: (id, selected) => this.select(id, selected),
-      onFilter: (change) => this.setFilters(change),
-      loadDetail: (id) => this.options.api.comment(id),
-    });
-    const at = Math.max(0, Math.min(index, this.cards.length));
-    this.list.insertBefore(card.element, this.cards[at]?.element ?? null);
-    this.cards.splice(at, 0, card);
-    card.setCurrent(false);
-    return card;
-  }
-
-  /** Takes cards out of the list and the selection; moving the current comment is the caller's part. */
+  /** Takes comments out of the list and the selection; which one is current then is the caller's to say. */
   private removeCards(ids: readonly string[]): void {
-    const removed = new Set(ids);
-    for (const card of this.cards) if (removed.has(card.comment.id)) card.element.remove();
-    this.cards = this.cards.filter((c) => !removed.has(c.comment.id));
+    this.list.remove(ids);
     this.selection = selectionWithout({ selection: this.selection, removed: ids });
   }
 
   private setCurrent(id: string | null, options: { focus: boolean }): void {
-    this.card(this.currentId)?.setCurrent(false);
-    this.currentId = id;
-    const card = this.card(id);
-    card?.setCurrent(true);
-    if (options.focus) {
-      if (card) {
-        card.focusTarget.focus();
-        card.element.scrollIntoView({ block: 'nearest' });
-      } else {
-        this.emptyState.focus();
-      }
+    const card = this.list.setCurrent(id);
+    if (!options.focus) return;
+    if (card) {
+      card.focusTarget.focus();
+      card.element.scrollIntoView({ block: 'nearest' });
+    } else {
+      this.emptyState.focus();
     }
   }
 
   private async move(delta: 1 | -1): Promise<void> {
-    let index = this.indexOf(this.currentId);
-    if (index === -1) index = delta > 0 ? -1 : this.cards.length;
+    let index = this.list.indexOf(this.list.currentId);
+    if (index === -1) index = delta > 0 ? -1 : this.list.length;
     let target = index + delta;
-    if (target >= this.cards.length && (await this.loadMore())) target = index + delta;
-    target = Math.max(0, Math.min(target, this.cards.length - 1));
-    const card = this.cards[target];
+    if (target >= this.list.length && (await this.loadMore())) target = index + delta;
+    target = Math.max(0, Math.min(target, this.list.length - 1));
+    const card = this.list.at(target);
     if (card) this.setCurrent(card.comment.id, { focus: true });
   }
 
   private afterListChange(): void {
-    if (this.cards.length === 0) {
+    if (this.list.length === 0) {
       const filtered = this.filters.site || this.filters.pageId || this.filters.email || this.filters.q;
       this.showEmpty(
         this.filters.status === 'held' && !filtered
@@ -355,20 +317,20 @@ export class QueueView {
   }
 
   private toggleSelectAll(): void {
-    this.selection = toggleSelectAll({ selection: this.selection, shown: this.shownIds() });
+    this.selection = toggleSelectAll({ selection: this.selection, shown: this.list.ids() });
     this.renderSelection();
   }
 
   private renderSelection(): void {
-    for (const card of this.cards) card.setSelected(this.selection.has(card.comment.id));
-    this.bulkBar.show({ selected: this.selection.size, shown: this.cards.length, status: this.filters.status });
+    this.list.showSelection(this.selection);
+    this.bulkBar.show({ selected: this.selection.size, shown: this.list.length, status: this.filters.status });
   }
 
   // --- actions and undo --------------------------------------------------
 
   /** One comment through the single-comment route (its answer has the whole comment), more through the bulk route. */
   private async actOn(ids: string[], action: Action): Promise<void> {
-    const cards = ids.map((id) => this.card(id)).filter((c): c is Card => c !== undefined);
+    const cards = ids.map((id) => this.list.card(id)).filter((c): c is Card => c !== undefined);
     const offered = cards.filter((c) => actionsFor(c.comment.status).includes(action) && !isBusy(c));
     if (offered.length === 0) {
       if (cards.length > 0)
@@ -377,7 +339,7 @@ export class QueueView {
     }
     this.changeSeq += 1;
     for (const card of offered) card.setBusy(true);
-    const asked: Offered[] = offered.map((c) => ({ comment: c.comment, index: this.indexOf(c.comment.id) }));
+    const asked: Offered[] = offered.map((c) => ({ comment: c.comment, index: this.list.indexOf(c.comment.id) }));
 
     let results: BulkResult[];
     try {
@@ -407,16 +369,16 @@ export class QueueView {
       asked.length === 1
         ? asked
         : asked.flatMap((o) => {
-            const card = this.card(o.comment.id);
+            const card = this.list.card(o.comment.id);
             return card ? [{ comment: card.comment, index: o.index }] : [];
           });
     const { done, failures } = actionOutcome({ action, offered: stillListed, results });
-    const focusWasInList = this.list.contains(document.activeElement) || this.bulkBar.hasFocusInActions();
+    const focusWasInList = this.list.element.contains(document.activeElement) || this.bulkBar.hasFocusInActions();
     if (STATUS_AFTER[action] !== this.filters.status) {
       const removed = done.map((c) => c.comment.id);
-      const next = currentAfterRemoval({ shown: this.shownIds(), removed, currentId: this.currentId });
+      const next = currentAfterRemoval({ shown: this.list.ids(), removed, currentId: this.list.currentId });
       this.removeCards(removed);
-      if (next !== this.currentId) this.setCurrent(next, { focus: false });
+      if (next !== this.list.currentId) this.setCurrent(next, { focus: false });
     }
     this.setCounts(countsAfterAction({ counts: this.counts, done }));
     this.afterListChange();
@@ -466,8 +428,8 @@ export class QueueView {
     this.changeSeq += 1;
 
     this.setCounts(countsAfterUndo({ counts: this.counts, restored }));
-    const back = reinsertions({ restored, shownStatus: this.filters.status, shown: this.shownIds() });
-    for (const { comment, index } of back) this.insertCard(comment, index);
+    const back = reinsertions({ restored, shownStatus: this.filters.status, shown: this.list.ids() });
+    for (const { comment, index } of back) this.list.insert(comment, index);
     this.afterListChange();
     if (back.length > 0) this.setCurrent(back[0].comment.id, { focus: true });
     if (failures.length > 0) this.showError(`Undo failed for ${failures.length}: ${failures[0]}`);
@@ -498,14 +460,15 @@ export class QueueView {
     }
     const act = (Object.keys(ACTION_KEY) as Action[]).find((action) => ACTION_KEY[action] === event.key);
     if (act) {
-      const ids = actionTargets({ selection: this.selection, shown: this.shownIds(), currentId: this.currentId });
+      const ids = actionTargets({ selection: this.selection, shown: this.list.ids(), currentId: this.list.currentId });
       if (ids.length > 0) void this.actOn(ids, act);
     } else if (event.key === 'j') {
       void this.move(1);
     } else if (event.key === 'k') {
       void this.move(-1);
     } else if (event.key === 'x') {
-      if (this.currentId) this.select(this.currentId, !this.selection.has(this.currentId));
+      const { currentId } = this.list;
+      if (currentId) this.select(currentId, !this.selection.has(currentId));
     } else if (event.key === 'u') {
       if (!this.options.toaster.runUndo()) return;
     } else if (event.key === '/') {
@@ -520,10 +483,6 @@ export class QueueView {
     }
     event.preventDefault();
   };
-}
-
-function isBusy(card: Card): boolean {
-  return card.element.classList.contains('busy');
 }
 
 /** The keyboard shortcuts, for the ? dialog. */
