@@ -2,7 +2,6 @@
 import {
   type Action,
   ApiError,
-  type BulkResult,
   type Counts,
   type Filters,
   type Me,
@@ -16,6 +15,7 @@ import { ACTION_KEY, ACTION_LABEL, actionsFor, type Card } from './comment-card'
 import { h, replaceChildren, uniqueId } from './dom';
 import { FilterForm } from './filter-form';
 import { filtersToQuery } from './filters';
+import { requestAction, requestUndo } from './moderation-requests';
 import {
   actionOutcome,
   actionTargets,
@@ -24,14 +24,11 @@ import {
   countsAfterUndo,
   currentAfterRemoval,
   mergePolledPage,
-  type Offered,
   reinsertions,
   selectComment,
   selectedInListOrder,
   selectionWithout,
   toggleSelectAll,
-  undoOutcome,
-  undoPlan,
   unlistedComments,
 } from './queue-state';
 import { STATUS_LABEL, StatusTabs } from './status-tabs';
@@ -339,20 +336,11 @@ export class QueueView {
     }
     this.changeSeq += 1;
     for (const card of offered) card.setBusy(true);
-    const asked: Offered[] = offered.map((c) => ({ comment: c.comment, index: this.list.indexOf(c.comment.id) }));
+    const asked = offered.map((c) => ({ comment: c.comment, index: this.list.indexOf(c.comment.id) }));
 
-    let results: BulkResult[];
+    let results;
     try {
-      if (asked.length === 1) {
-        const { comment } = asked[0];
-        const answer = await this.options.api.act(comment.id, action);
-        results = [{ id: comment.id, ok: true, status: answer.comment.status, previousStatus: answer.previousStatus }];
-      } else {
-        results = await this.options.api.actOnMany(
-          asked.map((o) => o.comment.id),
-          action,
-        );
-      }
+      results = await requestAction({ api: this.options.api, ids: asked.map((o) => o.comment.id), action });
     } catch (err) {
       for (const card of offered) card.setBusy(false);
       this.changeSeq += 1;
@@ -401,30 +389,7 @@ export class QueueView {
   /** Puts each comment back to the status it had, and back in the list where it was. */
   private async undo(done: Changed[]): Promise<void> {
     this.changeSeq += 1;
-    const restored: Changed[] = [];
-    const failures: string[] = [];
-    try {
-      for (const { status, action, items } of undoPlan(done)) {
-        if (!action) {
-          failures.push(`a ${status} comment cannot be put back`);
-          continue;
-        }
-        if (items.length === 1) {
-          const answer = await this.options.api.act(items[0].comment.id, action);
-          restored.push({ ...items[0], comment: answer.comment });
-        } else {
-          const results = await this.options.api.actOnMany(
-            items.map((i) => i.comment.id),
-            action,
-          );
-          const outcome = undoOutcome({ items, results });
-          restored.push(...outcome.restored);
-          failures.push(...outcome.failures);
-        }
-      }
-    } catch (err) {
-      if (!(err instanceof ApiError && err.status === 401)) failures.push((err as Error).message);
-    }
+    const { restored, failures } = await requestUndo({ api: this.options.api, done });
     this.changeSeq += 1;
 
     this.setCounts(countsAfterUndo({ counts: this.counts, restored }));
