@@ -3,7 +3,8 @@
 import { ApiError, type Me, ModerationApi, type Site } from './api';
 import { h, replaceChildren, uniqueId } from './dom';
 import { filtersFromQuery } from './filters';
-import { QueueView, SHORTCUTS } from './queue';
+import { QueueView } from './queue';
+import { SHORTCUTS } from './shortcuts';
 import { Toaster } from './toast';
 
 const TOKEN_KEY = 'parley.moderation.token';

@@ -11,7 +11,7 @@ import {
 } from './api';
 import { BulkBar } from './bulk-bar';
 import { CardList, isBusy } from './card-list';
-import { ACTION_KEY, ACTION_LABEL, actionsFor, type Card } from './comment-card';
+import { ACTION_LABEL, actionsFor, type Card } from './comment-card';
 import { h, replaceChildren, uniqueId } from './dom';
 import { FilterForm } from './filter-form';
 import { filtersToQuery } from './filters';
@@ -31,6 +31,7 @@ import {
   toggleSelectAll,
   unlistedComments,
 } from './queue-state';
+import { shortcutHandler } from './shortcuts';
 import { STATUS_LABEL, StatusTabs } from './status-tabs';
 import { Toaster } from './toast';
 
@@ -415,52 +416,25 @@ export class QueueView {
 
   // --- keyboard ----------------------------------------------------------
 
-  private readonly onKeydown = (event: KeyboardEvent): void => {
-    if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey || event.isComposing) return;
-    const target = event.target as Element | null;
-    if (target?.closest('dialog[open]')) return;
-    if (target?.closest('input:not([type=checkbox]):not([type=radio]), textarea, select, [contenteditable]')) {
-      if (event.key === 'Escape' && target instanceof HTMLElement) this.focusCurrent();
-      return;
-    }
-    const act = (Object.keys(ACTION_KEY) as Action[]).find((action) => ACTION_KEY[action] === event.key);
-    if (act) {
+  private readonly onKeydown = shortcutHandler({
+    act: (action) => {
       const ids = actionTargets({ selection: this.selection, shown: this.list.ids(), currentId: this.list.currentId });
-      if (ids.length > 0) void this.actOn(ids, act);
-    } else if (event.key === 'j') {
-      void this.move(1);
-    } else if (event.key === 'k') {
-      void this.move(-1);
-    } else if (event.key === 'x') {
+      if (ids.length > 0) void this.actOn(ids, action);
+    },
+    move: (delta) => void this.move(delta),
+    toggleSelected: () => {
       const { currentId } = this.list;
       if (currentId) this.select(currentId, !this.selection.has(currentId));
-    } else if (event.key === 'u') {
-      if (!this.options.toaster.runUndo()) return;
-    } else if (event.key === '/') {
-      this.form.focusSearch();
-    } else if (event.key === '?') {
-      this.options.showShortcuts();
-    } else if (event.key === 'Escape' && this.selection.size > 0) {
+    },
+    undo: () => this.options.toaster.runUndo(),
+    search: () => this.form.focusSearch(),
+    showShortcuts: () => this.options.showShortcuts(),
+    clearSelection: () => {
+      if (this.selection.size === 0) return false;
       this.selection = new Set();
       this.renderSelection();
-    } else {
-      return;
-    }
-    event.preventDefault();
-  };
+      return true;
+    },
+    leaveField: () => this.focusCurrent(),
+  });
 }
-
-/** The keyboard shortcuts, for the ? dialog. */
-export const SHORTCUTS: [string, string][] = [
-  ['j', 'Next comment'],
-  ['k', 'Previous comment'],
-  ['a', 'Approve (the selected comments, or else the current one)'],
-  ['r', 'Reject'],
-  ['s', 'Mark as spam'],
-  ['h', 'Hold (from the other tabs)'],
-  ['x', 'Select or unselect the current comment'],
-  ['u', 'Undo the last action (while its notice shows)'],
-  ['/', 'Search'],
-  ['Esc', 'Clear the selection; leave a field'],
-  ['?', 'Show these shortcuts'],
-];
