@@ -1,4 +1,6 @@
-// Browser code: the review queue: tabs, filters, the list, actions, undo, keyboard, polling.
+// Browser code: the review queue. It loads, polls and acts on comments, and wires the status tabs,
+// filter form, bulk bar, card list and shortcuts together; what its state becomes after each of
+// these is for queue-state.ts to say.
 import {
   type Action,
   ApiError,
@@ -16,6 +18,7 @@ import { h, replaceChildren, uniqueId } from './dom';
 import { FilterForm } from './filter-form';
 import { filtersToQuery } from './filters';
 import { requestAction, requestUndo } from './moderation-requests';
+import { actionNotice, emptyListMessage, newCommentsMessage, undoNotice } from './queue-notices';
 import {
   actionOutcome,
   actionTargets,
@@ -38,13 +41,6 @@ import { Toaster } from './toast';
 const PAGE_SIZE = 25;
 export const POLL_MS = 10_000;
 const POLL_WINDOW = 50;
-
-const DONE_LABEL: Record<Action, string> = {
-  approve: 'Approved',
-  reject: 'Rejected',
-  spam: 'Marked as spam',
-  hold: 'Held',
-};
 
 export interface QueueOptions {
   api: ModerationApi;
@@ -248,8 +244,7 @@ export class QueueView {
     if (gone.length > 0 || added.length > 0) this.afterListChange();
     if (added.length > 0) {
       if (!this.list.currentId) this.setCurrent(this.list.at(0)!.comment.id, { focus: false });
-      const noun = added.length === 1 ? 'comment' : 'comments';
-      this.announce(`${added.length} new ${STATUS_LABEL[this.filters.status].toLowerCase()} ${noun}.`);
+      this.announce(newCommentsMessage({ count: added.length, status: this.filters.status }));
     }
   }
 
@@ -283,16 +278,8 @@ export class QueueView {
   }
 
   private afterListChange(): void {
-    if (this.list.length === 0) {
-      const filtered = this.filters.site || this.filters.pageId || this.filters.email || this.filters.q;
-      this.showEmpty(
-        this.filters.status === 'held' && !filtered
-          ? 'Nothing is waiting for review. New held comments show up here by themselves.'
-          : `No ${STATUS_LABEL[this.filters.status].toLowerCase()} comments${filtered ? ' match these filters' : ''}.`,
-      );
-    } else {
-      this.emptyState.hidden = true;
-    }
+    if (this.list.length === 0) this.showEmpty(emptyListMessage(this.filters));
+    else this.emptyState.hidden = true;
     this.loadMoreButton.hidden = this.nextCursor === null;
     this.renderSelection();
   }
@@ -326,7 +313,7 @@ export class QueueView {
 
   // --- actions and undo --------------------------------------------------
 
-  /** One comment through the single-comment route (its answer has the whole comment), more through the bulk route. */
+  /** Acts on those of `ids` that offer `action` and are not busy; what changed leaves the list, with an undo. */
   private async actOn(ids: string[], action: Action): Promise<void> {
     const cards = ids.map((id) => this.list.card(id)).filter((c): c is Card => c !== undefined);
     const offered = cards.filter((c) => actionsFor(c.comment.status).includes(action) && !isBusy(c));
@@ -374,17 +361,8 @@ export class QueueView {
     if (focusWasInList || document.activeElement === document.body || document.activeElement === null)
       this.focusCurrent();
 
-    const subject = done.length === 1 ? `comment by ${done[0].comment.author.name}` : `${done.length} comments`;
-    const failed = failures.length > 0 ? ` ${failures.length} could not be changed: ${failures[0]}` : '';
-    if (done.length === 0) {
-      this.showError(`${ACTION_LABEL[action]} failed: ${failures[0] ?? 'no comment was changed'}`);
-      return;
-    }
-    this.options.toaster.show({
-      message: `${DONE_LABEL[action]}: ${subject}.${failed}`,
-      kind: failures.length > 0 ? 'error' : 'info',
-      undo: () => void this.undo(done),
-    });
+    const notice = actionNotice({ action, done, failures });
+    this.options.toaster.show(done.length > 0 ? { ...notice, undo: () => void this.undo(done) } : notice);
   }
 
   /** Puts each comment back to the status it had, and back in the list where it was. */
@@ -398,12 +376,8 @@ export class QueueView {
     for (const { comment, index } of back) this.list.insert(comment, index);
     this.afterListChange();
     if (back.length > 0) this.setCurrent(back[0].comment.id, { focus: true });
-    if (failures.length > 0) this.showError(`Undo failed for ${failures.length}: ${failures[0]}`);
-    else if (restored.length > 0)
-      this.options.toaster.show({
-        message: restored.length === 1 ? 'Undone.' : `Undone for ${restored.length} comments.`,
-        durationMs: 3000,
-      });
+    const notice = undoNotice({ restored, failures });
+    if (notice) this.options.toaster.show(notice);
   }
 
   private showError(message: string): void {
