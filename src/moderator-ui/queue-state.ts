@@ -1,6 +1,7 @@
 // Browser code, but pure: the review queue's state as plain data, with no DOM, fetch or timers, so that
-// it runs (and is unit-tested) in Node too. queue.ts owns the DOM, events, polling and API calls, and
-// asks these functions what the list, the counts, the selection, the current comment and undo become.
+// it runs (and is unit-tested) in Node too. queue.ts owns the DOM, events and timers, and makes the API
+// calls (through moderation-requests.ts); it asks these functions what the list, the counts, the
+// selection, the current comment and undo become.
 import {
   type Action,
   actionLeadingTo,
