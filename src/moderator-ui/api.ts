@@ -121,15 +121,18 @@ export class ModerationApi {
   private async request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
     const headers: Record<string, string> = { Accept: 'application/json', Authorization: `Bearer ${this.token}` };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
+    // `cache` is named in the type because Node's fetch types lack it: the unit tests of the UI's
+    // DOM-free modules, which import this file, check it with Node's types rather than the DOM's.
+    const init: RequestInit & { cache?: 'no-store' } = {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      cache: 'no-store',
+      credentials: 'omit',
+    };
     let res: Response;
     try {
-      res = await fetch(path, {
-        method,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-        cache: 'no-store',
-        credentials: 'omit',
-      });
+      res = await fetch(path, init);
     } catch {
       throw new ApiError(0, 'network', 'Could not reach the server. Check the connection and try again.');
     }

@@ -2,7 +2,9 @@
 // The token lives in sessionStorage only: it is gone when the tab is closed.
 import { ApiError, type Me, ModerationApi, type Site } from './api';
 import { h, replaceChildren, uniqueId } from './dom';
-import { filtersFromQuery, QueueView, SHORTCUTS } from './queue';
+import { filtersFromQuery } from './filters';
+import { QueueView } from './queue';
+import { SHORTCUTS } from './shortcuts';
 import { Toaster } from './toast';
 
 const TOKEN_KEY = 'parley.moderation.token';

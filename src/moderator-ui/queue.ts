@@ -1,66 +1,46 @@
-// Browser code: the review queue: tabs, filters, the list, actions, undo, keyboard, polling.
+// Browser code: the review queue. It loads, polls and acts on comments, and wires the status tabs,
+// filter form, bulk bar, card list and shortcuts together; what its state becomes after each of
+// these is for queue-state.ts to say.
 import {
   type Action,
-  actionLeadingTo,
   ApiError,
-  type BulkResult,
   type Counts,
   type Filters,
   type Me,
-  type ModComment,
   type ModerationApi,
   type Site,
   STATUS_AFTER,
-  type Status,
-  STATUSES,
 } from './api';
-import { ACTION_KEY, ACTION_LABEL, actionsFor, type Card, commentCard } from './comment-card';
+import { BulkBar } from './bulk-bar';
+import { CardList, isBusy } from './card-list';
+import { ACTION_LABEL, actionsFor, type Card } from './comment-card';
 import { h, replaceChildren, uniqueId } from './dom';
+import { FilterForm } from './filter-form';
+import { filtersToQuery } from './filters';
+import { requestAction, requestUndo } from './moderation-requests';
+import { actionNotice, emptyListMessage, newCommentsMessage, undoNotice } from './queue-notices';
+import {
+  actionOutcome,
+  actionTargets,
+  type Changed,
+  countsAfterAction,
+  countsAfterUndo,
+  currentAfterRemoval,
+  mergePolledPage,
+  reinsertions,
+  selectComment,
+  selectedInListOrder,
+  selectionWithout,
+  toggleSelectAll,
+  unlistedComments,
+} from './queue-state';
+import { shortcutHandler } from './shortcuts';
+import { STATUS_LABEL, StatusTabs } from './status-tabs';
 import { Toaster } from './toast';
 
 const PAGE_SIZE = 25;
 export const POLL_MS = 10_000;
 const POLL_WINDOW = 50;
-
-const STATUS_LABEL: Record<Status, string> = {
-  held: 'Held',
-  pending: 'Pending',
-  approved: 'Approved',
-  spam: 'Spam',
-  rejected: 'Rejected',
-  deleted: 'Deleted',
-};
-const DONE_LABEL: Record<Action, string> = {
-  approve: 'Approved',
-  reject: 'Rejected',
-  spam: 'Marked as spam',
-  hold: 'Held',
-};
-
-export const DEFAULT_FILTERS: Filters = { status: 'held', site: '', pageId: '', email: '', q: '', order: 'newest' };
-
-/** Filters as the page's query string, so a reload or a bookmark keeps the view. */
-export function filtersFromQuery(search: string): Filters {
-  const query = new URLSearchParams(search);
-  const status = query.get('status') as Status | null;
-  return {
-    status: status && STATUSES.includes(status) ? status : DEFAULT_FILTERS.status,
-    site: query.get('site') ?? '',
-    pageId: query.get('pageId') ?? '',
-    email: query.get('email') ?? '',
-    q: query.get('q') ?? '',
-    order: query.get('order') === 'oldest' ? 'oldest' : 'newest',
-  };
-}
-
-function filtersToQuery(filters: Filters): string {
-  const query = new URLSearchParams();
-  for (const [key, value] of Object.entries(filters)) {
-    if (value && value !== DEFAULT_FILTERS[key as keyof Filters]) query.set(key, value);
-  }
-  const text = query.toString();
-  return text ? `?${text}` : '';
-}
 
 export interface QueueOptions {
   api: ModerationApi;
@@ -72,22 +52,12 @@ export interface QueueOptions {
   showShortcuts(): void;
 }
 
-/** A comment an action took out of the list: what undo needs to put it back. */
-interface Removed {
-  comment: ModComment;
-  index: number;
-  action: Action;
-  previousStatus: Status;
-}
-
 export class QueueView {
   readonly element: HTMLElement;
   private filters: Filters;
-  private cards: Card[] = [];
   private counts: Partial<Counts> = {};
   private nextCursor: string | null = null;
-  private currentId: string | null = null;
-  private readonly selected = new Set<string>();
+  private selection: ReadonlySet<string> = new Set();
   /** Bumped by every full load: answers to an older one are dropped. */
   private loadSeq = 0;
   /** Bumped by every change this page makes to the list: a poll that overlapped one is dropped. */
@@ -96,9 +66,17 @@ export class QueueView {
   private stopped = false;
   private readonly siteNames: Map<string, string>;
 
-  private readonly tabLinks = new Map<Status, { link: HTMLAnchorElement; count: HTMLElement }>();
   private readonly listHeading = h('h2', { id: uniqueId('queue'), class: 'visually-hidden' });
-  private readonly list = h('ol', { class: 'queue', 'aria-labelledby': this.listHeading.id });
+  private readonly list = new CardList({
+    labelledBy: this.listHeading.id,
+    context: {
+      siteName: (key) => this.siteNames.get(key) ?? key,
+      onAction: (id, action) => void this.actOn([id], action),
+      onSelect: (id, selected) => this.select(id, selected),
+      onFilter: (change) => this.setFilters(change),
+      loadDetail: (id) => this.options.api.comment(id),
+    },
+  });
   private readonly emptyState = h('div', { class: 'empty', tabindex: -1 });
   private readonly loadMoreButton = h(
     'button',
@@ -106,151 +84,30 @@ export class QueueView {
     'Load more',
   );
   private readonly announcer = h('p', { class: 'visually-hidden', 'aria-live': 'polite' });
-  private readonly selectAll = h('input', {
-    type: 'checkbox',
-    id: uniqueId('select-all'),
-    onchange: () => this.toggleSelectAll(),
+  private readonly bulkBar = new BulkBar({
+    onToggleAll: () => this.toggleSelectAll(),
+    onAction: (action) =>
+      void this.actOn(selectedInListOrder({ selection: this.selection, shown: this.list.ids() }), action),
   });
-  private readonly selectedCount = h('span', { class: 'selected-count', 'aria-live': 'polite' });
-  private readonly bulkActions = h('div', {
-    class: 'bulk-actions',
-    role: 'group',
-    'aria-label': 'Actions for the selected comments',
-  });
-  private readonly form: HTMLFormElement;
-  private readonly fields: {
-    site: HTMLSelectElement;
-    pageId: HTMLInputElement;
-    email: HTMLInputElement;
-    q: HTMLInputElement;
-    order: HTMLSelectElement;
-  };
+  private readonly form: FilterForm;
+  private readonly tabs: StatusTabs;
 
   constructor(private readonly options: QueueOptions) {
     this.filters = { ...options.filters };
     this.siteNames = new Map(options.sites.map((s) => [s.key, s.name]));
     if (options.me.siteKey) this.filters.site = options.me.siteKey;
 
-    const siteChoices = options.me.siteKey ? options.sites.filter((s) => s.key === options.me.siteKey) : options.sites;
-    this.fields = {
-      site: h(
-        'select',
-        { name: 'site', id: uniqueId('site'), disabled: Boolean(options.me.siteKey), onchange: () => this.applyForm() },
-        options.me.siteKey ? null : h('option', { value: '' }, 'All sites'),
-        siteChoices.map((s) => h('option', { value: s.key }, s.name)),
-      ),
-      pageId: h('input', {
-        name: 'pageId',
-        id: uniqueId('page'),
-        type: 'text',
-        autocomplete: 'off',
-        placeholder: 'any page',
-      }),
-      email: h('input', {
-        name: 'email',
-        id: uniqueId('email'),
-        type: 'email',
-        autocomplete: 'off',
-        placeholder: 'any author',
-      }),
-      q: h('input', {
-        name: 'q',
-        id: uniqueId('q'),
-        type: 'search',
-        autocomplete: 'off',
-        placeholder: 'words in the text',
-        'aria-keyshortcuts': '/',
-      }),
-      order: h(
-        'select',
-        { name: 'order', id: uniqueId('order'), onchange: () => this.applyForm() },
-        h('option', { value: 'newest' }, 'Newest first'),
-        h('option', { value: 'oldest' }, 'Oldest first'),
-      ),
-    };
-    const field = (label: string, control: HTMLElement) =>
-      h('div', { class: 'field' }, h('label', { for: control.id }, label), control);
-    this.form = h(
-      'form',
-      {
-        class: 'filters',
-        role: 'search',
-        'aria-label': 'Filter comments',
-        onsubmit: (event: SubmitEvent) => {
-          event.preventDefault();
-          this.applyForm();
-        },
-      },
-      field('Site', this.fields.site),
-      field('Page', this.fields.pageId),
-      field('Author email', this.fields.email),
-      field('Search', this.fields.q),
-      field('Order', this.fields.order),
-      h(
-        'div',
-        { class: 'filter-buttons' },
-        h('button', { type: 'submit' }, 'Filter'),
-        h(
-          'button',
-          {
-            type: 'button',
-            class: 'secondary',
-            onclick: () => this.setFilters({ ...DEFAULT_FILTERS, status: this.filters.status }),
-          },
-          'Clear',
-        ),
-      ),
-    );
-
-    const tabs = h(
-      'nav',
-      { class: 'tabs', 'aria-label': 'Comment status' },
-      h(
-        'ul',
-        null,
-        STATUSES.map((status) => {
-          const count = h('span', { class: 'count' });
-          const link = h(
-            'a',
-            {
-              href: filtersToQuery({ ...this.filters, status }) || '?',
-              onclick: (event: MouseEvent) => {
-                if (event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
-                event.preventDefault();
-                this.setFilters({ status });
-              },
-            },
-            STATUS_LABEL[status],
-            ' ',
-            count,
-          );
-          this.tabLinks.set(status, { link, count });
-          return h('li', null, link);
-        }),
-      ),
-    );
-
-    const bulkBar = h(
-      'div',
-      { class: 'bulk-bar' },
-      h('div', { class: 'select-all' }, this.selectAll, h('label', { for: this.selectAll.id }, 'Select all shown')),
-      this.selectedCount,
-      this.bulkActions,
-    );
-
-    this.list.addEventListener('focusin', (event) => {
-      const item = (event.target as Element).closest<HTMLElement>('li.card');
-      if (item?.dataset.id && item.dataset.id !== this.currentId) this.setCurrent(item.dataset.id, { focus: false });
-    });
+    this.form = new FilterForm({ me: options.me, sites: options.sites, onChange: (change) => this.setFilters(change) });
+    this.tabs = new StatusTabs({ filters: this.filters, onSelect: (status) => this.setFilters({ status }) });
 
     this.element = h(
       'main',
       { class: 'queue-view', id: 'main' },
-      tabs,
-      this.form,
-      bulkBar,
+      this.tabs.element,
+      this.form.element,
+      this.bulkBar.element,
       this.listHeading,
-      this.list,
+      this.list.element,
       this.emptyState,
       this.loadMoreButton,
       this.announcer,
@@ -275,7 +132,7 @@ export class QueueView {
 
   /** Focuses the current comment (or the empty state): where focus goes back to. */
   focusCurrent(): void {
-    const card = this.card(this.currentId);
+    const card = this.list.card(this.list.currentId);
     (card?.focusTarget ?? this.emptyState).focus();
   }
 
@@ -288,27 +145,9 @@ export class QueueView {
     void this.reload();
   }
 
-  private applyForm(): void {
-    this.setFilters({
-      site: this.fields.site.value,
-      pageId: this.fields.pageId.value.trim(),
-      email: this.fields.email.value.trim(),
-      q: this.fields.q.value.trim(),
-      order: this.fields.order.value === 'oldest' ? 'oldest' : 'newest',
-    });
-  }
-
   private syncForm(): void {
-    this.fields.site.value = this.filters.site;
-    this.fields.pageId.value = this.filters.pageId;
-    this.fields.email.value = this.filters.email;
-    this.fields.q.value = this.filters.q;
-    this.fields.order.value = this.filters.order;
-    for (const [status, { link }] of this.tabLinks) {
-      link.href = filtersToQuery({ ...this.filters, status }) || '?';
-      if (status === this.filters.status) link.setAttribute('aria-current', 'page');
-      else link.removeAttribute('aria-current');
-    }
+    this.form.show(this.filters);
+    this.tabs.showFilters(this.filters);
     this.listHeading.textContent = `${STATUS_LABEL[this.filters.status]} comments`;
     document.title = `${STATUS_LABEL[this.filters.status]} · Parley moderation`;
     history.replaceState(null, '', `${location.pathname}${filtersToQuery(this.filters)}`);
@@ -317,31 +156,28 @@ export class QueueView {
   private async reload(options: { focusFirst?: boolean } = {}): Promise<void> {
     const seq = ++this.loadSeq;
     this.changeSeq += 1;
-    this.list.setAttribute('aria-busy', 'true');
+    this.list.element.setAttribute('aria-busy', 'true');
     this.loadMoreButton.hidden = true;
-    if (this.cards.length === 0) this.showEmpty('Loading…');
+    if (this.list.length === 0) this.showEmpty('Loading…');
     try {
       const page = await this.options.api.comments(this.filters, { limit: PAGE_SIZE });
       if (seq !== this.loadSeq) return;
-      this.cards = [];
-      this.selected.clear();
-      this.list.replaceChildren();
-      for (const comment of page.comments) this.insertCard(comment, this.cards.length);
+      this.list.clear();
+      this.selection = new Set();
+      for (const comment of page.comments) this.list.insert(comment, this.list.length);
       this.nextCursor = page.nextCursor;
       this.setCounts(page.counts);
-      this.currentId = null;
-      this.setCurrent(this.cards[0]?.comment.id ?? null, { focus: options.focusFirst ?? false });
+      this.setCurrent(this.list.at(0)?.comment.id ?? null, { focus: options.focusFirst ?? false });
       this.afterListChange();
     } catch (err) {
       if (seq !== this.loadSeq) return;
-      this.cards = [];
-      this.list.replaceChildren();
+      this.list.clear();
       this.showEmpty(
         `Could not load the comments: ${(err as Error).message}`,
         h('button', { type: 'button', onclick: () => void this.reload() }, 'Try again'),
       );
     } finally {
-      if (seq === this.loadSeq) this.list.removeAttribute('aria-busy');
+      if (seq === this.loadSeq) this.list.element.removeAttribute('aria-busy');
     }
   }
 
@@ -353,16 +189,12 @@ export class QueueView {
       const page = await this.options.api.comments(this.filters, { cursor: this.nextCursor, limit: PAGE_SIZE });
       if (seq !== this.loadSeq) return false;
       this.changeSeq += 1;
-      let added = 0;
-      for (const comment of page.comments) {
-        if (this.card(comment.id)) continue;
-        this.insertCard(comment, this.cards.length);
-        added += 1;
-      }
+      const added = unlistedComments({ list: this.list.comments(), page: page.comments });
+      for (const comment of added) this.list.insert(comment, this.list.length);
       this.nextCursor = page.nextCursor;
       this.setCounts(page.counts);
       this.afterListChange();
-      return added > 0;
+      return added.length > 0;
     } catch (err) {
       this.showError(`Could not load more: ${(err as Error).message}`);
       return false;
@@ -399,120 +231,55 @@ export class QueueView {
     if (loadSeq !== this.loadSeq || changeSeq !== this.changeSeq) return;
     this.setCounts(page.counts);
 
-    const seen = new Set(page.comments.map((c) => c.id));
-    const oldestSeen = page.comments[page.comments.length - 1]?.createdAt ?? '';
-    const covered = page.nextCursor === null ? () => true : (c: ModComment) => c.createdAt > oldestSeen;
-    // Decided elsewhere (by another moderator); the current one stays until the moderator moves on.
-    const gone = this.cards.filter(
-      (card) =>
-        !seen.has(card.comment.id) &&
-        covered(card.comment) &&
-        card.comment.id !== this.currentId &&
-        !card.element.classList.contains('busy'),
-    );
-    for (const card of gone) this.removeCard(card.comment.id);
-
-    const listComplete = this.nextCursor === null;
-    const last = this.cards[this.cards.length - 1]?.comment.createdAt;
-    const fresh = page.comments.filter(
-      (c) =>
-        !this.card(c.id) &&
-        (listComplete || (this.filters.order === 'newest' && last !== undefined && c.createdAt >= last)),
-    );
-    for (const comment of fresh.reverse()) {
-      const card = this.insertCard(comment, this.sortedIndex(comment));
-      card.element.classList.add('new');
+    const { gone, added } = mergePolledPage({
+      list: this.list.comments(),
+      polled: page,
+      order: this.filters.order,
+      listComplete: this.nextCursor === null,
+      currentId: this.list.currentId,
+      busyIds: this.list.busyIds(),
+    });
+    this.removeCards(gone); // never the current one
+    for (const { comment, index } of added) this.list.insert(comment, index).element.classList.add('new');
+    if (gone.length > 0 || added.length > 0) this.afterListChange();
+    if (added.length > 0) {
+      if (!this.list.currentId) this.setCurrent(this.list.at(0)!.comment.id, { focus: false });
+      this.announce(newCommentsMessage({ count: added.length, status: this.filters.status }));
     }
-    if (gone.length > 0 || fresh.length > 0) this.afterListChange();
-    if (fresh.length > 0) {
-      if (!this.currentId) this.setCurrent(this.cards[0].comment.id, { focus: false });
-      const noun = fresh.length === 1 ? 'comment' : 'comments';
-      this.announce(`${fresh.length} new ${STATUS_LABEL[this.filters.status].toLowerCase()} ${noun}.`);
-    }
-  }
-
-  private sortedIndex(comment: ModComment): number {
-    const newestFirst = this.filters.order === 'newest';
-    const index = this.cards.findIndex((card) =>
-      newestFirst ? card.comment.createdAt < comment.createdAt : card.comment.createdAt > comment.createdAt,
-    );
-    return index === -1 ? this.cards.length : index;
   }
 
   // --- the list ----------------------------------------------------------
 
-  private card(id: string | null): Card | undefined {
-    return id === null ? undefined : this.cards.find((c) => c.comment.id === id);
-  }
-
-  private indexOf(id: string | null): number {
-    return this.cards.findIndex((c) => c.comment.id === id);
-  }
-
-  private insertCard(comment: ModComment, index: number): Card {
-    const card = commentCard(comment, {
-      siteName: (key) => this.siteNames.get(key) ?? key,
-      onAction: (id, action) => void this.actOn([id], action),
-      onSelect: (id, selected) => this.select(id, selected),
-      onFilter: (change) => this.setFilters(change),
-      loadDetail: (id) => this.options.api.comment(id),
-    });
-    const at = Math.max(0, Math.min(index, this.cards.length));
-    this.list.insertBefore(card.element, this.cards[at]?.element ?? null);
-    this.cards.splice(at, 0, card);
-    card.setCurrent(false);
-    return card;
-  }
-
-  /** Takes a card out; if it was the current one, the next one (or else the one before) becomes current. */
-  private removeCard(id: string): void {
-    const index = this.indexOf(id);
-    if (index === -1) return;
-    const [card] = this.cards.splice(index, 1);
-    card.element.remove();
-    this.selected.delete(id);
-    if (this.currentId === id) {
-      this.currentId = null;
-      this.setCurrent(this.cards[Math.min(index, this.cards.length - 1)]?.comment.id ?? null, { focus: false });
-    }
+  /** Takes comments out of the list and the selection; which one is current then is the caller's to say. */
+  private removeCards(ids: readonly string[]): void {
+    this.list.remove(ids);
+    this.selection = selectionWithout({ selection: this.selection, removed: ids });
   }
 
   private setCurrent(id: string | null, options: { focus: boolean }): void {
-    this.card(this.currentId)?.setCurrent(false);
-    this.currentId = id;
-    const card = this.card(id);
-    card?.setCurrent(true);
-    if (options.focus) {
-      if (card) {
-        card.focusTarget.focus();
-        card.element.scrollIntoView({ block: 'nearest' });
-      } else {
-        this.emptyState.focus();
-      }
+    const card = this.list.setCurrent(id);
+    if (!options.focus) return;
+    if (card) {
+      card.focusTarget.focus();
+      card.element.scrollIntoView({ block: 'nearest' });
+    } else {
+      this.emptyState.focus();
     }
   }
 
   private async move(delta: 1 | -1): Promise<void> {
-    let index = this.indexOf(this.currentId);
-    if (index === -1) index = delta > 0 ? -1 : this.cards.length;
+    let index = this.list.indexOf(this.list.currentId);
+    if (index === -1) index = delta > 0 ? -1 : this.list.length;
     let target = index + delta;
-    if (target >= this.cards.length && (await this.loadMore())) target = index + delta;
-    target = Math.max(0, Math.min(target, this.cards.length - 1));
-    const card = this.cards[target];
+    if (target >= this.list.length && (await this.loadMore())) target = index + delta;
+    target = Math.max(0, Math.min(target, this.list.length - 1));
+    const card = this.list.at(target);
     if (card) this.setCurrent(card.comment.id, { focus: true });
   }
 
   private afterListChange(): void {
-    if (this.cards.length === 0) {
-      const filtered = this.filters.site || this.filters.pageId || this.filters.email || this.filters.q;
-      this.showEmpty(
-        this.filters.status === 'held' && !filtered
-          ? 'Nothing is waiting for review. New held comments show up here by themselves.'
-          : `No ${STATUS_LABEL[this.filters.status].toLowerCase()} comments${filtered ? ' match these filters' : ''}.`,
-      );
-    } else {
-      this.emptyState.hidden = true;
-    }
+    if (this.list.length === 0) this.showEmpty(emptyListMessage(this.filters));
+    else this.emptyState.hidden = true;
     this.loadMoreButton.hidden = this.nextCursor === null;
     this.renderSelection();
   }
@@ -524,73 +291,32 @@ export class QueueView {
 
   private setCounts(counts: Partial<Counts>): void {
     this.counts = { ...counts };
-    this.renderCounts();
-  }
-
-  private renderCounts(): void {
-    for (const [status, { count }] of this.tabLinks) {
-      const n = this.counts[status];
-      count.textContent = n === undefined ? '' : String(n);
-    }
-  }
-
-  private moveCount(from: Status, to: Status, n = 1): void {
-    if (this.counts[from] !== undefined) this.counts[from] = Math.max(0, (this.counts[from] ?? 0) - n);
-    if (this.counts[to] !== undefined) this.counts[to] = (this.counts[to] ?? 0) + n;
-    this.renderCounts();
+    this.tabs.showCounts(this.counts);
   }
 
   // --- selection ---------------------------------------------------------
 
   private select(id: string, selected: boolean): void {
-    if (selected) this.selected.add(id);
-    else this.selected.delete(id);
+    this.selection = selectComment({ selection: this.selection, id, selected });
     this.renderSelection();
   }
 
   private toggleSelectAll(): void {
-    const all = this.selected.size < this.cards.length;
-    this.selected.clear();
-    if (all) for (const card of this.cards) this.selected.add(card.comment.id);
+    this.selection = toggleSelectAll({ selection: this.selection, shown: this.list.ids() });
     this.renderSelection();
   }
 
   private renderSelection(): void {
-    for (const card of this.cards) card.setSelected(this.selected.has(card.comment.id));
-    const n = this.selected.size;
-    this.selectAll.checked = n > 0 && n === this.cards.length;
-    this.selectAll.indeterminate = n > 0 && n < this.cards.length;
-    this.selectAll.disabled = this.cards.length === 0;
-    this.selectedCount.textContent = n === 0 ? '' : `${n} selected`;
-    replaceChildren(
-      this.bulkActions,
-      actionsFor(this.filters.status).map((action) =>
-        h(
-          'button',
-          {
-            type: 'button',
-            class: `action action-${action}`,
-            disabled: n === 0,
-            onclick: () => void this.actOn(this.selectedIds(), action),
-          },
-          `${ACTION_LABEL[action]} selected`,
-        ),
-      ),
-    );
-  }
-
-  private selectedIds(): string[] {
-    return this.cards.map((c) => c.comment.id).filter((id) => this.selected.has(id));
+    this.list.showSelection(this.selection);
+    this.bulkBar.show({ selected: this.selection.size, shown: this.list.length, status: this.filters.status });
   }
 
   // --- actions and undo --------------------------------------------------
 
-  /** One comment through the single-comment route (its answer has the whole comment), more through the bulk route. */
+  /** Acts on those of `ids` that offer `action` and are not busy; what changed leaves the list, with an undo. */
   private async actOn(ids: string[], action: Action): Promise<void> {
-    const cards = ids.map((id) => this.card(id)).filter((c): c is Card => c !== undefined);
-    const offered = cards.filter(
-      (c) => actionsFor(c.comment.status).includes(action) && !c.element.classList.contains('busy'),
-    );
+    const cards = ids.map((id) => this.list.card(id)).filter((c): c is Card => c !== undefined);
+    const offered = cards.filter((c) => actionsFor(c.comment.status).includes(action) && !isBusy(c));
     if (offered.length === 0) {
       if (cards.length > 0)
         this.showError(`${ACTION_LABEL[action]} is not possible for ${cards[0].comment.status} comments.`);
@@ -598,33 +324,11 @@ export class QueueView {
     }
     this.changeSeq += 1;
     for (const card of offered) card.setBusy(true);
-    const positions = new Map(offered.map((c) => [c.comment.id, this.indexOf(c.comment.id)]));
-    const wasCurrentIndex = this.indexOf(this.currentId);
+    const asked = offered.map((c) => ({ comment: c.comment, index: this.list.indexOf(c.comment.id) }));
 
-    let done: Removed[] = [];
-    const failures: string[] = [];
+    let results;
     try {
-      if (offered.length === 1) {
-        const { comment } = offered[0];
-        const answer = await this.options.api.act(comment.id, action);
-        done = [{ comment, index: positions.get(comment.id)!, action, previousStatus: answer.previousStatus }];
-      } else {
-        const results = await this.options.api.actOnMany(
-          offered.map((c) => c.comment.id),
-          action,
-        );
-        for (const result of results) {
-          const card = this.card(result.id);
-          if (result.ok && card)
-            done.push({
-              comment: card.comment,
-              index: positions.get(result.id)!,
-              action,
-              previousStatus: result.previousStatus,
-            });
-          else if (!result.ok) failures.push(result.error.message);
-        }
-      }
+      results = await requestAction({ api: this.options.api, ids: asked.map((o) => o.comment.id), action });
     } catch (err) {
       for (const card of offered) card.setBusy(false);
       this.changeSeq += 1;
@@ -635,85 +339,45 @@ export class QueueView {
     this.changeSeq += 1;
     for (const card of offered) card.setBusy(false);
 
-    const focusWasInList =
-      this.list.contains(document.activeElement) || this.bulkActions.contains(document.activeElement);
-    const leaves = STATUS_AFTER[action] !== this.filters.status;
-    for (const { comment, previousStatus } of done) {
-      if (leaves) this.removeCard(comment.id);
-      this.moveCount(previousStatus, STATUS_AFTER[action]);
+    // A bulk answer counts only for the comments still listed (a reload may have replaced the list
+    // meanwhile), as they are listed now; a single answer counts for the comment asked about.
+    const stillListed =
+      asked.length === 1
+        ? asked
+        : asked.flatMap((o) => {
+            const card = this.list.card(o.comment.id);
+            return card ? [{ comment: card.comment, index: o.index }] : [];
+          });
+    const { done, failures } = actionOutcome({ action, offered: stillListed, results });
+    const focusWasInList = this.list.element.contains(document.activeElement) || this.bulkBar.hasFocusInActions();
+    if (STATUS_AFTER[action] !== this.filters.status) {
+      const removed = done.map((c) => c.comment.id);
+      const next = currentAfterRemoval({ shown: this.list.ids(), removed, currentId: this.list.currentId });
+      this.removeCards(removed);
+      if (next !== this.list.currentId) this.setCurrent(next, { focus: false });
     }
-    // Focus goes to the comment that took the acted-on one's place.
-    if (leaves && !this.card(this.currentId)) {
-      const next = this.cards[Math.min(Math.max(wasCurrentIndex, 0), this.cards.length - 1)];
-      this.setCurrent(next?.comment.id ?? null, { focus: false });
-    }
+    this.setCounts(countsAfterAction({ counts: this.counts, done }));
     this.afterListChange();
     if (focusWasInList || document.activeElement === document.body || document.activeElement === null)
       this.focusCurrent();
 
-    const subject = done.length === 1 ? `comment by ${done[0].comment.author.name}` : `${done.length} comments`;
-    const failed = failures.length > 0 ? ` ${failures.length} could not be changed: ${failures[0]}` : '';
-    if (done.length === 0) {
-      this.showError(`${ACTION_LABEL[action]} failed: ${failures[0] ?? 'no comment was changed'}`);
-      return;
-    }
-    this.options.toaster.show({
-      message: `${DONE_LABEL[action]}: ${subject}.${failed}`,
-      kind: failures.length > 0 ? 'error' : 'info',
-      undo: () => void this.undo(done),
-    });
+    const notice = actionNotice({ action, done, failures });
+    this.options.toaster.show(done.length > 0 ? { ...notice, undo: () => void this.undo(done) } : notice);
   }
 
   /** Puts each comment back to the status it had, and back in the list where it was. */
-  private async undo(removed: Removed[]): Promise<void> {
+  private async undo(done: Changed[]): Promise<void> {
     this.changeSeq += 1;
-    const byStatus = new Map<Status, Removed[]>();
-    for (const item of removed) byStatus.set(item.previousStatus, [...(byStatus.get(item.previousStatus) ?? []), item]);
-    const restored: Removed[] = [];
-    const failures: string[] = [];
-    try {
-      for (const [status, items] of byStatus) {
-        const action = actionLeadingTo(status);
-        if (!action) {
-          failures.push(`a ${status} comment cannot be put back`);
-          continue;
-        }
-        if (items.length === 1) {
-          const answer = await this.options.api.act(items[0].comment.id, action);
-          restored.push({ ...items[0], comment: answer.comment });
-        } else {
-          const results: BulkResult[] = await this.options.api.actOnMany(
-            items.map((i) => i.comment.id),
-            action,
-          );
-          for (const result of results) {
-            const item = items.find((i) => i.comment.id === result.id);
-            if (result.ok && item) restored.push({ ...item, comment: { ...item.comment, status: result.status } });
-            else if (!result.ok) failures.push(result.error.message);
-          }
-        }
-      }
-    } catch (err) {
-      if (!(err instanceof ApiError && err.status === 401)) failures.push((err as Error).message);
-    }
+    const { restored, failures } = await requestUndo({ api: this.options.api, done });
     this.changeSeq += 1;
 
-    let focusId: string | null = null;
-    for (const item of [...restored].sort((a, b) => a.index - b.index)) {
-      this.moveCount(STATUS_AFTER[item.action], item.comment.status);
-      if (item.comment.status === this.filters.status && !this.card(item.comment.id)) {
-        this.insertCard(item.comment, item.index);
-        focusId ??= item.comment.id;
-      }
-    }
+    this.setCounts(countsAfterUndo({ counts: this.counts, restored }));
+    const back = reinsertions({ restored, shownStatus: this.filters.status, shown: this.list.ids() });
+    for (const { comment, index } of back) this.list.insert(comment, index);
     this.afterListChange();
-    if (focusId) this.setCurrent(focusId, { focus: true });
-    if (failures.length > 0) this.showError(`Undo failed for ${failures.length}: ${failures[0]}`);
-    else if (restored.length > 0)
-      this.options.toaster.show({
-        message: restored.length === 1 ? 'Undone.' : `Undone for ${restored.length} comments.`,
-        durationMs: 3000,
-      });
+    if (back.length > 0) this.setCurrent(back[0].comment.id, { focus: true });
+    const notice = undoNotice({ restored, failures });
+    if (notice) this.options.toaster.show(notice);
   }
 
   private showError(message: string): void {
@@ -726,51 +390,25 @@ export class QueueView {
 
   // --- keyboard ----------------------------------------------------------
 
-  private readonly onKeydown = (event: KeyboardEvent): void => {
-    if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey || event.isComposing) return;
-    const target = event.target as Element | null;
-    if (target?.closest('dialog[open]')) return;
-    if (target?.closest('input:not([type=checkbox]):not([type=radio]), textarea, select, [contenteditable]')) {
-      if (event.key === 'Escape' && target instanceof HTMLElement) this.focusCurrent();
-      return;
-    }
-    const act = (Object.keys(ACTION_KEY) as Action[]).find((action) => ACTION_KEY[action] === event.key);
-    if (act) {
-      const ids = this.selected.size > 0 ? this.selectedIds() : this.currentId ? [this.currentId] : [];
-      if (ids.length > 0) void this.actOn(ids, act);
-    } else if (event.key === 'j') {
-      void this.move(1);
-    } else if (event.key === 'k') {
-      void this.move(-1);
-    } else if (event.key === 'x') {
-      if (this.currentId) this.select(this.currentId, !this.selected.has(this.currentId));
-    } else if (event.key === 'u') {
-      if (!this.options.toaster.runUndo()) return;
-    } else if (event.key === '/') {
-      this.fields.q.focus();
-    } else if (event.key === '?') {
-      this.options.showShortcuts();
-    } else if (event.key === 'Escape' && this.selected.size > 0) {
-      this.selected.clear();
+  private readonly onKeydown = shortcutHandler({
+    act: (action) => {
+      const ids = actionTargets({ selection: this.selection, shown: this.list.ids(), currentId: this.list.currentId });
+      if (ids.length > 0) void this.actOn(ids, action);
+    },
+    move: (delta) => void this.move(delta),
+    toggleSelected: () => {
+      const { currentId } = this.list;
+      if (currentId) this.select(currentId, !this.selection.has(currentId));
+    },
+    undo: () => this.options.toaster.runUndo(),
+    search: () => this.form.focusSearch(),
+    showShortcuts: () => this.options.showShortcuts(),
+    clearSelection: () => {
+      if (this.selection.size === 0) return false;
+      this.selection = new Set();
       this.renderSelection();
-    } else {
-      return;
-    }
-    event.preventDefault();
-  };
+      return true;
+    },
+    leaveField: () => this.focusCurrent(),
+  });
 }
-
-/** The keyboard shortcuts, for the ? dialog. */
-export const SHORTCUTS: [string, string][] = [
-  ['j', 'Next comment'],
-  ['k', 'Previous comment'],
-  ['a', 'Approve (the selected comments, or else the current one)'],
-  ['r', 'Reject'],
-  ['s', 'Mark as spam'],
-  ['h', 'Hold (from the other tabs)'],
-  ['x', 'Select or unselect the current comment'],
-  ['u', 'Undo the last action (while its notice shows)'],
-  ['/', 'Search'],
-  ['Esc', 'Clear the selection; leave a field'],
-  ['?', 'Show these shortcuts'],
-];
