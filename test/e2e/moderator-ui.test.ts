@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -161,8 +160,8 @@ describe('moderator UI in a real browser', () => {
     // The newest is first, and it has the focus after signing in.
     await expectText(cards().first().locator('.author-name'), 'Ann Reader');
     expect(await focusedCardId()).toBe(await cards().first().getAttribute('data-id'));
-    fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
-    await page.screenshot({ path: SCREENSHOT });
+    // PARLEY_SCREENSHOTS=1 refreshes the README's picture of the queue, as the widget test does its own.
+    if (process.env.PARLEY_SCREENSHOTS === '1') await page.screenshot({ path: SCREENSHOT });
   });
 
   it('opens the shortcuts with ?', async () => {
