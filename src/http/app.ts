@@ -51,7 +51,8 @@ export function createApp(options: AppOptions): Express {
   app.set('etag', 'strong');
   // Path parameters (page ids, keys) go to the database as they are: no NUL characters there either.
   app.use((req, _res, next) => {
-    if (/%00/.test(req.originalUrl)) throw new ApiError(400, 'bad_request', 'The URL must not contain NUL characters.');
+    if (/%00/.test(req.originalUrl))
+      throw ApiError.badRequest('bad_request', 'The URL must not contain NUL characters.');
     next();
   });
 

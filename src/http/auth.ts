@@ -20,9 +20,8 @@ export function requireRole(tokens: TokenService, role: Role) {
   return async (req: Request, res: Response, next: NextFunction) => {
     const token = bearerToken(req);
     const principal = token ? await tokens.authenticate(token) : undefined;
-    if (!principal) throw new ApiError(401, 'unauthorized', 'Send a valid token as "Authorization: Bearer <token>".');
-    if (role === 'admin' && principal.role !== 'admin')
-      throw new ApiError(403, 'forbidden', 'This needs an admin token.');
+    if (!principal) throw ApiError.unauthorized();
+    if (role === 'admin' && principal.role !== 'admin') throw ApiError.forbidden('This needs an admin token.');
     res.locals.principal = principal;
     next();
   };

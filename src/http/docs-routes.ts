@@ -102,7 +102,7 @@ export function docsRoutes(options: DocsRoutesOptions): Router {
     const type = ASSETS[name];
     if (!type) throw ApiError.notFound('File');
     res.sendFile(path.join(SWAGGER_UI_DIR, name), { headers: { 'Content-Type': type } }, (err) => {
-      if (err) next(new ApiError(404, 'not_found', 'File not found.'));
+      if (err) next(ApiError.notFound('File'));
     });
   });
 

@@ -10,7 +10,12 @@ export function requestMetrics(metrics: ParleyMetrics): RequestHandler {
     // Named now: a mounted app (the queue dashboard) answers as itself, with req.app changed.
     const route = routeTemplateOf(req);
     res.once('finish', () => {
-      metrics.recordRequest({ method: req.method, route, status: res.statusCode, seconds: Number(process.hrtime.bigint() - started) / 1e9 });
+      metrics.recordRequest({
+        method: req.method,
+        route,
+        status: res.statusCode,
+        seconds: Number(process.hrtime.bigint() - started) / 1e9,
+      });
     });
     next();
   };
@@ -27,4 +32,3 @@ export function metricsRoutes(metrics: ParleyMetrics): Router {
   });
   return router;
 }
-

@@ -71,7 +71,7 @@ export function moderatorUiRoutes(options: ModeratorUiOptions = {}): Router {
     try {
       stat = await fs.stat(file);
     } catch {
-      throw new ApiError(503, 'ui_not_built', 'The moderator UI is not built: run "npm run build".');
+      throw ApiError.unavailable('ui_not_built');
     }
     const cached = cache.get(name);
     if (cached && cached.mtimeMs === stat.mtimeMs) return cached;

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { ApiError, ERROR_CODES, ERROR_DEFINITIONS, type ErrorStatus } from '../errors';
 import { submitCommentSchema } from '../comments/submit-schema';
 import { siteBody, siteChanges, tokenBody } from './admin-routes';
 import {
@@ -80,68 +81,47 @@ const TAGS: { name: Tag; description: string }[] = [
   { name: 'Browser pages', description: 'The moderator UI, the widget script and the demo page.' },
 ];
 
-const ERRORS = {
-  400: {
-    name: 'BadRequest',
-    description:
-      'Invalid input: `validation_failed` lists each field in `details`; `invalid_json` for a body that is not JSON.',
-    example: {
-      error: {
-        code: 'validation_failed',
-        message: 'The request has invalid fields.',
-        details: [{ path: 'email', message: 'Invalid email address' }],
+/** The shared error answers, one per status, named as `components.responses` names them. */
+const ERROR_RESPONSE_NAMES: Record<ErrorStatus, string> = {
+  400: 'BadRequest',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'NotFound',
+  409: 'Conflict',
+  413: 'PayloadTooLarge',
+  415: 'UnsupportedMediaType',
+  429: 'TooManyRequests',
+  500: 'InternalServerError',
+  503: 'ServiceUnavailable',
+};
+
+/** The answer each shared error response shows as its example. */
+const ERROR_EXAMPLES: Record<ErrorStatus, ApiError> = {
+  400: ApiError.validation([{ path: 'email', message: 'Invalid email address' }]),
+  401: ApiError.unauthorized(),
+  403: ApiError.originNotAllowed('https://elsewhere.example'),
+  404: ApiError.notFound('Comment'),
+  409: ApiError.conflict('comment_deleted'),
+  413: ApiError.payloadTooLarge(),
+  415: ApiError.unsupportedMediaType('Send the comment as application/json.'),
+  429: ApiError.rateLimited(42),
+  500: ApiError.internal(),
+  503: ApiError.unavailable('ui_not_built'),
+};
+
+/** A shared error answer: every code of that status, from the table in src/errors.ts, and an example. */
+function errorResponse(status: ErrorStatus): JsonSchema {
+  const codes = ERROR_CODES.filter((code) => ERROR_DEFINITIONS[code].status === status);
+  return {
+    description: codes.map((code) => `- \`${code}\`: ${ERROR_DEFINITIONS[code].meaning}`).join('\n'),
+    content: {
+      'application/json': {
+        schema: { $ref: '#/components/schemas/Error' },
+        example: ERROR_EXAMPLES[status].toBody(),
       },
     },
-  },
-  401: {
-    name: 'Unauthorized',
-    description: 'No valid token in `Authorization: Bearer <token>`.',
-    example: { error: { code: 'unauthorized', message: 'Send a valid token as "Authorization: Bearer <token>".' } },
-  },
-  403: {
-    name: 'Forbidden',
-    description:
-      'A token of too small a role or limited to another site (`forbidden`), or a browser `Origin` the site does not list (`origin_not_allowed`).',
-    example: {
-      error: { code: 'origin_not_allowed', message: 'Origin https://elsewhere.example is not allowed for this site.' },
-    },
-  },
-  404: {
-    name: 'NotFound',
-    description: 'No such site, comment, ban or token (`not_found`).',
-    example: { error: { code: 'not_found', message: 'Comment not found.' } },
-  },
-  409: {
-    name: 'Conflict',
-    description:
-      'The comment is deleted and nothing more can be done to it (`comment_deleted`), it kept changing under the action (`conflict`: try again), or a test delivery cannot be redelivered (`not_redeliverable`).',
-    example: {
-      error: { code: 'comment_deleted', message: 'The comment was deleted; nothing can be done to it any more.' },
-    },
-  },
-  413: {
-    name: 'PayloadTooLarge',
-    description: 'The body is larger than `PARLEY_BODY_LIMIT`.',
-    example: { error: { code: 'payload_too_large', message: 'The body is too large.' } },
-  },
-  415: {
-    name: 'UnsupportedMediaType',
-    description: 'The body is not `application/json`.',
-    example: { error: { code: 'unsupported_media_type', message: 'Send the comment as application/json.' } },
-  },
-  429: {
-    name: 'TooManyRequests',
-    description:
-      'More submissions from this IP than `PARLEY_SUBMITS_PER_MINUTE` allows; `Retry-After` says how many seconds to wait.',
-    example: { error: { code: 'rate_limited', message: 'Too many requests; try again in 42 s.' } },
-  },
-  503: {
-    name: 'ServiceUnavailable',
-    description: 'A part of Parley that this needs is not available (e.g. the UI is not built).',
-    example: { error: { code: 'ui_not_built', message: 'The moderator UI is not built: run "npm run build".' } },
-  },
-} as const;
-type ErrorStatus = keyof typeof ERRORS;
+  };
+}
 
 const PATH_PARAMETERS: Record<string, { description: string; example: string }> = {
   siteKey: { description: 'The site key (`parley sites create` prints it).', example: 'site_Xq3vB8kP2mLw' },
@@ -1155,7 +1135,8 @@ function toOperation(op: OperationSpec): JsonSchema {
     }
     answers[status] = answer;
   }
-  for (const status of op.errors ?? []) answers[status] = { $ref: `#/components/responses/${ERRORS[status].name}` };
+  for (const status of op.errors ?? [])
+    answers[status] = { $ref: `#/components/responses/${ERROR_RESPONSE_NAMES[status]}` };
 
   const operation: JsonSchema = {
     operationId: operationId(op),
@@ -1203,7 +1184,8 @@ function version(): string {
 /** The OpenAPI 3.1 document of the whole HTTP API. */
 export function buildOpenApiDocument(options: { maxCommentLength: number }): JsonSchema {
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const op of operations(options)) {
+  const ops = operations(options);
+  for (const op of ops) {
     const key = openApiPath(op.path);
     paths[key] ??= {};
     if (paths[key][op.method]) throw new Error(`two operations for ${op.method.toUpperCase()} ${op.path}`);
@@ -1226,13 +1208,9 @@ export function buildOpenApiDocument(options: { maxCommentLength: number }): Jso
     components: {
       schemas: componentSchemas(),
       responses: Object.fromEntries(
-        Object.values(ERRORS).map((e) => [
-          e.name,
-          {
-            description: e.description,
-            content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' }, example: e.example } },
-          },
-        ]),
+        [...new Set(ops.flatMap((op) => op.errors ?? []))]
+          .sort()
+          .map((status) => [ERROR_RESPONSE_NAMES[status], errorResponse(status)]),
       ),
       securitySchemes: SECURITY_SCHEMES,
     },

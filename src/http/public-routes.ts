@@ -36,7 +36,7 @@ const THREAD_CACHE_CONTROL = 'public, max-age=1, must-revalidate';
 
 function authorToken(req: Request): string {
   const token = bearerToken(req);
-  if (!token) throw new ApiError(401, 'unauthorized', 'Send the authorToken as "Authorization: Bearer <token>".');
+  if (!token) throw ApiError.unauthorized('Send the authorToken as "Authorization: Bearer <token>".');
   return token;
 }
 
@@ -61,7 +61,7 @@ export function publicRoutes(options: PublicRoutesOptions): Router {
     options.submitLimit,
     (req, res, next) => {
       if (!req.is('application/json')) {
-        throw new ApiError(415, 'unsupported_media_type', 'Send the comment as application/json.');
+        throw ApiError.unsupportedMediaType('Send the comment as application/json.');
       }
       json(req, res, next);
     },

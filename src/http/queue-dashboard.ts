@@ -158,7 +158,7 @@ export function queueDashboard(options: QueueDashboardOptions): Router {
   });
 
   router.post(`${DASHBOARD_PATH}/login`, form, async (req, res) => {
-    if (!sameOrigin(req)) throw new ApiError(403, 'forbidden', "Sign in from this server's own page.");
+    if (!sameOrigin(req)) throw ApiError.forbidden("Sign in from this server's own page.");
     const token = typeof req.body?.token === 'string' ? req.body.token.trim() : '';
     const principal = token ? await options.tokens.authenticate(token) : undefined;
     if (!principal || principal.role !== 'admin') {
@@ -173,7 +173,7 @@ export function queueDashboard(options: QueueDashboardOptions): Router {
   });
 
   router.post(`${DASHBOARD_PATH}/logout`, (req, res) => {
-    if (!sameOrigin(req)) throw new ApiError(403, 'forbidden', "Sign out from this server's own page.");
+    if (!sameOrigin(req)) throw ApiError.forbidden("Sign out from this server's own page.");
     res
       .set('Set-Cookie', cookie(req, '', 0))
       .set('Cache-Control', 'no-store')
@@ -186,7 +186,7 @@ export function queueDashboard(options: QueueDashboardOptions): Router {
       const fromCookie = bearerToken(req) ? undefined : cookieToken(req);
       if (fromCookie) {
         if (req.method !== 'GET' && req.method !== 'HEAD' && !sameOrigin(req)) {
-          throw new ApiError(403, 'forbidden', 'Requests that change queues must come from the dashboard itself.');
+          throw ApiError.forbidden('Requests that change queues must come from the dashboard itself.');
         }
         // requireRole reads the bearer header; the cookie stands in for it.
         req.headers.authorization = `Bearer ${fromCookie}`;

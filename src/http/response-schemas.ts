@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ROLES } from '../auth/token-service';
+import { ERROR_CODES } from '../errors';
 import { COMMENT_STATUSES } from '../comments/status';
 import { VERDICTS } from '../moderation/finding';
 import { sitePolicySchema } from '../sites/policy-schema';
@@ -18,7 +19,7 @@ const status = z.enum(COMMENT_STATUSES);
 export const errorResponse = z
   .object({
     error: z.object({
-      code: z.string().describe('A stable, machine-readable code such as `validation_failed` or `not_found`.'),
+      code: z.enum(ERROR_CODES).describe('A stable, machine-readable code: see each status for its codes.'),
       message: z.string().describe('A sentence for people.'),
       details: z
         .array(z.object({ path: z.string(), message: z.string() }))
@@ -117,7 +118,11 @@ export const bulkResponse = z
     results: z.array(
       z.union([
         z.object({ id: z.string(), ok: z.literal(true), status, previousStatus: status }),
-        z.object({ id: z.string(), ok: z.literal(false), error: z.object({ code: z.string(), message: z.string() }) }),
+        z.object({
+          id: z.string(),
+          ok: z.literal(false),
+          error: z.object({ code: z.enum(ERROR_CODES), message: z.string() }),
+        }),
       ]),
     ),
   })

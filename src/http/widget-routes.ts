@@ -79,7 +79,7 @@ export function widgetRoutes(options: WidgetRoutesOptions = {}): Router {
     try {
       stat = await fs.stat(file);
     } catch {
-      throw new ApiError(503, 'widget_not_built', 'The widget is not built: run "npm run build".');
+      throw ApiError.unavailable('widget_not_built');
     }
     if (cached?.mtimeMs === stat.mtimeMs) return cached;
     const body = await fs.readFile(file);

@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import type { FeedbackQueue } from '../queue/feedback-queue';
 import { STATUS_EVENT } from '../webhooks/events';
 import type { EventOutbox } from '../webhooks/outbox';
-import { ApiError } from '../errors';
+import { ApiError, type ErrorCode } from '../errors';
 import type { AuditLog } from './audit-log';
 import type { Finding } from './finding';
 import { type Ban, type BanKind, BanMatcher, type BanRepository } from './ban-repository';
@@ -33,7 +33,7 @@ export interface ActionResult {
 
 export type BulkResult =
   | { id: string; ok: true; status: CommentStatus; previousStatus: CommentStatus }
-  | { id: string; ok: false; error: { code: string; message: string } };
+  | { id: string; ok: false; error: { code: ErrorCode; message: string } };
 
 /** How each check's verdicts fared over a period: how often it spoke, and how often a moderator decided otherwise. */
 export interface ModerationStats {
@@ -88,7 +88,7 @@ export class ModerationService {
   /** The site a principal may see: its own if it is limited to one, else what it asked for. */
   scopeSite(principal: Principal, requested?: string): string | undefined {
     if (principal.siteKey === null) return requested;
-    if (requested && requested !== principal.siteKey) throw forbiddenSite();
+    if (requested && requested !== principal.siteKey) throw ApiError.forbidden();
     return principal.siteKey;
   }
 
@@ -220,7 +220,7 @@ export class ModerationService {
   /** Creates a ban; with `rejectPending`, also rejects the author's held and pending comments in its scope. */
   async createBan(principal: Principal, request: NewBanRequest): Promise<{ ban: Ban; rejected: string[] }> {
     const siteKey = request.siteKey ?? null;
-    if (principal.siteKey !== null && siteKey !== principal.siteKey) throw forbiddenSite();
+    if (principal.siteKey !== null && siteKey !== principal.siteKey) throw ApiError.forbidden();
     const ban = await this.options.bans.create({
       siteKey,
       kind: request.kind,
@@ -265,7 +265,7 @@ export class ModerationService {
   async deleteBan(principal: Principal, id: string): Promise<void> {
     const ban = await this.options.bans.find(id);
     if (!ban) throw ApiError.notFound('Ban');
-    if (principal.siteKey !== null && ban.siteKey !== principal.siteKey) throw forbiddenSite();
+    if (principal.siteKey !== null && ban.siteKey !== principal.siteKey) throw ApiError.forbidden();
     await this.options.bans.delete(id);
     await this.options.audit.record({
       actor: principal,
@@ -315,7 +315,7 @@ export class ModerationService {
   private async load(principal: Principal, id: string): Promise<CommentRow> {
     const row = await this.options.comments.find(id);
     if (!row) throw ApiError.notFound('Comment');
-    if (principal.siteKey !== null && row.site_key !== principal.siteKey) throw forbiddenSite();
+    if (principal.siteKey !== null && row.site_key !== principal.siteKey) throw ApiError.forbidden();
     return row;
   }
 
@@ -336,7 +336,7 @@ export class ModerationService {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
       const row = await this.load(principal, id);
       if (row.status === 'deleted') {
-        throw new ApiError(409, 'comment_deleted', 'The comment was deleted; nothing can be done to it any more.');
+        throw ApiError.conflict('comment_deleted');
       }
       const { action, note, changes } = plan(row);
       const applied = await outbox.commit(async (trx) => {
@@ -365,10 +365,6 @@ export class ModerationService {
       });
       if (applied) return { comment: toModeratorComment((await comments.find(id))!), previousStatus: row.status };
     }
-    throw new ApiError(409, 'conflict', 'The comment kept changing while this action was applied; try again.');
+    throw ApiError.conflict('conflict');
   }
-}
-
-function forbiddenSite(): ApiError {
-  return new ApiError(403, 'forbidden', 'This token is limited to another site.');
 }

@@ -21,6 +21,7 @@ export type Counts = Record<Status, number>;
 
 // The server's own types: one definition of the contract (type-only, nothing is bundled).
 import type { Principal as Me } from '../auth/token-service';
+import type { ErrorCode } from '../errors';
 import type { Finding } from '../moderation/finding';
 import type { ModeratorComment as ModComment } from '../moderation/moderator-comment';
 
@@ -60,10 +61,11 @@ export type BulkResult =
 /** The largest bulk request the API takes. */
 export const BULK_LIMIT = 500;
 
+/** A failed call: a code of the server's table (src/errors.ts), or `network` when the server could not be reached. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: ErrorCode | 'network' | 'http_error',
     message: string,
   ) {
     super(message);
@@ -134,7 +136,7 @@ export class ModerationApi {
       throw new ApiError(0, 'network', 'Could not reach the server. Check the connection and try again.');
     }
     const data = (await res.json().catch(() => undefined)) as
-      { error?: { code?: string; message?: string } } | undefined;
+      { error?: { code?: ErrorCode; message?: string } } | undefined;
     if (!res.ok) {
       if (res.status === 401) this.onUnauthorized();
       throw new ApiError(

@@ -120,8 +120,7 @@ export class WebhookService {
     const endpoint = await this.load(principal, siteKey, id);
     const delivery = await this.options.store.delivery(deliveryId);
     if (!delivery || delivery.endpoint_id !== endpoint.id) throw ApiError.notFound('Delivery');
-    if (!delivery.message_id)
-      throw new ApiError(409, 'not_redeliverable', 'A test event is not redelivered; send a new test.');
+    if (!delivery.message_id) throw ApiError.conflict('not_redeliverable');
     await this.options.store.updateMessage(delivery.message_id, { state: 'pending', finished_at: null });
     await this.options.queue.deliver(delivery.message_id, `${delivery.message_id}.redeliver.${randomUUID()}`);
     return { messageId: delivery.message_id };
@@ -150,6 +149,6 @@ export class WebhookService {
 
 function assertSite(principal: Principal, siteKey: string): void {
   if (principal.siteKey !== null && principal.siteKey !== siteKey) {
-    throw new ApiError(403, 'forbidden', 'This token is limited to another site.');
+    throw ApiError.forbidden();
   }
 }

@@ -4,8 +4,11 @@
 // The server's own types: one definition of the contract (type-only, nothing is bundled).
 import type { PublicComment } from '../comments/public-comment';
 import type { CommentStatus as Status } from '../comments/status';
+import type { ApiError, ErrorCode, FieldError } from '../errors';
 
-export type { PublicComment, Status };
+type ErrorBody = ReturnType<ApiError['toBody']>;
+
+export type { FieldError, PublicComment, Status };
 
 export interface Thread {
   comments: PublicComment[];
@@ -26,16 +29,11 @@ export interface Submission {
   hp?: string;
 }
 
-export interface FieldError {
-  path: string;
-  message: string;
-}
-
-/** A failed call: `status` 0 when the server could not be reached at all. */
+/** A failed call: a code of the server's table (src/errors.ts); `status` 0 and `network` when the server could not be reached at all. */
 export class ApiFailure extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: ErrorCode | 'network' | `http_${number}`,
     message: string,
     readonly fields: FieldError[] = [],
     readonly retryAfter?: number,
@@ -61,11 +59,11 @@ export class Api {
     }
     const body = await res.json().catch(() => undefined);
     if (res.ok) return body as T;
-    const error = body?.error ?? {};
+    const error: Partial<ErrorBody['error']> = body?.error ?? {};
     const retry = res.headers.get('Retry-After');
     throw new ApiFailure(
       res.status,
-      String(error.code ?? 'http_' + res.status),
+      error.code ?? `http_${res.status}`,
       String(error.message ?? res.statusText),
       Array.isArray(error.details) ? error.details : [],
       retry && /^\d+$/.test(retry) ? Number(retry) : undefined,
