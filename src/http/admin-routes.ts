@@ -1,9 +1,7 @@
 import express, { Router } from 'express';
-import { z } from 'zod';
-import { ROLES, type TokenService } from '../auth/token-service';
+import { newTokenSchema, type TokenService } from '../auth/token-service';
 import { ApiError } from '../errors';
-import { sitePolicyChangesSchema } from '../sites/policy-schema';
-import { MODERATION_POLICIES, type SiteRepository } from '../sites/site-repository';
+import { newSiteSchema, siteChangesSchema, type SiteRepository } from '../sites/site-repository';
 import { requireRole } from './auth';
 import { parseOrThrow } from './validate';
 
@@ -12,29 +10,6 @@ export interface AdminRoutesOptions {
   sites: SiteRepository;
   bodyLimit: number;
 }
-
-export const tokenBody = z
-  .object({
-    role: z.enum(ROLES),
-    siteKey: z.string().max(100).nullish(),
-    label: z.string().trim().max(100).nullish(),
-  })
-  .refine((t) => !(t.role === 'admin' && t.siteKey), {
-    path: ['siteKey'],
-    message: 'an admin token cannot be limited to one site',
-  });
-
-export const siteBody = z.object({
-  name: z.string().trim().min(1).max(200),
-  origins: z
-    .array(z.url({ protocol: /^https?$/ }))
-    .min(1)
-    .max(50),
-  moderation: z.enum(MODERATION_POLICIES as ['none', 'first-time', 'all']).optional(),
-  linkLimit: z.number().int().min(0).max(100).optional(),
-  policy: sitePolicyChangesSchema.optional(),
-});
-export const siteChanges = siteBody.partial().strict();
 
 /** Sites and tokens: admin tokens only. */
 export function adminRoutes(options: AdminRoutesOptions): Router {
@@ -46,7 +21,7 @@ export function adminRoutes(options: AdminRoutesOptions): Router {
   });
 
   router.post('/v1/admin/sites', async (req, res) => {
-    res.status(201).json(await options.sites.create(parseOrThrow(siteBody, req.body)));
+    res.status(201).json(await options.sites.create(parseOrThrow(newSiteSchema, req.body)));
   });
 
   router.get('/v1/admin/sites/:key', async (req, res) => {
@@ -56,7 +31,7 @@ export function adminRoutes(options: AdminRoutesOptions): Router {
   });
 
   router.patch('/v1/admin/sites/:key', async (req, res) => {
-    const site = await options.sites.update(String(req.params.key), parseOrThrow(siteChanges, req.body));
+    const site = await options.sites.update(String(req.params.key), parseOrThrow(siteChangesSchema, req.body));
     if (!site) throw ApiError.notFound('Site');
     res.json(site);
   });
@@ -66,7 +41,7 @@ export function adminRoutes(options: AdminRoutesOptions): Router {
   });
 
   router.post('/v1/admin/tokens', async (req, res) => {
-    const body = parseOrThrow(tokenBody, req.body);
+    const body = parseOrThrow(newTokenSchema, req.body);
     if (body.siteKey && !(await options.sites.find(body.siteKey))) {
       throw ApiError.validation([{ path: 'siteKey', message: 'no such site' }]);
     }

@@ -4,8 +4,9 @@ import type { TokenService } from '../auth/token-service';
 import { decodeCursor } from '../comments/comment-repository';
 import { COMMENT_STATUSES } from '../comments/status';
 import { ApiError } from '../errors';
-import { parseAddressRange } from '../net/address-range';
-import { MODERATOR_ACTIONS, type ModerationService } from '../moderation/moderation-service';
+import { newBanSchema } from '../moderation/ban-request';
+import type { ModerationService } from '../moderation/moderation-service';
+import { MAX_BULK_IDS, MODERATOR_ACTIONS } from '../moderation/moderator-actions';
 import type { SiteRepository } from '../sites/site-repository';
 import { principalOf, requireRole } from './auth';
 import { parseOrThrow } from './validate';
@@ -38,7 +39,11 @@ export const listQuery = z.object({
   limit,
 });
 export const actionBody = z.object({ action: z.enum(MODERATOR_ACTIONS), note });
-export const bulkBody = z.object({ ids: z.array(commentId).min(1).max(500), action: z.enum(MODERATOR_ACTIONS), note });
+export const bulkBody = z.object({
+  ids: z.array(commentId).min(1).max(MAX_BULK_IDS),
+  action: z.enum(MODERATOR_ACTIONS),
+  note,
+});
 export const statsQuery = z.object({
   site: z.string().max(100).optional(),
   days: z.coerce.number().int().min(1).max(365).default(30),
@@ -49,29 +54,6 @@ export const auditQuery = z.object({
   cursor,
   limit,
 });
-
-const domain = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
-export const banBody = z
-  .object({
-    kind: z.enum(['email', 'domain', 'ip']),
-    value: z.string().trim().min(1).max(254),
-    siteKey: z.string().max(100).nullish(),
-    reason: z.string().trim().max(500).nullish(),
-    expiresAt: z.iso.datetime({ offset: true }).nullish(),
-    rejectPending: z.boolean().default(false),
-  })
-  .transform((ban, ctx) => {
-    const value = normalizeBanValue(ban.kind, ban.value);
-    if (value === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['value'],
-        message: `not a valid ${ban.kind === 'ip' ? 'IP address or CIDR range' : ban.kind}`,
-      });
-      return z.NEVER;
-    }
-    return { ...ban, value, expiresAt: ban.expiresAt ? Date.parse(ban.expiresAt) : null };
-  });
 
 /** The body of `PATCH /v1/moderation/comments/:id`. */
 export function editCommentBody(maxCommentLength: number) {
@@ -86,13 +68,6 @@ export function editCommentBody(maxCommentLength: number) {
 
 /** The (optional) body of `DELETE /v1/moderation/comments/:id`. */
 export const deleteBody = z.object({ note });
-
-function normalizeBanValue(kind: 'email' | 'domain' | 'ip', raw: string): string | undefined {
-  const value = raw.toLowerCase();
-  if (kind === 'email') return z.email().safeParse(value).success ? value : undefined;
-  if (kind === 'domain') return domain.test(value.replace(/^@/, '')) ? value.replace(/^@/, '') : undefined;
-  return parseAddressRange(value);
-}
 
 function idParam(value: string | string[] | undefined): string {
   const parsed = commentId.safeParse(value);
@@ -171,7 +146,7 @@ export function moderationRoutes(options: ModerationRoutesOptions): Router {
   });
 
   router.post('/v1/moderation/bans', async (req, res) => {
-    const body = parseOrThrow(banBody, req.body);
+    const body = parseOrThrow(newBanSchema, req.body);
     res.status(201).json(await moderation.createBan(principalOf(res), body));
   });
 

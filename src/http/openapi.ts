@@ -3,20 +3,26 @@ import path from 'node:path';
 import { z } from 'zod';
 import { ApiError, ERROR_CODES, ERROR_DEFINITIONS, type ErrorStatus } from '../errors';
 import { submitCommentSchema } from '../comments/submit-schema';
-import { siteBody, siteChanges, tokenBody } from './admin-routes';
 import {
   actionBody,
   auditQuery,
   statsQuery,
-  banBody,
   bulkBody,
   deleteBody,
   editCommentBody,
   listQuery as moderationListQuery,
 } from './moderation-routes';
 import { threadQuerySchema } from './public-routes';
-import * as responses from './response-schemas';
-import { deliveriesQuerySchema, webhookEndpointChangesSchema, webhookEndpointSchema } from './webhook-routes';
+import { principalSchema } from '../auth/token-service';
+import { moderationStatsSchema } from '../moderation/moderation-stats';
+import { siteSchema } from '../sites/site-repository';
+import { endpointSchema } from '../webhooks/webhook-store';
+import * as envelopes from './envelopes';
+import { deliveriesQuerySchema } from './webhook-routes';
+import { newTokenSchema } from '../auth/token-service';
+import { newBanSchema } from '../moderation/ban-request';
+import { newSiteSchema, siteChangesSchema } from '../sites/site-repository';
+import { endpointChangesSchema, newEndpointSchema } from '../webhooks/webhook-service';
 
 /**
  * The OpenAPI 3.1 description of the HTTP API, served at `/openapi.json` and rendered
@@ -264,7 +270,7 @@ export function operations(options: { maxCommentLength: number }): OperationSpec
       path: '/healthz',
       tag: 'Operations',
       summary: 'Liveness: the process is up',
-      responses: { 200: { description: 'Up.', schema: responses.healthResponse, example: { status: 'ok' } } },
+      responses: { 200: { description: 'Up.', schema: envelopes.healthSchema, example: { status: 'ok' } } },
     },
     {
       method: 'get',
@@ -275,12 +281,12 @@ export function operations(options: { maxCommentLength: number }): OperationSpec
       responses: {
         200: {
           description: 'Ready.',
-          schema: responses.readinessResponse,
+          schema: envelopes.readinessSchema,
           example: { status: 'ok', checks: { database: 'ok', redis: 'ok' } },
         },
         503: {
           description: 'A dependency is down; `checks` names it.',
-          schema: responses.readinessResponse,
+          schema: envelopes.readinessSchema,
           example: { status: 'unavailable', checks: { database: 'ok', redis: 'down' } },
         },
       },
@@ -395,7 +401,7 @@ export function operations(options: { maxCommentLength: number }): OperationSpec
       responses: {
         202: {
           description: 'Accepted: stored, and queued for moderation.',
-          schema: responses.submitResponse,
+          schema: envelopes.submitResultSchema,
           example: {
             comment: { ...publicCommentExample, status: 'pending' },
             authorToken: 'q7Vb2kL9xW3mN8pR4tY6uI1oP5aS0dFg',
@@ -413,7 +419,7 @@ export function operations(options: { maxCommentLength: number }): OperationSpec
       responses: {
         200: {
           description: 'A fresh token.',
-          schema: responses.formTokenResponse,
+          schema: envelopes.formTokenSchema,
           example: { formToken: '1764321302118.Qm9vA1xYz2Wv.aGVsbG8td29ybGQtbWFjLX' },
         },
       },
@@ -431,7 +437,7 @@ export function operations(options: { maxCommentLength: number }): OperationSpec
       responses: {
         200: {
           description: 'The comments.',
-          schema: responses.threadResponse,
+          schema: envelopes.threadSchema,
           example: { comments: [publicCommentExample], total: 1, nextCursor: null },
           headers: { ETag: 'Version of this answer.', 'Cache-Control': '`public, max-age=1, must-revalidate`' },
         },
@@ -457,7 +463,7 @@ export function operations(options: { maxCommentLength: number }): OperationSpec
       responses: {
         200: {
           description: 'The status.',
-          schema: responses.authorStatusResponse,
+          schema: envelopes.authorStatusSchema,
           example: { id: COMMENT_ID, status: 'held' },
         },
       },
@@ -474,7 +480,7 @@ export function operations(options: { maxCommentLength: number }): OperationSpec
       responses: {
         200: {
           description: 'The principal.',
-          schema: responses.principal,
+          schema: principalSchema,
           example: { id: 'tok_Ab3dEf6hIj9k', role: 'moderator', siteKey: null, label: 'night shift' },
         },
       },
@@ -489,7 +495,7 @@ export function operations(options: { maxCommentLength: number }): OperationSpec
       responses: {
         200: {
           description: 'The sites.',
-          schema: responses.moderatorSitesResponse,
+          schema: envelopes.moderatorSitesSchema,
           example: { sites: [{ key: SITE_KEY, name: 'My blog' }] },
         },
       },
@@ -508,7 +514,7 @@ export function operations(options: { maxCommentLength: number }): OperationSpec
       responses: {
         200: {
           description: 'A page of the queue.',
-          schema: responses.moderationListResponse,
+          schema: envelopes.moderationQueueSchema,
           example: { comments: [moderatorCommentExample], counts: countsExample, nextCursor: null },
         },
       },
@@ -524,7 +530,7 @@ export function operations(options: { maxCommentLength: number }): OperationSpec
       responses: {
         200: {
           description: 'The comment.',
-          schema: responses.moderationDetailResponse,
+          schema: envelopes.moderationDetailSchema,
           example: {
             comment: moderatorCommentExample,
             parent: null,
@@ -547,7 +553,7 @@ export function operations(options: { maxCommentLength: number }): OperationSpec
       responses: {
         200: {
           description: 'The comment after the action.',
-          schema: responses.actionResponse,
+          schema: envelopes.actionResultSchema,
           example: { comment: { ...moderatorCommentExample, status: 'approved', version: 3 }, previousStatus: 'held' },
         },
       },
@@ -565,7 +571,7 @@ export function operations(options: { maxCommentLength: number }): OperationSpec
       responses: {
         200: {
           description: 'A result per id.',
-          schema: responses.bulkResponse,
+          schema: envelopes.bulkResultsSchema,
           example: {
             results: [
               { id: COMMENT_ID, ok: true, status: 'spam', previousStatus: 'held' },
@@ -592,7 +598,7 @@ export function operations(options: { maxCommentLength: number }): OperationSpec
       responses: {
         200: {
           description: 'The edited comment.',
-          schema: responses.actionResponse,
+          schema: envelopes.actionResultSchema,
           example: {
             comment: {
               ...moderatorCommentExample,
@@ -620,7 +626,7 @@ export function operations(options: { maxCommentLength: number }): OperationSpec
       responses: {
         200: {
           description: 'The tombstone.',
-          schema: responses.actionResponse,
+          schema: envelopes.actionResultSchema,
           example: {
             comment: {
               ...moderatorCommentExample,
@@ -644,7 +650,7 @@ export function operations(options: { maxCommentLength: number }): OperationSpec
       auth: 'moderator',
       summary: 'Active bans',
       responses: {
-        200: { description: 'The bans.', schema: responses.banListResponse, example: { bans: [banExample] } },
+        200: { description: 'The bans.', schema: envelopes.banListSchema, example: { bans: [banExample] } },
       },
       errors: [401],
     },
@@ -656,12 +662,12 @@ export function operations(options: { maxCommentLength: number }): OperationSpec
       summary: 'Ban an email, a domain or an IP range',
       description:
         "`ip` takes an address or a CIDR range. `rejectPending` also rejects the author's held and pending comments.",
-      body: banBody,
+      body: newBanSchema,
       bodyExample: { kind: 'domain', value: 'spam.example', reason: 'link farm', rejectPending: true },
       responses: {
         201: {
           description: 'The ban, and the comments it rejected.',
-          schema: responses.banCreatedResponse,
+          schema: envelopes.banCreatedSchema,
           example: { ban: banExample, rejected: [COMMENT_ID] },
         },
       },
@@ -689,7 +695,7 @@ export function operations(options: { maxCommentLength: number }): OperationSpec
       responses: {
         200: {
           description: 'The counts.',
-          schema: responses.statsResponse,
+          schema: moderationStatsSchema,
           example: {
             site: SITE_KEY,
             days: 30,
@@ -718,7 +724,7 @@ export function operations(options: { maxCommentLength: number }): OperationSpec
       responses: {
         200: {
           description: 'A page of the log.',
-          schema: responses.auditResponse,
+          schema: envelopes.auditLogSchema,
           example: {
             entries: [
               {
@@ -749,7 +755,7 @@ export function operations(options: { maxCommentLength: number }): OperationSpec
       auth: 'admin',
       summary: 'List the sites',
       responses: {
-        200: { description: 'The sites.', schema: responses.siteListResponse, example: { sites: [siteExample] } },
+        200: { description: 'The sites.', schema: envelopes.siteListSchema, example: { sites: [siteExample] } },
       },
       errors: [401, 403],
     },
@@ -759,7 +765,7 @@ export function operations(options: { maxCommentLength: number }): OperationSpec
       tag: 'Admin',
       auth: 'admin',
       summary: 'Create a site',
-      body: siteBody,
+      body: newSiteSchema,
       bodyExample: {
         name: 'My blog',
         origins: ['https://blog.example'],
@@ -767,7 +773,7 @@ export function operations(options: { maxCommentLength: number }): OperationSpec
         linkLimit: 2,
         policy: { blockList: ['casino'] },
       },
-      responses: { 201: { description: 'The site, with its key.', schema: responses.site, example: siteExample } },
+      responses: { 201: { description: 'The site, with its key.', schema: siteSchema, example: siteExample } },
       errors: [400, 401, 403],
     },
     {
@@ -776,7 +782,7 @@ export function operations(options: { maxCommentLength: number }): OperationSpec
       tag: 'Admin',
       auth: 'admin',
       summary: 'One site',
-      responses: { 200: { description: 'The site.', schema: responses.site, example: siteExample } },
+      responses: { 200: { description: 'The site.', schema: siteSchema, example: siteExample } },
       errors: [401, 403, 404],
     },
     {
@@ -787,12 +793,12 @@ export function operations(options: { maxCommentLength: number }): OperationSpec
       summary: "Change a site's settings",
       description:
         'Only what is given changes; `policy` takes any of the site policy settings, and the others keep their values.',
-      body: siteChanges,
+      body: siteChangesSchema,
       bodyExample: { moderation: 'all', policy: { profanity: 'reject', watchList: ['refund'] } },
       responses: {
         200: {
           description: 'The site after the change.',
-          schema: responses.site,
+          schema: siteSchema,
           example: { ...siteExample, moderation: 'all' },
         },
       },
@@ -807,7 +813,7 @@ export function operations(options: { maxCommentLength: number }): OperationSpec
       responses: {
         200: {
           description: 'The tokens.',
-          schema: responses.tokenListResponse,
+          schema: envelopes.tokenListSchema,
           example: { tokens: [tokenRecordExample] },
         },
       },
@@ -820,12 +826,12 @@ export function operations(options: { maxCommentLength: number }): OperationSpec
       auth: 'admin',
       summary: 'Create a token',
       description: 'The token itself is in this answer only; only a hash of its secret is stored.',
-      body: tokenBody,
+      body: newTokenSchema,
       bodyExample: { role: 'moderator', label: 'night shift' },
       responses: {
         201: {
           description: 'The token.',
-          schema: responses.tokenCreatedResponse,
+          schema: envelopes.tokenCreatedSchema,
           example: { ...tokenRecordExample, token: 'tok_Ab3dEf6hIj9k.' + 'x'.repeat(43) },
         },
       },
@@ -851,7 +857,7 @@ export function operations(options: { maxCommentLength: number }): OperationSpec
       responses: {
         200: {
           description: 'The endpoints (never their secrets).',
-          schema: responses.webhookEndpointListResponse,
+          schema: envelopes.endpointListSchema,
           example: { endpoints: [endpointExample] },
         },
       },
@@ -865,7 +871,7 @@ export function operations(options: { maxCommentLength: number }): OperationSpec
       summary: 'Add a webhook endpoint',
       description:
         'The URL must be http(s); in production, private and loopback addresses are refused unless `PARLEY_WEBHOOK_ALLOWLIST` lists them.',
-      body: webhookEndpointSchema,
+      body: newEndpointSchema,
       bodyExample: {
         url: 'https://blog.example/hooks/parley',
         events: ['comment.approved', 'comment.deleted'],
@@ -874,7 +880,7 @@ export function operations(options: { maxCommentLength: number }): OperationSpec
       responses: {
         201: {
           description: 'The endpoint and its signing secret.',
-          schema: responses.webhookEndpointCreatedResponse,
+          schema: envelopes.endpointCreatedSchema,
           example: { endpoint: endpointExample, secret: WEBHOOK_SECRET },
         },
       },
@@ -886,7 +892,7 @@ export function operations(options: { maxCommentLength: number }): OperationSpec
       tag: 'Webhooks',
       auth: 'admin',
       summary: 'One webhook endpoint',
-      responses: { 200: { description: 'The endpoint.', schema: responses.webhookEndpoint, example: endpointExample } },
+      responses: { 200: { description: 'The endpoint.', schema: endpointSchema, example: endpointExample } },
       errors: [401, 403, 404],
     },
     {
@@ -897,12 +903,12 @@ export function operations(options: { maxCommentLength: number }): OperationSpec
       summary: 'Change a webhook endpoint, or rotate its secret',
       description:
         'Enabling an endpoint clears why it was disabled. `rotateSecret` makes a new secret (in this answer only); the old one keeps signing for a grace period.',
-      body: webhookEndpointChangesSchema,
+      body: endpointChangesSchema,
       bodyExample: { enabled: true, rotateSecret: true },
       responses: {
         200: {
           description: 'The endpoint after the change.',
-          schema: responses.webhookEndpointUpdatedResponse,
+          schema: envelopes.endpointUpdatedSchema,
           example: { endpoint: endpointExample, secret: WEBHOOK_SECRET },
         },
       },
@@ -929,7 +935,7 @@ export function operations(options: { maxCommentLength: number }): OperationSpec
       responses: {
         200: {
           description: 'The attempts.',
-          schema: responses.webhookDeliveryListResponse,
+          schema: envelopes.deliveryListSchema,
           example: { deliveries: [deliveryExample] },
         },
       },
@@ -944,7 +950,7 @@ export function operations(options: { maxCommentLength: number }): OperationSpec
       responses: {
         202: {
           description: 'Queued.',
-          schema: responses.webhookRedeliveredResponse,
+          schema: envelopes.redeliveredSchema,
           example: { messageId: 'msg_3f6c2a9e' },
         },
       },
@@ -960,7 +966,7 @@ export function operations(options: { maxCommentLength: number }): OperationSpec
       responses: {
         200: {
           description: 'The attempt.',
-          schema: responses.webhookTestResponse,
+          schema: envelopes.testDeliverySchema,
           example: { delivery: { ...deliveryExample, eventType: 'webhook.test' } },
         },
       },

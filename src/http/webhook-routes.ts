@@ -3,8 +3,7 @@ import { z } from 'zod';
 import type { TokenService } from '../auth/token-service';
 import { ApiError } from '../errors';
 import type { SiteRepository } from '../sites/site-repository';
-import { EVENT_TYPES } from '../webhooks/events';
-import type { WebhookService } from '../webhooks/webhook-service';
+import { endpointChangesSchema, newEndpointSchema, type WebhookService } from '../webhooks/webhook-service';
 import { principalOf, requireRole } from './auth';
 import { parseOrThrow } from './validate';
 
@@ -15,27 +14,6 @@ export interface WebhookRoutesOptions {
   bodyLimit: number;
 }
 
-const events = z
-  .array(z.enum([...EVENT_TYPES, '*']))
-  .min(1)
-  .max(EVENT_TYPES.length + 1);
-const url = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2000);
-
-export const webhookEndpointSchema = z.object({
-  url,
-  events,
-  description: z.string().trim().max(500).nullish(),
-  enabled: z.boolean().default(true),
-});
-export const webhookEndpointChangesSchema = z
-  .object({
-    url: url.optional(),
-    events: events.optional(),
-    description: z.string().trim().max(500).nullish(),
-    enabled: z.boolean().optional(),
-    rotateSecret: z.boolean().optional(),
-  })
-  .strict();
 export const deliveriesQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(50),
   before: z.iso.datetime({ offset: true }).optional(),
@@ -62,16 +40,14 @@ export function webhookRoutes(options: WebhookRoutesOptions): Router {
     res.json({ endpoints: await webhooks.list(principalOf(res), site(req)) });
   });
   router.post(base, async (req, res) => {
-    res
-      .status(201)
-      .json(await webhooks.create(principalOf(res), site(req), parseOrThrow(webhookEndpointSchema, req.body)));
+    res.status(201).json(await webhooks.create(principalOf(res), site(req), parseOrThrow(newEndpointSchema, req.body)));
   });
   router.get(`${base}/:id`, async (req, res) => {
     res.json(await webhooks.get(principalOf(res), site(req), id(req)));
   });
   router.patch(`${base}/:id`, async (req, res) => {
     res.json(
-      await webhooks.update(principalOf(res), site(req), id(req), parseOrThrow(webhookEndpointChangesSchema, req.body)),
+      await webhooks.update(principalOf(res), site(req), id(req), parseOrThrow(endpointChangesSchema, req.body)),
     );
   });
   router.delete(`${base}/:id`, async (req, res) => {

@@ -1,50 +1,26 @@
 import type { Principal } from '../auth/token-service';
-import type { CommentFilters, CommentRepository, CommentRow, StatusCounts } from '../comments/comment-repository';
+import type { CommentFilters, CommentRepository, CommentRow } from '../comments/comment-repository';
 import { textHash } from '../comments/identity';
-import { COMMENT_STATUSES, type CommentStatus, type DecisionStatus } from '../comments/status';
+import { COMMENT_STATUSES, type CommentStatus, type StatusCounts } from '../comments/status';
 import type { Logger } from 'pino';
 import type { FeedbackQueue } from '../queue/feedback-queue';
 import { STATUS_EVENT } from '../webhooks/events';
 import type { EventOutbox } from '../webhooks/outbox';
-import { ApiError, type ErrorCode } from '../errors';
+import { ApiError } from '../errors';
 import type { AuditLog } from './audit-log';
 import type { Finding } from './finding';
-import { type Ban, type BanKind, BanMatcher, type BanRepository } from './ban-repository';
-import { type ModeratorComment, toModeratorComment } from './moderator-comment';
+import { type Ban, BanMatcher, type BanRepository } from './ban-repository';
+import type { NewBanRequest } from './ban-request';
+import { type BulkResult, type ModeratorAction, STATUS_OF_ACTION } from './moderator-actions';
+import type { CheckStats, ModerationStats } from './moderation-stats';
+import { type ModeratorView, toModeratorView } from './moderator-view';
 import { renderCommentHtml } from '../comments/render';
-
-export const MODERATOR_ACTIONS = ['approve', 'hold', 'reject', 'spam'] as const;
-export type ModeratorAction = (typeof MODERATOR_ACTIONS)[number];
-
-const STATUS_OF_ACTION: Record<ModeratorAction, DecisionStatus> = {
-  approve: 'approved',
-  hold: 'held',
-  reject: 'rejected',
-  spam: 'spam',
-};
 
 /** How often an action re-reads a comment that changed under it before giving up. */
 const MAX_ATTEMPTS = 5;
 
-export interface ActionResult {
-  comment: ModeratorComment;
-  previousStatus: CommentStatus;
-}
-
-export type BulkResult =
-  | { id: string; ok: true; status: CommentStatus; previousStatus: CommentStatus }
-  | { id: string; ok: false; error: { code: ErrorCode; message: string } };
-
-/** How each check's verdicts fared over a period: how often it spoke, and how often a moderator decided otherwise. */
-export interface ModerationStats {
-  site: string | null;
-  days: number;
-  since: string;
-  /** Decided comments accepted in the period. */
-  comments: number;
-  statuses: Record<CommentStatus, number>;
-  checks: Array<{ check: string; verdict: string; count: number; overturned: number }>;
-}
+/** What an action answers: the comment after it, and the status it had before. */
+type ActionResult = { comment: ModeratorView; previousStatus: CommentStatus };
 
 /**
  * Whether a moderator decided against a finding: a hold, spam or reject verdict on a
@@ -54,15 +30,6 @@ export interface ModerationStats {
 function overturns(verdict: string, status: CommentStatus): boolean {
   if (verdict === 'approve') return status === 'spam' || status === 'rejected';
   return status === 'approved';
-}
-
-export interface NewBanRequest {
-  kind: BanKind;
-  value: string;
-  siteKey?: string | null;
-  reason?: string | null;
-  expiresAt?: number | null;
-  rejectPending?: boolean;
 }
 
 export interface ModerationServiceOptions {
@@ -95,14 +62,14 @@ export class ModerationService {
   async list(
     principal: Principal,
     options: CommentFilters & { status: CommentStatus; order: 'newest' | 'oldest'; cursor?: string; limit: number },
-  ): Promise<{ comments: ModeratorComment[]; counts: StatusCounts; nextCursor: string | null }> {
+  ): Promise<{ comments: ModeratorView[]; counts: StatusCounts; nextCursor: string | null }> {
     const { status, order, cursor, limit, ...filters } = options;
     const scoped = { ...filters, siteKey: this.scopeSite(principal, filters.siteKey) };
     const [page, counts] = await Promise.all([
       this.options.comments.moderationPage({ ...scoped, status, order, cursor, limit }),
       this.options.comments.statusCounts(scoped),
     ]);
-    return { comments: page.rows.map(toModeratorComment), counts, nextCursor: page.nextCursor };
+    return { comments: page.rows.map(toModeratorView), counts, nextCursor: page.nextCursor };
   }
 
   /** One comment in full, with the comment it replies to and its author's history on the site. */
@@ -117,9 +84,9 @@ export class ModerationService {
         : comments.recentByAuthor({ siteKey: row.site_key, email: row.author_email, excludeId: row.id, limit: 5 }),
     ]);
     return {
-      comment: toModeratorComment(row),
-      parent: parent ? toModeratorComment(parent) : null,
-      history: { counts: row.status === 'deleted' ? null : counts, recent: recent.map(toModeratorComment) },
+      comment: toModeratorView(row),
+      parent: parent ? toModeratorView(parent) : null,
+      history: { counts: row.status === 'deleted' ? null : counts, recent: recent.map(toModeratorView) },
     };
   }
 
@@ -280,7 +247,7 @@ export class ModerationService {
     const siteKey = this.scopeSite(principal, options.siteKey);
     const since = this.options.clock() - options.days * 24 * 3600_000;
     const statuses = Object.fromEntries(COMMENT_STATUSES.map((s) => [s, 0])) as Record<CommentStatus, number>;
-    const checks = new Map<string, { check: string; verdict: string; count: number; overturned: number }>();
+    const checks = new Map<string, CheckStats>();
     let comments = 0;
     for await (const row of this.options.comments.decisions({ siteKey, since })) {
       comments++;
@@ -363,7 +330,7 @@ export class ModerationService {
         const type = action === 'edit' ? 'comment.edited' : STATUS_EVENT[changed.status]!;
         return { result: true, events: [{ type, comment: changed, at }] };
       });
-      if (applied) return { comment: toModeratorComment((await comments.find(id))!), previousStatus: row.status };
+      if (applied) return { comment: toModeratorView((await comments.find(id))!), previousStatus: row.status };
     }
     throw ApiError.conflict('conflict');
   }

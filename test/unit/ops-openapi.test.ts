@@ -1,6 +1,8 @@
 import { z } from 'zod';
-import { banBody, bulkBody, listQuery } from '../../src/http/moderation-routes';
-import { siteChanges, tokenBody } from '../../src/http/admin-routes';
+import { newTokenSchema } from '../../src/auth/token-service';
+import { bulkBody, listQuery } from '../../src/http/moderation-routes';
+import { newBanSchema } from '../../src/moderation/ban-request';
+import { siteChangesSchema } from '../../src/sites/site-repository';
 import { buildOpenApiDocument, operations } from '../../src/http/openapi';
 import { threadQuerySchema } from '../../src/http/public-routes';
 
@@ -83,12 +85,12 @@ describe('the OpenAPI document', () => {
 
   it('describes request bodies and queries with the very schemas the routes validate with', () => {
     const find = (method: string, path: string) => ops.find((op) => op.method === method && op.path === path)!;
-    expect(find('post', '/v1/moderation/bans').body).toBe(banBody);
+    expect(find('post', '/v1/moderation/bans').body).toBe(newBanSchema);
     expect(find('post', '/v1/moderation/actions').body).toBe(bulkBody);
     expect(find('get', '/v1/moderation/comments').query).toBe(listQuery);
     expect(find('get', '/v1/sites/:siteKey/pages/:pageId/comments').query).toBe(threadQuerySchema);
-    expect(find('patch', '/v1/admin/sites/:key').body).toBe(siteChanges);
-    expect(find('post', '/v1/admin/tokens').body).toBe(tokenBody);
+    expect(find('patch', '/v1/admin/sites/:key').body).toBe(siteChangesSchema);
+    expect(find('post', '/v1/admin/tokens').body).toBe(newTokenSchema);
 
     const submit = doc.paths['/v1/sites/{siteKey}/comments'].post.requestBody.content['application/json'].schema;
     expect(submit.required).toEqual(['pageId', 'name', 'email', 'text']);
