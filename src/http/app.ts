@@ -14,10 +14,12 @@ import type { ParleyMetrics } from '../metrics/parley-metrics';
 import { metricsRoutes, requestMetrics } from './metrics-routes';
 import { moderationRoutes } from './moderation-routes';
 import { moderatorUiRoutes } from './moderator-ui-routes';
+import { buildOpenApiDocument } from './openapi';
 import { opsRoutes, type Readiness } from './ops-routes';
 import { publicRoutes } from './public-routes';
 import { queueDashboard } from './queue-dashboard';
 import { requestLogging } from './request-logging';
+import { RouteRegistry } from './route-registry';
 import { webhookRoutes } from './webhook-routes';
 import { widgetRoutes } from './widget-routes';
 
@@ -43,9 +45,20 @@ export interface AppOptions {
   queues?: Queue[];
 }
 
+const registries = new WeakMap<Express, RouteRegistry>();
+
+/** What an app made by createApp registered: what its OpenAPI document describes and the tests enumerate. */
+export function routesOf(app: Express): RouteRegistry {
+  const routes = registries.get(app);
+  if (!routes) throw new TypeError('not an app made by createApp');
+  return routes;
+}
+
 /** The HTTP API: routes by audience, then the JSON 404 and error answers. */
 export function createApp(options: AppOptions): Express {
   const app = express();
+  const routes = new RouteRegistry();
+  registries.set(app, routes);
   app.disable('x-powered-by');
   app.set('trust proxy', options.trustProxy);
   app.set('etag', 'strong');
@@ -56,19 +69,19 @@ export function createApp(options: AppOptions): Express {
     next();
   });
 
-  app.use(requestLogging(options.logger));
-  if (options.metrics) app.use(requestMetrics(options.metrics));
+  app.use(requestLogging(options.logger, routes));
+  if (options.metrics) app.use(requestMetrics(options.metrics, routes));
 
-  app.use(opsRoutes(options.readiness));
-  if (options.metrics && options.serveMetrics !== false) app.use(metricsRoutes(options.metrics));
-  app.use(docsRoutes(options));
-  app.use(queueDashboard({ tokens: options.tokens, queues: options.queues ?? [] }));
-  app.use(publicRoutes(options));
-  app.use(moderationRoutes(options));
-  app.use(adminRoutes(options));
-  app.use(webhookRoutes(options));
-  app.use(moderatorUiRoutes());
-  app.use(widgetRoutes());
+  app.use(routes.router(opsRoutes(options.readiness)));
+  if (options.metrics && options.serveMetrics !== false) app.use(routes.router(metricsRoutes(options.metrics)));
+  app.use(routes.router(docsRoutes({ document: () => buildOpenApiDocument(routes.operations()) })));
+  app.use(routes.router(queueDashboard({ tokens: options.tokens, queues: options.queues ?? [] })));
+  app.use(routes.router(publicRoutes(options)));
+  app.use(routes.router(moderationRoutes(options)));
+  app.use(routes.router(adminRoutes(options)));
+  app.use(routes.router(webhookRoutes(options)));
+  app.use(routes.router(moderatorUiRoutes()));
+  app.use(routes.router(widgetRoutes()));
 
   app.use(notFoundHandler);
   app.use(errorHandler(options.logger));
