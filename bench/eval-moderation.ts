@@ -12,7 +12,7 @@ import { openRuntime, type Runtime } from '../src/runtime';
 import { redisReady } from '../src/queue/redis';
 import { type LabeledComment, readLabeledComments, trainFromCsv } from '../src/moderation/classifier/training';
 import type { Finding } from '../src/moderation/finding';
-import type { ModeratorAction } from '../src/moderation/moderation-service';
+import type { ModeratorAction } from '../src/moderation/moderator-actions';
 import { type SitePolicy, sitePolicyChangesSchema } from '../src/sites/policy-schema';
 import type { Site } from '../src/sites/site-repository';
 import { startFeedbackWorker } from '../workers/feedback.worker';

@@ -1,7 +1,8 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
 import type { Db } from '../db/connect';
 import type { ApiTokensTable } from '../db/schema';
-import { isoTime, isoTimeOrNull } from '../db/timestamps';
+import { isoTime, isoTimeOrNull, isoTimestamp } from '../db/timestamps';
 
 export type Role = ApiTokensTable['role'];
 export const ROLES: readonly Role[] = ['admin', 'moderator'];
@@ -9,18 +10,34 @@ export const ROLES: readonly Role[] = ['admin', 'moderator'];
 export class TokenScopeError extends Error {}
 
 /** Who is calling the moderation or admin API. */
-export interface Principal {
-  id: string;
-  role: Role;
-  /** Limited to this site; null for every site. */
-  siteKey: string | null;
-  label: string | null;
-}
+export const principalSchema = z
+  .object({
+    id: z.string(),
+    role: z.enum(ROLES),
+    siteKey: z.string().nullable().describe('Limited to this site; null for every site.'),
+    label: z.string().nullable(),
+  })
+  .meta({ id: 'Principal' });
+export type Principal = z.infer<typeof principalSchema>;
 
-export interface TokenRecord extends Principal {
-  createdAt: string;
-  revokedAt: string | null;
-}
+/** A token as admins list it: never its secret. */
+export const tokenRecordSchema = principalSchema
+  .extend({ createdAt: isoTimestamp, revokedAt: isoTimestamp.nullable() })
+  .meta({ id: 'TokenRecord' });
+export type TokenRecord = z.infer<typeof tokenRecordSchema>;
+
+/** An admin's request for a token (`POST /v1/admin/tokens`). */
+export const newTokenSchema = z
+  .object({
+    role: z.enum(ROLES),
+    siteKey: z.string().max(100).nullish(),
+    label: z.string().trim().max(100).nullish(),
+  })
+  .refine((t) => !(t.role === 'admin' && t.siteKey), {
+    path: ['siteKey'],
+    message: 'an admin token cannot be limited to one site',
+  });
+export type NewToken = z.infer<typeof newTokenSchema>;
 
 /** Tokens look like `tok_<id>.<secret>`: the id finds the record, the secret is compared in constant time. */
 const TOKEN_PATTERN = /^(tok_[A-Za-z0-9_-]{12})\.([A-Za-z0-9_-]{43})$/;
@@ -62,11 +79,7 @@ export class TokenService {
   constructor(private readonly options: TokenServiceOptions) {}
 
   /** Creates a token; the returned `token` is the only time the secret is seen. */
-  async create(input: {
-    role: Role;
-    siteKey?: string | null;
-    label?: string | null;
-  }): Promise<{ token: string; record: TokenRecord }> {
+  async create(input: NewToken): Promise<{ token: string; record: TokenRecord }> {
     // Admins manage sites and tokens, which no single site owns: an admin token is global.
     if (input.role === 'admin' && input.siteKey)
       throw new TokenScopeError('an admin token cannot be limited to one site; use a moderator token');

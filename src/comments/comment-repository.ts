@@ -9,7 +9,7 @@ import {
 import type { Db } from '../db/connect';
 import type { CommentsTable, Database } from '../db/schema';
 import type { Finding } from '../moderation/finding';
-import { COMMENT_STATUSES, type CommentStatus, type DecisionStatus } from './status';
+import { COMMENT_STATUSES, type CommentStatus, type DecisionStatus, type StatusCounts } from './status';
 
 export type CommentRow = Selectable<CommentsTable>;
 export type NewCommentRow = Insertable<CommentsTable>;
@@ -58,8 +58,6 @@ export interface CommentFilters {
   /** Case-insensitive substring of the text. */
   search?: string;
 }
-
-export type StatusCounts = Record<CommentStatus, number>;
 
 /** The database or a transaction: what a statement runs on. */
 type Executor = Db | Transaction<Database>;

@@ -8,7 +8,7 @@ import type { EventOutbox } from '../webhooks/outbox';
 import type { Site } from '../sites/site-repository';
 import type { CommentRepository } from './comment-repository';
 import { authorHash, hashToken, newAuthorToken, textHash, tokenMatches } from './identity';
-import { type PublicComment, toPublicComment } from './public-comment';
+import { toPublicComment } from './public-comment';
 import type { CommentStatus } from './status';
 import type { SubmitComment } from './submit-schema';
 
@@ -29,17 +29,6 @@ export interface SubmitRequest {
   userAgent: string | undefined;
 }
 
-export interface SubmitResult {
-  comment: PublicComment & { status: CommentStatus };
-  authorToken: string;
-}
-
-export interface ThreadResult {
-  comments: PublicComment[];
-  total: number;
-  nextCursor: string | null;
-}
-
 /** Accepting and reading comments: the request path, which does only cheap work. */
 export class CommentService {
   constructor(private readonly options: CommentServiceOptions) {}
@@ -49,7 +38,7 @@ export class CommentService {
    * this returns, the comment cannot be lost, even if the enqueue failed (the
    * sweep picks it up when Redis is back).
    */
-  async submit(request: SubmitRequest): Promise<SubmitResult> {
+  async submit(request: SubmitRequest) {
     const { commentRepository, moderationQueue, eventOutbox, secret, clock, logger } = this.options;
     const { site, input } = request;
     if (input.parentId) {
@@ -108,7 +97,7 @@ export class CommentService {
       );
     }
 
-    return { comment: { ...toPublicComment(row), status: 'pending' }, authorToken };
+    return { comment: { ...toPublicComment(row), status: 'pending' as const }, authorToken };
   }
 
   /** A signed, timestamped token for the widget's form: the time trap's start. */
@@ -117,7 +106,7 @@ export class CommentService {
   }
 
   /** A page's published comments, oldest first. */
-  async thread(options: { siteKey: string; pageId: string; cursor?: string; limit: number }): Promise<ThreadResult> {
+  async thread(options: { siteKey: string; pageId: string; cursor?: string; limit: number }) {
     const { commentRepository } = this.options;
     const [page, total] = await Promise.all([
       commentRepository.approvedThread(options),

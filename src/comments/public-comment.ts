@@ -1,19 +1,28 @@
+import { z } from 'zod';
 import type { CommentsTable } from '../db/schema';
-import { isoTime } from '../db/timestamps';
+import { isoTime, isoTimestamp } from '../db/timestamps';
 
 /** What anyone may see of a comment: never the email, its plain hash, or the IP. */
-export interface PublicComment {
-  id: string;
-  parentId: string | null;
-  pageId: string;
-  name: string;
-  website: string | null;
-  avatar: string;
-  html: string;
-  createdAt: string;
-  /** Present on the tombstone of a deleted comment that has published replies. */
-  deleted?: true;
-}
+export const publicCommentSchema = z
+  .object({
+    id: z.uuid(),
+    parentId: z.uuid().nullable(),
+    pageId: z.string(),
+    name: z.string(),
+    website: z.string().nullable(),
+    avatar: z
+      .string()
+      .describe('A keyed hash of the email: the same author gets the same avatar, and it cannot be reversed.'),
+    html: z.string().describe('Rendered and sanitized Markdown.'),
+    createdAt: isoTimestamp,
+    deleted: z
+      .literal(true)
+      .optional()
+      .describe('Only on the tombstone of a deleted comment that has published replies.'),
+  })
+  .meta({ id: 'PublicComment' });
+
+export type PublicComment = z.infer<typeof publicCommentSchema>;
 
 type PublicFields = Pick<
   CommentsTable,

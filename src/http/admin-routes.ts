@@ -1,11 +1,12 @@
-import express, { Router } from 'express';
-import { z } from 'zod';
-import { ROLES, type TokenService } from '../auth/token-service';
+import express from 'express';
+import { newTokenSchema, type TokenRecord, type TokenService } from '../auth/token-service';
 import { ApiError } from '../errors';
-import { sitePolicyChangesSchema } from '../sites/policy-schema';
-import { MODERATION_POLICIES, type SiteRepository } from '../sites/site-repository';
+import { newSiteSchema, type Site, siteChangesSchema, type SiteRepository, siteSchema } from '../sites/site-repository';
 import { requireRole } from './auth';
-import { parseOrThrow } from './validate';
+import { siteListSchema, tokenCreatedSchema, tokenListSchema } from './envelopes';
+import { SITE_KEY, TOKEN, TOKEN_ID } from './examples';
+import { json, noContent, type Route, route } from './route';
+import { type Mount, mount } from './route-registry';
 
 export interface AdminRoutesOptions {
   tokens: TokenService;
@@ -13,71 +14,162 @@ export interface AdminRoutesOptions {
   bodyLimit: number;
 }
 
-export const tokenBody = z
-  .object({
-    role: z.enum(ROLES),
-    siteKey: z.string().max(100).nullish(),
-    label: z.string().trim().max(100).nullish(),
-  })
-  .refine((t) => !(t.role === 'admin' && t.siteKey), {
-    path: ['siteKey'],
-    message: 'an admin token cannot be limited to one site',
-  });
+const siteExample: Site = {
+  key: SITE_KEY,
+  name: 'My blog',
+  origins: ['https://blog.example'],
+  moderation: 'first-time',
+  linkLimit: 2,
+  policy: {
+    requireFormToken: false,
+    minSubmitSeconds: 3,
+    maxFormAgeHours: 24,
+    blockedLinkDomains: [],
+    blockList: ['casino'],
+    blockListVerdict: 'spam',
+    watchList: [],
+    profanity: 'hold',
+    floodPerMinute: 5,
+    disposableEmail: 'hold',
+    abuse: 'hold',
+    abuseThreshold: 0.7,
+    spamThreshold: 0.6,
+    spamHoldThreshold: 0.1,
+    language: 'en',
+  },
+  createdAt: '2025-11-01T12:00:00.000Z',
+};
 
-export const siteBody = z.object({
-  name: z.string().trim().min(1).max(200),
-  origins: z
-    .array(z.url({ protocol: /^https?$/ }))
-    .min(1)
-    .max(50),
-  moderation: z.enum(MODERATION_POLICIES as ['none', 'first-time', 'all']).optional(),
-  linkLimit: z.number().int().min(0).max(100).optional(),
-  policy: sitePolicyChangesSchema.optional(),
-});
-export const siteChanges = siteBody.partial().strict();
+const tokenRecordExample: TokenRecord = {
+  id: TOKEN_ID,
+  role: 'moderator',
+  siteKey: null,
+  label: 'night shift',
+  createdAt: '2025-11-02T08:00:00.000Z',
+  revokedAt: null,
+};
 
 /** Sites and tokens: admin tokens only. */
-export function adminRoutes(options: AdminRoutesOptions): Router {
-  const router = Router();
-  router.use('/v1/admin', requireRole(options.tokens, 'admin'), express.json({ limit: options.bodyLimit }));
+export function adminRoutes(options: AdminRoutesOptions): (Route | Mount)[] {
+  return [
+    mount('/v1/admin', requireRole(options.tokens, 'admin'), express.json({ limit: options.bodyLimit })),
 
-  router.get('/v1/admin/sites', async (_req, res) => {
-    res.json({ sites: await options.sites.list() });
-  });
+    route({
+      method: 'get',
+      path: '/v1/admin/sites',
+      tag: 'Admin',
+      auth: 'admin',
+      summary: 'List the sites',
+      responses: { 200: json(siteListSchema, { description: 'The sites.', example: { sites: [siteExample] } }) },
+      errors: [401, 403],
+      handler: async () => ({ sites: await options.sites.list() }),
+    }),
 
-  router.post('/v1/admin/sites', async (req, res) => {
-    res.status(201).json(await options.sites.create(parseOrThrow(siteBody, req.body)));
-  });
+    route({
+      method: 'post',
+      path: '/v1/admin/sites',
+      tag: 'Admin',
+      auth: 'admin',
+      summary: 'Create a site',
+      body: newSiteSchema,
+      bodyExample: {
+        name: 'My blog',
+        origins: ['https://blog.example'],
+        moderation: 'first-time',
+        linkLimit: 2,
+        policy: { blockList: ['casino'] },
+      },
+      responses: { 201: json(siteSchema, { description: 'The site, with its key.', example: siteExample }) },
+      errors: [400, 401, 403],
+      handler: ({ body }) => options.sites.create(body),
+    }),
 
-  router.get('/v1/admin/sites/:key', async (req, res) => {
-    const site = await options.sites.find(String(req.params.key));
-    if (!site) throw ApiError.notFound('Site');
-    res.json(site);
-  });
+    route({
+      method: 'get',
+      path: '/v1/admin/sites/:key',
+      tag: 'Admin',
+      auth: 'admin',
+      summary: 'One site',
+      responses: { 200: json(siteSchema, { description: 'The site.', example: siteExample }) },
+      errors: [401, 403, 404],
+      handler: async ({ params }) => {
+        const site = await options.sites.find(params.key);
+        if (!site) throw ApiError.notFound('Site');
+        return site;
+      },
+    }),
 
-  router.patch('/v1/admin/sites/:key', async (req, res) => {
-    const site = await options.sites.update(String(req.params.key), parseOrThrow(siteChanges, req.body));
-    if (!site) throw ApiError.notFound('Site');
-    res.json(site);
-  });
+    route({
+      method: 'patch',
+      path: '/v1/admin/sites/:key',
+      tag: 'Admin',
+      auth: 'admin',
+      summary: "Change a site's settings",
+      description:
+        'Only what is given changes; `policy` takes any of the site policy settings, and the others keep their values.',
+      body: siteChangesSchema,
+      bodyExample: { moderation: 'all', policy: { profanity: 'reject', watchList: ['refund'] } },
+      responses: {
+        200: json(siteSchema, {
+          description: 'The site after the change.',
+          example: { ...siteExample, moderation: 'all' },
+        }),
+      },
+      errors: [400, 401, 403, 404],
+      handler: async ({ params, body }) => {
+        const site = await options.sites.update(params.key, body);
+        if (!site) throw ApiError.notFound('Site');
+        return site;
+      },
+    }),
 
-  router.get('/v1/admin/tokens', async (_req, res) => {
-    res.json({ tokens: await options.tokens.list() });
-  });
+    route({
+      method: 'get',
+      path: '/v1/admin/tokens',
+      tag: 'Admin',
+      auth: 'admin',
+      summary: 'List the tokens (never their secrets)',
+      responses: {
+        200: json(tokenListSchema, { description: 'The tokens.', example: { tokens: [tokenRecordExample] } }),
+      },
+      errors: [401, 403],
+      handler: async () => ({ tokens: await options.tokens.list() }),
+    }),
 
-  router.post('/v1/admin/tokens', async (req, res) => {
-    const body = parseOrThrow(tokenBody, req.body);
-    if (body.siteKey && !(await options.sites.find(body.siteKey))) {
-      throw ApiError.validation([{ path: 'siteKey', message: 'no such site' }]);
-    }
-    const { token, record } = await options.tokens.create(body);
-    res.status(201).json({ ...record, token });
-  });
+    route({
+      method: 'post',
+      path: '/v1/admin/tokens',
+      tag: 'Admin',
+      auth: 'admin',
+      summary: 'Create a token',
+      description: 'The token itself is in this answer only; only a hash of its secret is stored.',
+      body: newTokenSchema,
+      bodyExample: { role: 'moderator', label: 'night shift' },
+      responses: {
+        201: json(tokenCreatedSchema, { description: 'The token.', example: { ...tokenRecordExample, token: TOKEN } }),
+      },
+      errors: [400, 401, 403],
+      handler: async ({ body }) => {
+        if (body.siteKey && !(await options.sites.find(body.siteKey))) {
+          throw ApiError.validation([{ path: 'siteKey', message: 'no such site' }]);
+        }
+        const { token, record } = await options.tokens.create(body);
+        return { ...record, token };
+      },
+    }),
 
-  router.delete('/v1/admin/tokens/:id', async (req, res) => {
-    if (!(await options.tokens.revoke(String(req.params.id)))) throw ApiError.notFound('Token');
-    res.status(204).end();
-  });
-
-  return router;
+    route({
+      method: 'delete',
+      path: '/v1/admin/tokens/:id',
+      tag: 'Admin',
+      auth: 'admin',
+      summary: 'Revoke a token',
+      responses: { 204: noContent('Revoked.') },
+      errors: [401, 403, 404],
+      handler: async ({ res, params }) => {
+        if (!(await options.tokens.revoke(params.id))) throw ApiError.notFound('Token');
+        res.status(204).end();
+      },
+    }),
+  ];
 }

@@ -14,10 +14,12 @@ import type { ParleyMetrics } from '../metrics/parley-metrics';
 import { metricsRoutes, requestMetrics } from './metrics-routes';
 import { moderationRoutes } from './moderation-routes';
 import { moderatorUiRoutes } from './moderator-ui-routes';
+import { buildOpenApiDocument } from './openapi';
 import { opsRoutes, type Readiness } from './ops-routes';
 import { publicRoutes } from './public-routes';
 import { queueDashboard } from './queue-dashboard';
 import { requestLogging } from './request-logging';
+import { RouteRegistry } from './route-registry';
 import { webhookRoutes } from './webhook-routes';
 import { widgetRoutes } from './widget-routes';
 
@@ -43,23 +45,33 @@ export interface AppOptions {
   queues?: Queue[];
 }
 
+const registries = new WeakMap<Express, RouteRegistry>();
+
+/** What an app made by createApp registered: what its OpenAPI document describes and the tests enumerate. */
+export function routesOf(app: Express): RouteRegistry {
+  const routes = registries.get(app);
+  if (!routes) throw new TypeError('not an app made by createApp');
+  return routes;
+}
+
 /** The HTTP API: routes by audience, then the JSON 404 and error answers. */
 export function createApp(options: AppOptions): Express {
   const app = express();
+  const routes = new RouteRegistry();
+  registries.set(app, routes);
   app.disable('x-powered-by');
   app.set('trust proxy', options.trustProxy);
   app.set('etag', 'strong');
   // Path parameters (page ids, keys) go to the database as they are: no NUL characters there either.
   app.use((req, _res, next) => {
-    if (/%00/.test(req.originalUrl)) throw new ApiError(400, 'bad_request', 'The URL must not contain NUL characters.');
+    if (/%00/.test(req.originalUrl))
+      throw ApiError.badRequest('bad_request', 'The URL must not contain NUL characters.');
     next();
   });
 
-  app.use(requestLogging(options.logger));
-  if (options.metrics) app.use(requestMetrics(options.metrics));
+  app.use(requestLogging(options.logger, routes));
+  if (options.metrics) app.use(requestMetrics(options.metrics, routes));
 
-  app.use(opsRoutes(options.readiness));
-  if (options.metrics && options.serveMetrics !== false) app.use(metricsRoutes(options.metrics));
   // The route factories take their services under shorter names (sites, tokens, ...) than AppOptions does.
   const routeOptions = {
     ...options,
@@ -69,14 +81,16 @@ export function createApp(options: AppOptions): Express {
     moderation: options.moderationService,
     webhooks: options.webhookService,
   };
-  app.use(docsRoutes(routeOptions));
-  app.use(queueDashboard({ tokens: options.tokenService, queues: options.queues ?? [] }));
-  app.use(publicRoutes(routeOptions));
-  app.use(moderationRoutes(routeOptions));
-  app.use(adminRoutes(routeOptions));
-  app.use(webhookRoutes(routeOptions));
-  app.use(moderatorUiRoutes());
-  app.use(widgetRoutes());
+  app.use(routes.router(opsRoutes(options.readiness)));
+  if (options.metrics && options.serveMetrics !== false) app.use(routes.router(metricsRoutes(options.metrics)));
+  app.use(routes.router(docsRoutes({ document: () => buildOpenApiDocument(routes.operations()) })));
+  app.use(routes.router(queueDashboard({ tokens: options.tokenService, queues: options.queues ?? [] })));
+  app.use(routes.router(publicRoutes(routeOptions)));
+  app.use(routes.router(moderationRoutes(routeOptions)));
+  app.use(routes.router(adminRoutes(routeOptions)));
+  app.use(routes.router(webhookRoutes(routeOptions)));
+  app.use(routes.router(moderatorUiRoutes()));
+  app.use(routes.router(widgetRoutes()));
 
   app.use(notFoundHandler);
   app.use(errorHandler(options.logger));

@@ -1,10 +1,10 @@
 import path from 'node:path';
-import { Router } from 'express';
 import { ApiError } from '../errors';
-import { buildOpenApiDocument } from './openapi';
+import { html, type Route, route } from './route';
 
 export interface DocsRoutesOptions {
-  maxCommentLength: number;
+  /** The OpenAPI document of the app. */
+  document: () => unknown;
 }
 
 /** swagger-ui-dist's folder, from the package itself (no CDN: the page loads only from this server). */
@@ -66,45 +66,68 @@ const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-/** `GET /openapi.json`, and `GET /docs`: Swagger UI from the swagger-ui-dist package, served by Parley itself. */
-export function docsRoutes(options: DocsRoutesOptions): Router {
+/**
+ * `GET /openapi.json`, and `GET /docs`: Swagger UI from the swagger-ui-dist package,
+ * served by Parley itself. The document is built at the first request, when every route
+ * of the app is registered.
+ */
+export function docsRoutes(options: DocsRoutesOptions): Route[] {
   let document: string | undefined;
-  const router = Router();
-
-  router.get('/openapi.json', (_req, res) => {
-    document ??= JSON.stringify(buildOpenApiDocument({ maxCommentLength: options.maxCommentLength }));
-    res.set({
-      'Content-Type': 'application/json; charset=utf-8',
-      'Cache-Control': 'no-cache',
-      'Access-Control-Allow-Origin': '*',
-    });
-    res.send(document);
-  });
-
-  router.get('/docs', (_req, res) => {
-    res.set({
-      'Content-Type': 'text/html; charset=utf-8',
-      'Cache-Control': 'no-cache',
-      'Content-Security-Policy': CONTENT_SECURITY_POLICY,
-      'X-Content-Type-Options': 'nosniff',
-      'Referrer-Policy': 'no-referrer',
-    });
-    res.send(PAGE);
-  });
-
-  router.get('/docs/:asset', (req, res, next) => {
-    const name = String(req.params.asset);
-    res.set({ 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'public, max-age=3600' });
-    if (name === 'init.js') {
-      res.type('text/javascript; charset=utf-8').send(INIT_SCRIPT);
-      return;
-    }
-    const type = ASSETS[name];
-    if (!type) throw ApiError.notFound('File');
-    res.sendFile(path.join(SWAGGER_UI_DIR, name), { headers: { 'Content-Type': type } }, (err) => {
-      if (err) next(new ApiError(404, 'not_found', 'File not found.'));
-    });
-  });
-
-  return router;
+  return [
+    route({
+      method: 'get',
+      path: '/openapi.json',
+      tag: 'Operations',
+      summary: 'This document (OpenAPI 3.1)',
+      responses: { 200: { description: 'The OpenAPI document.', contentType: 'application/json' } },
+      handler: ({ res }) => {
+        document ??= JSON.stringify(options.document());
+        res.set({
+          'Content-Type': 'application/json; charset=utf-8',
+          'Cache-Control': 'no-cache',
+          'Access-Control-Allow-Origin': '*',
+        });
+        res.send(document);
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/docs',
+      tag: 'Operations',
+      summary: 'This documentation, rendered (Swagger UI, served locally)',
+      responses: { 200: html('The documentation page.') },
+      handler: ({ res }) => {
+        res.set({
+          'Content-Type': 'text/html; charset=utf-8',
+          'Cache-Control': 'no-cache',
+          'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+          'X-Content-Type-Options': 'nosniff',
+          'Referrer-Policy': 'no-referrer',
+        });
+        res.send(PAGE);
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/docs/:asset',
+      tag: 'Operations',
+      summary: 'Scripts, styles and icons of the documentation page',
+      responses: { 200: { description: 'The file.', contentType: 'application/octet-stream' } },
+      errors: [404],
+      handler: ({ res, params }) => {
+        res.set({ 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'public, max-age=3600' });
+        if (params.asset === 'init.js') {
+          res.type('text/javascript; charset=utf-8').send(INIT_SCRIPT);
+          return;
+        }
+        const type = ASSETS[params.asset];
+        if (!type) throw ApiError.notFound('File');
+        return new Promise<void>((resolve, reject) => {
+          res.sendFile(path.join(SWAGGER_UI_DIR, params.asset), { headers: { 'Content-Type': type } }, (err) =>
+            err ? reject(ApiError.notFound('File')) : resolve(),
+          );
+        });
+      },
+    }),
+  ];
 }

@@ -4,11 +4,11 @@ import { ApiError } from '../errors';
 
 /** body-parser's error types, answered as client errors rather than 500s. */
 const BODY_ERRORS: Record<string, ApiError> = {
-  'entity.parse.failed': new ApiError(400, 'invalid_json', 'The body is not valid JSON.'),
-  'entity.too.large': new ApiError(413, 'payload_too_large', 'The body is too large.'),
-  'encoding.unsupported': new ApiError(415, 'unsupported_media_type', 'The body encoding is not supported.'),
-  'charset.unsupported': new ApiError(415, 'unsupported_media_type', 'The body charset is not supported.'),
-  'request.aborted': new ApiError(400, 'request_aborted', 'The request was aborted.'),
+  'entity.parse.failed': ApiError.badRequest('invalid_json'),
+  'entity.too.large': ApiError.payloadTooLarge(),
+  'encoding.unsupported': ApiError.unsupportedMediaType('The body encoding is not supported.'),
+  'charset.unsupported': ApiError.unsupportedMediaType('The body charset is not supported.'),
+  'request.aborted': ApiError.badRequest('request_aborted'),
 };
 
 /**
@@ -20,11 +20,11 @@ function clientError(err: unknown): ApiError | undefined {
   const { status } = (err ?? {}) as { status?: number };
   if (typeof status !== 'number' || status < 400 || status > 499) return undefined;
   const message = err instanceof URIError ? 'The URL has broken percent-encoding.' : 'The request is malformed.';
-  return new ApiError(status, 'bad_request', message);
+  return ApiError.refused(status, message);
 }
 
 export const notFoundHandler: RequestHandler = (req, _res, next) => {
-  next(new ApiError(404, 'not_found', `No route for ${req.method} ${req.path}.`));
+  next(ApiError.noRoute(req.method, req.path));
 };
 
 /** Every error becomes `{error: {code, message, details?}}`; only bugs are 500s, and they never show a stack. */
@@ -35,10 +35,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     // req.log (request-logging.ts) carries the request id, so the failure can be matched with its request line.
     if (!known)
       (req.log ?? logger).error({ err, method: req.method, path: req.route?.path ?? 'unmatched' }, 'request failed');
-    const error = known ?? new ApiError(500, 'internal', 'Something went wrong on our side.');
+    const error = known ?? ApiError.internal();
     if (res.headersSent) return;
-    res.status(error.status).json({
-      error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) },
-    });
+    res.status(error.status).json(error.toBody());
   };
 }

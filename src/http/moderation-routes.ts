@@ -1,14 +1,25 @@
-import express, { Router } from 'express';
+import express from 'express';
 import { z } from 'zod';
-import type { TokenService } from '../auth/token-service';
-import { decodeCursor } from '../comments/comment-repository';
+import { principalSchema, type TokenService } from '../auth/token-service';
 import { COMMENT_STATUSES } from '../comments/status';
-import { ApiError } from '../errors';
-import { parseAddressRange } from '../net/address-range';
-import { MODERATOR_ACTIONS, type ModerationService } from '../moderation/moderation-service';
+import type { ModerationService } from '../moderation/moderation-service';
+import { MAX_BULK_IDS, MODERATOR_ACTIONS } from '../moderation/moderator-actions';
+import type { ModeratorView } from '../moderation/moderator-view';
 import type { SiteRepository } from '../sites/site-repository';
 import { principalOf, requireRole } from './auth';
-import { parseOrThrow } from './validate';
+import {
+  actionResultSchema,
+  bulkResultsSchema,
+  moderationDetailSchema,
+  moderationQueueSchema,
+  moderatorSitesSchema,
+} from './envelopes';
+import { AVATAR, COMMENT_ID, CREATED, DECIDED, SITE_KEY, TOKEN_ID } from './examples';
+import { banRoutes } from './ban-routes';
+import { moderationReportRoutes } from './moderation-report-routes';
+import { pageQuery } from './paging';
+import { json, type Route, route, uuidParam } from './route';
+import { type Mount, mount } from './route-registry';
 
 export interface ModerationRoutesOptions {
   tokens: TokenService;
@@ -18,63 +29,23 @@ export interface ModerationRoutesOptions {
   maxCommentLength: number;
 }
 
-const cursor = z
-  .string()
-  .max(200)
-  .refine((c) => decodeCursor(c) !== undefined, 'not a cursor this API gave out')
-  .optional();
-const limit = z.coerce.number().int().min(1).max(100).default(50);
 const note = z.string().trim().max(1000).optional();
-const commentId = z.uuid();
 
-export const listQuery = z.object({
+const listQuery = z.object({
   status: z.enum(COMMENT_STATUSES).default('held'),
   site: z.string().max(100).optional(),
   pageId: z.string().max(500).optional(),
   email: z.string().max(254).optional(),
   q: z.string().trim().min(1).max(200).optional(),
   order: z.enum(['newest', 'oldest']).default('newest'),
-  cursor,
-  limit,
+  ...pageQuery,
 });
-export const actionBody = z.object({ action: z.enum(MODERATOR_ACTIONS), note });
-export const bulkBody = z.object({ ids: z.array(commentId).min(1).max(500), action: z.enum(MODERATOR_ACTIONS), note });
-export const statsQuery = z.object({
-  site: z.string().max(100).optional(),
-  days: z.coerce.number().int().min(1).max(365).default(30),
-});
-export const auditQuery = z.object({
-  commentId: commentId.optional(),
-  site: z.string().max(100).optional(),
-  cursor,
-  limit,
-});
+const actionBody = z.object({ action: z.enum(MODERATOR_ACTIONS), note });
+const bulkBody = z.object({ ids: z.array(z.uuid()).min(1).max(MAX_BULK_IDS), action: z.enum(MODERATOR_ACTIONS), note });
+/** The (optional) body of `DELETE /v1/moderation/comments/:id`. */
+const deleteBody = z.object({ note });
 
-const domain = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
-export const banBody = z
-  .object({
-    kind: z.enum(['email', 'domain', 'ip']),
-    value: z.string().trim().min(1).max(254),
-    siteKey: z.string().max(100).nullish(),
-    reason: z.string().trim().max(500).nullish(),
-    expiresAt: z.iso.datetime({ offset: true }).nullish(),
-    rejectPending: z.boolean().default(false),
-  })
-  .transform((ban, ctx) => {
-    const value = normalizeBanValue(ban.kind, ban.value);
-    if (value === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['value'],
-        message: `not a valid ${ban.kind === 'ip' ? 'IP address or CIDR range' : ban.kind}`,
-      });
-      return z.NEVER;
-    }
-    return { ...ban, value, expiresAt: ban.expiresAt ? Date.parse(ban.expiresAt) : null };
-  });
-
-/** The body of `PATCH /v1/moderation/comments/:id`. */
-export function editCommentBody(maxCommentLength: number) {
+function editBody(maxCommentLength: number) {
   return z.object({
     text: z
       .string()
@@ -84,122 +55,249 @@ export function editCommentBody(maxCommentLength: number) {
   });
 }
 
-/** The (optional) body of `DELETE /v1/moderation/comments/:id`. */
-export const deleteBody = z.object({ note });
+const moderatorViewExample: ModeratorView = {
+  id: COMMENT_ID,
+  siteKey: SITE_KEY,
+  pageId: 'hello-world',
+  pageUrl: 'https://blog.example/hello-world',
+  pageTitle: 'Hello, world',
+  parentId: null,
+  status: 'held',
+  text: 'Nice *post*! More at https://ann.example and https://ann.example/2 and https://ann.example/3',
+  originalText: null,
+  html: '<p>Nice <em>post</em>! More at …</p>',
+  author: {
+    name: 'Ann',
+    email: 'ann@example.com',
+    website: 'https://ann.example',
+    ip: '203.0.113.7',
+    userAgent: 'Mozilla/5.0',
+    avatar: AVATAR,
+  },
+  findings: [{ check: 'link-count', verdict: 'hold', reason: "3 links, more than the site's limit of 2" }],
+  createdAt: CREATED,
+  decidedAt: DECIDED,
+  editedAt: null,
+  version: 2,
+};
 
-function normalizeBanValue(kind: 'email' | 'domain' | 'ip', raw: string): string | undefined {
-  const value = raw.toLowerCase();
-  if (kind === 'email') return z.email().safeParse(value).success ? value : undefined;
-  if (kind === 'domain') return domain.test(value.replace(/^@/, '')) ? value.replace(/^@/, '') : undefined;
-  return parseAddressRange(value);
-}
-
-function idParam(value: string | string[] | undefined): string {
-  const parsed = commentId.safeParse(value);
-  if (!parsed.success) throw ApiError.notFound('Comment');
-  return parsed.data;
-}
+const countsExample = { pending: 0, approved: 41, held: 3, spam: 12, rejected: 1, deleted: 0 };
 
 /** The review queue's API: every route needs a moderator or admin token. */
-export function moderationRoutes(options: ModerationRoutesOptions): Router {
+export function moderationRoutes(options: ModerationRoutesOptions): (Route | Mount)[] {
   const { moderation } = options;
-  const router = Router();
-  const editBody = editCommentBody(options.maxCommentLength);
-  router.use('/v1/moderation', requireRole(options.tokens, 'moderator'), express.json({ limit: options.bodyLimit }));
+  return [
+    // In front of the routes, and of any path under them: 401 without a token.
+    mount('/v1/moderation', requireRole(options.tokens, 'moderator'), express.json({ limit: options.bodyLimit })),
 
-  router.get('/v1/moderation/me', (_req, res) => {
-    res.json(principalOf(res));
-  });
+    route({
+      method: 'get',
+      path: '/v1/moderation/me',
+      tag: 'Moderation',
+      auth: 'moderator',
+      summary: 'Who the token is',
+      responses: {
+        200: json(principalSchema, {
+          description: 'The principal.',
+          example: { id: TOKEN_ID, role: 'moderator', siteKey: null, label: 'night shift' },
+        }),
+      },
+      errors: [401],
+      handler: ({ res }) => principalOf(res),
+    }),
 
-  router.get('/v1/moderation/sites', async (_req, res) => {
-    const principal = principalOf(res);
-    const sites = await options.sites.list();
-    res.json({
-      sites: sites
-        .filter((s) => principal.siteKey === null || s.key === principal.siteKey)
-        .map((s) => ({ key: s.key, name: s.name })),
-    });
-  });
+    route({
+      method: 'get',
+      path: '/v1/moderation/sites',
+      tag: 'Moderation',
+      auth: 'moderator',
+      summary: 'The sites the token may see',
+      responses: {
+        200: json(moderatorSitesSchema, {
+          description: 'The sites.',
+          example: { sites: [{ key: SITE_KEY, name: 'My blog' }] },
+        }),
+      },
+      errors: [401],
+      handler: async ({ res }) => {
+        const principal = principalOf(res);
+        const sites = await options.sites.list();
+        return {
+          sites: sites
+            .filter((s) => principal.siteKey === null || s.key === principal.siteKey)
+            .map((s) => ({ key: s.key, name: s.name })),
+        };
+      },
+    }),
 
-  router.get('/v1/moderation/comments', async (req, res) => {
-    const query = parseOrThrow(listQuery, req.query);
-    res.set('Cache-Control', 'private, no-store');
-    res.json(
-      await moderation.list(principalOf(res), {
-        status: query.status,
-        siteKey: query.site,
-        pageId: query.pageId,
-        email: query.email,
-        search: query.q,
-        order: query.order,
-        cursor: query.cursor,
-        limit: query.limit,
-      }),
-    );
-  });
+    route({
+      method: 'get',
+      path: '/v1/moderation/comments',
+      tag: 'Moderation',
+      auth: 'moderator',
+      summary: 'The review queue',
+      description:
+        'Comments with email, IP, user agent and every finding; `counts` per status for the same filters; `nextCursor` for the next page.',
+      query: listQuery,
+      queryExample: { status: 'held', order: 'newest', limit: '50' },
+      responses: {
+        200: json(moderationQueueSchema, {
+          description: 'A page of the queue.',
+          example: { comments: [moderatorViewExample], counts: countsExample, nextCursor: null },
+        }),
+      },
+      errors: [400, 401, 403],
+      handler: ({ res, query }) => {
+        res.set('Cache-Control', 'private, no-store');
+        return moderation.list(principalOf(res), {
+          status: query.status,
+          siteKey: query.site,
+          pageId: query.pageId,
+          email: query.email,
+          search: query.q,
+          order: query.order,
+          cursor: query.cursor,
+          limit: query.limit,
+        });
+      },
+    }),
 
-  router.get('/v1/moderation/comments/:id', async (req, res) => {
-    res.set('Cache-Control', 'private, no-store');
-    res.json(await moderation.get(principalOf(res), idParam(req.params.id)));
-  });
+    route({
+      method: 'get',
+      path: '/v1/moderation/comments/:id',
+      tag: 'Moderation',
+      auth: 'moderator',
+      summary: 'One comment in full',
+      description: "With the comment it replies to and the author's history on the site.",
+      responses: {
+        200: json(moderationDetailSchema, {
+          description: 'The comment.',
+          example: {
+            comment: moderatorViewExample,
+            parent: null,
+            history: { counts: { ...countsExample, approved: 2, held: 1, spam: 0, rejected: 0 }, recent: [] },
+          },
+        }),
+      },
+      errors: [401, 403, 404],
+      handler: ({ res, params }) => {
+        // Even on a 404: nothing of this API is for a shared cache.
+        res.set('Cache-Control', 'private, no-store');
+        return moderation.get(principalOf(res), uuidParam(params.id, 'Comment'));
+      },
+    }),
 
-  router.post('/v1/moderation/comments/:id/actions', async (req, res) => {
-    const id = idParam(req.params.id);
-    const body = parseOrThrow(actionBody, req.body);
-    res.json(await moderation.act(principalOf(res), { id, ...body }));
-  });
+    route({
+      method: 'post',
+      path: '/v1/moderation/comments/:id/actions',
+      tag: 'Moderation',
+      auth: 'moderator',
+      summary: 'Approve, hold, reject or mark as spam',
+      description:
+        'Audited. Approving a held or spam comment teaches the classifier "ham"; marking spam teaches it "spam".',
+      ids: { id: 'Comment' },
+      body: actionBody,
+      bodyExample: { action: 'approve', note: 'fine, just enthusiastic' },
+      responses: {
+        200: json(actionResultSchema, {
+          description: 'The comment after the action.',
+          example: { comment: { ...moderatorViewExample, status: 'approved', version: 3 }, previousStatus: 'held' },
+        }),
+      },
+      errors: [400, 401, 403, 404, 409],
+      handler: ({ res, params, body }) => moderation.act(principalOf(res), { id: params.id, ...body }),
+    }),
 
-  router.post('/v1/moderation/actions', async (req, res) => {
-    const body = parseOrThrow(bulkBody, req.body);
-    res.json({ results: await moderation.actOnMany(principalOf(res), body) });
-  });
+    route({
+      method: 'post',
+      path: '/v1/moderation/actions',
+      tag: 'Moderation',
+      auth: 'moderator',
+      summary: 'One action on many comments',
+      description: 'Each comment on its own: one failure does not undo the others.',
+      body: bulkBody,
+      bodyExample: { ids: [COMMENT_ID, '00000000-0000-4000-8000-000000000000'], action: 'spam' },
+      responses: {
+        200: json(bulkResultsSchema, {
+          description: 'A result per id.',
+          example: {
+            results: [
+              { id: COMMENT_ID, ok: true, status: 'spam', previousStatus: 'held' },
+              {
+                id: '00000000-0000-4000-8000-000000000000',
+                ok: false,
+                error: { code: 'not_found', message: 'Comment not found.' },
+              },
+            ],
+          },
+        }),
+      },
+      errors: [400, 401],
+      handler: async ({ res, body }) => ({ results: await moderation.actOnMany(principalOf(res), body) }),
+    }),
 
-  router.patch('/v1/moderation/comments/:id', async (req, res) => {
-    const id = idParam(req.params.id);
-    const body = parseOrThrow(editBody, req.body);
-    res.json(await moderation.edit(principalOf(res), { id, ...body }));
-  });
+    route({
+      method: 'patch',
+      path: '/v1/moderation/comments/:id',
+      tag: 'Moderation',
+      auth: 'moderator',
+      summary: "Edit a comment's text",
+      description: 'Re-rendered and re-sanitized; the original text is kept in `originalText`.',
+      ids: { id: 'Comment' },
+      body: editBody(options.maxCommentLength),
+      bodyExample: { text: 'Nice *post*!', note: 'removed a link' },
+      responses: {
+        200: json(actionResultSchema, {
+          description: 'The edited comment.',
+          example: {
+            comment: {
+              ...moderatorViewExample,
+              originalText: moderatorViewExample.text,
+              text: 'Nice *post*!',
+              editedAt: DECIDED,
+              version: 3,
+            },
+            previousStatus: 'held',
+          },
+        }),
+      },
+      errors: [400, 401, 403, 404, 409],
+      handler: ({ res, params, body }) => moderation.edit(principalOf(res), { id: params.id, ...body }),
+    }),
 
-  router.delete('/v1/moderation/comments/:id', async (req, res) => {
-    const id = idParam(req.params.id);
-    const body = parseOrThrow(deleteBody, req.body);
-    res.json(await moderation.erase(principalOf(res), { id, note: body.note }));
-  });
+    route({
+      method: 'delete',
+      path: '/v1/moderation/comments/:id',
+      tag: 'Moderation',
+      auth: 'moderator',
+      summary: 'Delete a comment',
+      description:
+        "Erases the content and the author's details. A tombstone stays in the public thread while it has published replies.",
+      ids: { id: 'Comment' },
+      body: deleteBody,
+      bodyExample: { note: 'asked by the author' },
+      responses: {
+        200: json(actionResultSchema, {
+          description: 'The tombstone.',
+          example: {
+            comment: {
+              ...moderatorViewExample,
+              status: 'deleted',
+              text: '',
+              html: '',
+              author: { name: '', email: '', website: null, ip: null, userAgent: null, avatar: '' },
+              findings: [],
+              version: 3,
+            },
+            previousStatus: 'held',
+          },
+        }),
+      },
+      errors: [401, 403, 404, 409],
+      handler: ({ res, params, body }) => moderation.erase(principalOf(res), { id: params.id, note: body.note }),
+    }),
 
-  router.get('/v1/moderation/bans', async (_req, res) => {
-    res.json({ bans: await moderation.listBans(principalOf(res)) });
-  });
-
-  router.post('/v1/moderation/bans', async (req, res) => {
-    const body = parseOrThrow(banBody, req.body);
-    res.status(201).json(await moderation.createBan(principalOf(res), body));
-  });
-
-  router.delete('/v1/moderation/bans/:id', async (req, res) => {
-    const parsed = z.uuid().safeParse(req.params.id);
-    if (!parsed.success) throw ApiError.notFound('Ban');
-    await moderation.deleteBan(principalOf(res), parsed.data);
-    res.status(204).end();
-  });
-
-  router.get('/v1/moderation/stats', async (req, res) => {
-    const query = parseOrThrow(statsQuery, req.query);
-    res.set('Cache-Control', 'private, no-store');
-    res.json(await moderation.stats(principalOf(res), { siteKey: query.site, days: query.days }));
-  });
-
-  router.get('/v1/moderation/audit', async (req, res) => {
-    const query = parseOrThrow(auditQuery, req.query);
-    const principal = principalOf(res);
-    res.json(
-      await moderation.auditLog(principal, {
-        siteKey: query.site,
-        commentId: query.commentId,
-        cursor: query.cursor,
-        limit: query.limit,
-      }),
-    );
-  });
-
-  return router;
+    ...banRoutes(moderation),
+    ...moderationReportRoutes(moderation),
+  ];
 }

@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { type Request, type Response, Router } from 'express';
+import type { Request, Response } from 'express';
 import { ApiError } from '../errors';
+import { html, type Route, route } from './route';
 
 export interface ModeratorUiOptions {
   /** Where scripts/build-ui.js wrote the UI (default: dist/moderator-ui in the package). */
@@ -61,7 +62,7 @@ function packageRoot(from: string): string {
  * the assets are cached for a year when asked for under their current `?v=` hash, and
  * revalidated otherwise. Files are re-read when a rebuild changes them.
  */
-export function moderatorUiRoutes(options: ModeratorUiOptions = {}): Router {
+export function moderatorUiRoutes(options: ModeratorUiOptions = {}): Route[] {
   const assetDir = options.assetDir ?? path.join(packageRoot(__dirname), 'dist', 'moderator-ui');
   const cache = new Map<AssetName, Asset>();
 
@@ -71,7 +72,7 @@ export function moderatorUiRoutes(options: ModeratorUiOptions = {}): Router {
     try {
       stat = await fs.stat(file);
     } catch {
-      throw new ApiError(503, 'ui_not_built', 'The moderator UI is not built: run "npm run build".');
+      throw ApiError.unavailable('ui_not_built');
     }
     const cached = cache.get(name);
     if (cached && cached.mtimeMs === stat.mtimeMs) return cached;
@@ -107,9 +108,31 @@ export function moderatorUiRoutes(options: ModeratorUiOptions = {}): Router {
     res.send(asset.body);
   }
 
-  const router = Router();
-  router.get('/moderation', (req, res) => send(req, res, 'index.html'));
-  router.get('/moderation/app.js', (req, res) => send(req, res, 'app.js'));
-  router.get('/moderation/app.css', (req, res) => send(req, res, 'app.css'));
-  return router;
+  const page = { tag: 'Browser pages', errors: [503] } as const;
+  return [
+    route({
+      ...page,
+      method: 'get',
+      path: '/moderation',
+      summary: 'The moderator UI',
+      responses: { 200: html('The page (it signs in with a token).') },
+      handler: ({ req, res }) => send(req, res, 'index.html'),
+    }),
+    route({
+      ...page,
+      method: 'get',
+      path: '/moderation/app.js',
+      summary: "The moderator UI's script",
+      responses: { 200: { description: 'The script.', contentType: 'text/javascript' } },
+      handler: ({ req, res }) => send(req, res, 'app.js'),
+    }),
+    route({
+      ...page,
+      method: 'get',
+      path: '/moderation/app.css',
+      summary: "The moderator UI's styles",
+      responses: { 200: { description: 'The stylesheet.', contentType: 'text/css' } },
+      handler: ({ req, res }) => send(req, res, 'app.css'),
+    }),
+  ];
 }

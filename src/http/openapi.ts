@@ -1,63 +1,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { submitCommentSchema } from '../comments/submit-schema';
-import { siteBody, siteChanges, tokenBody } from './admin-routes';
-import {
-  actionBody,
-  auditQuery,
-  statsQuery,
-  banBody,
-  bulkBody,
-  deleteBody,
-  editCommentBody,
-  listQuery as moderationListQuery,
-} from './moderation-routes';
-import { threadQuerySchema } from './public-routes';
-import * as responses from './response-schemas';
-import { deliveriesQuerySchema, webhookEndpointChangesSchema, webhookEndpointSchema } from './webhook-routes';
+import { ApiError, ERROR_CODES, ERROR_DEFINITIONS, type ErrorStatus } from '../errors';
+import { COMMENT_ID, SITE_KEY } from './examples';
+import type { Auth, Operation, Tag } from './route';
 
 /**
- * The OpenAPI 3.1 description of the HTTP API, served at `/openapi.json` and rendered
- * at `/docs`. Request bodies and query strings are described by the very zod schemas
- * the routes validate with (exported by the route modules); responses by the schemas
- * in response-schemas.ts, which the tests check real answers against. A route added to
- * a router without an operation here fails test/integration/ops-openapi.test.ts.
+ * The OpenAPI 3.1 document of the HTTP API, served at `/openapi.json` and rendered at
+ * `/docs`, built from the operations the routes declare (route.ts, route-registry.ts):
+ * request bodies and queries are described by the very zod schemas the routes validate
+ * with, answers by the schemas their modules declare (envelopes.ts and the domain's).
  */
 
-type Method = 'get' | 'post' | 'put' | 'patch' | 'delete' | 'options';
-type Auth = 'none' | 'author' | 'moderator' | 'admin' | 'dashboard';
 type JsonSchema = Record<string, unknown>;
-
-/** One documented answer. `schema` is a zod schema (JSON bodies) or a JSON Schema (other media types). */
-export interface ResponseSpec {
-  description: string;
-  schema?: z.ZodType;
-  example?: unknown;
-  contentType?: string;
-  headers?: Record<string, string>;
-}
-
-export interface OperationSpec {
-  method: Method;
-  /** The Express path, as the router declares it: `/v1/comments/:id/status`. */
-  path: string;
-  tag: Tag;
-  summary: string;
-  description?: string;
-  auth?: Auth;
-  query?: z.ZodObject;
-  queryExample?: Record<string, string>;
-  body?: z.ZodType;
-  bodyExample?: unknown;
-  /** A body that is not JSON (the dashboard's sign-in form). */
-  formBody?: JsonSchema;
-  responses: Record<number, ResponseSpec>;
-  /** Error answers, from the shared ones in components.responses. */
-  errors?: ErrorStatus[];
-}
-
-type Tag = 'Public' | 'Moderation' | 'Admin' | 'Webhooks' | 'Operations' | 'Browser pages';
 
 const TAGS: { name: Tag; description: string }[] = [
   {
@@ -80,964 +35,57 @@ const TAGS: { name: Tag; description: string }[] = [
   { name: 'Browser pages', description: 'The moderator UI, the widget script and the demo page.' },
 ];
 
-const ERRORS = {
-  400: {
-    name: 'BadRequest',
-    description:
-      'Invalid input: `validation_failed` lists each field in `details`; `invalid_json` for a body that is not JSON.',
-    example: {
-      error: {
-        code: 'validation_failed',
-        message: 'The request has invalid fields.',
-        details: [{ path: 'email', message: 'Invalid email address' }],
+/** The shared error answers, one per status, named as `components.responses` names them. */
+const ERROR_RESPONSE_NAMES: Record<ErrorStatus, string> = {
+  400: 'BadRequest',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'NotFound',
+  409: 'Conflict',
+  413: 'PayloadTooLarge',
+  415: 'UnsupportedMediaType',
+  429: 'TooManyRequests',
+  500: 'InternalServerError',
+  503: 'ServiceUnavailable',
+};
+
+/** The answer each shared error response shows as its example. */
+const ERROR_EXAMPLES: Record<ErrorStatus, ApiError> = {
+  400: ApiError.validation([{ path: 'email', message: 'Invalid email address' }]),
+  401: ApiError.unauthorized(),
+  403: ApiError.originNotAllowed('https://elsewhere.example'),
+  404: ApiError.notFound('Comment'),
+  409: ApiError.conflict('comment_deleted'),
+  413: ApiError.payloadTooLarge(),
+  415: ApiError.unsupportedMediaType('Send the comment as application/json.'),
+  429: ApiError.rateLimited(42),
+  500: ApiError.internal(),
+  503: ApiError.unavailable('ui_not_built'),
+};
+
+/** A shared error answer: every code of that status, from the table in src/errors.ts, and an example. */
+function errorResponse(status: ErrorStatus): JsonSchema {
+  const codes = ERROR_CODES.filter((code) => ERROR_DEFINITIONS[code].status === status);
+  return {
+    description: codes.map((code) => `- \`${code}\`: ${ERROR_DEFINITIONS[code].meaning}`).join('\n'),
+    content: {
+      'application/json': {
+        schema: { $ref: '#/components/schemas/Error' },
+        example: ERROR_EXAMPLES[status].toBody(),
       },
     },
-  },
-  401: {
-    name: 'Unauthorized',
-    description: 'No valid token in `Authorization: Bearer <token>`.',
-    example: { error: { code: 'unauthorized', message: 'Send a valid token as "Authorization: Bearer <token>".' } },
-  },
-  403: {
-    name: 'Forbidden',
-    description:
-      'A token of too small a role or limited to another site (`forbidden`), or a browser `Origin` the site does not list (`origin_not_allowed`).',
-    example: {
-      error: { code: 'origin_not_allowed', message: 'Origin https://elsewhere.example is not allowed for this site.' },
-    },
-  },
-  404: {
-    name: 'NotFound',
-    description: 'No such site, comment, ban or token (`not_found`).',
-    example: { error: { code: 'not_found', message: 'Comment not found.' } },
-  },
-  409: {
-    name: 'Conflict',
-    description:
-      'The comment is deleted and nothing more can be done to it (`comment_deleted`), it kept changing under the action (`conflict`: try again), or a test delivery cannot be redelivered (`not_redeliverable`).',
-    example: {
-      error: { code: 'comment_deleted', message: 'The comment was deleted; nothing can be done to it any more.' },
-    },
-  },
-  413: {
-    name: 'PayloadTooLarge',
-    description: 'The body is larger than `PARLEY_BODY_LIMIT`.',
-    example: { error: { code: 'payload_too_large', message: 'The body is too large.' } },
-  },
-  415: {
-    name: 'UnsupportedMediaType',
-    description: 'The body is not `application/json`.',
-    example: { error: { code: 'unsupported_media_type', message: 'Send the comment as application/json.' } },
-  },
-  429: {
-    name: 'TooManyRequests',
-    description:
-      'More submissions from this IP than `PARLEY_SUBMITS_PER_MINUTE` allows; `Retry-After` says how many seconds to wait.',
-    example: { error: { code: 'rate_limited', message: 'Too many requests; try again in 42 s.' } },
-  },
-  503: {
-    name: 'ServiceUnavailable',
-    description: 'A part of Parley that this needs is not available (e.g. the UI is not built).',
-    example: { error: { code: 'ui_not_built', message: 'The moderator UI is not built: run "npm run build".' } },
-  },
-} as const;
-type ErrorStatus = keyof typeof ERRORS;
+  };
+}
 
 const PATH_PARAMETERS: Record<string, { description: string; example: string }> = {
-  siteKey: { description: 'The site key (`parley sites create` prints it).', example: 'site_Xq3vB8kP2mLw' },
-  key: { description: 'The site key.', example: 'site_Xq3vB8kP2mLw' },
+  siteKey: { description: 'The site key (`parley sites create` prints it).', example: SITE_KEY },
+  key: { description: 'The site key.', example: SITE_KEY },
   pageId: { description: 'The page id given by the widget (`data-page-id`), URL-encoded.', example: 'hello-world' },
-  id: { description: 'The id of the comment, ban or token.', example: '3f6c2a9e-8b1d-4c57-9e0a-2d7f41b6c8e3' },
+  id: { description: 'The id of the comment, ban or token.', example: COMMENT_ID },
   hash: { description: 'The content hash of a widget build.', example: '5d41402abc4b2a76' },
   deliveryId: { description: 'The id of a delivery attempt.', example: '7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d' },
   asset: { description: 'A file of the documentation page.', example: 'swagger-ui.css' },
 };
-
-// Examples, shared by several operations. The tests parse every example with its schema.
-const SITE_KEY = 'site_Xq3vB8kP2mLw';
-const COMMENT_ID = '3f6c2a9e-8b1d-4c57-9e0a-2d7f41b6c8e3';
-const AVATAR = 'b1946ac92492d2347c6235b4d2611184';
-const CREATED = '2025-11-28T09:15:02.118Z';
-const DECIDED = '2025-11-28T09:15:02.164Z';
-
-const publicCommentExample = {
-  id: COMMENT_ID,
-  parentId: null,
-  pageId: 'hello-world',
-  name: 'Ann',
-  website: 'https://ann.example',
-  avatar: AVATAR,
-  html: '<p>Nice <em>post</em>!</p>',
-  createdAt: CREATED,
-};
-
-const moderatorCommentExample = {
-  id: COMMENT_ID,
-  siteKey: SITE_KEY,
-  pageId: 'hello-world',
-  pageUrl: 'https://blog.example/hello-world',
-  pageTitle: 'Hello, world',
-  parentId: null,
-  status: 'held',
-  text: 'Nice *post*! More at https://ann.example and https://ann.example/2 and https://ann.example/3',
-  originalText: null,
-  html: '<p>Nice <em>post</em>! More at …</p>',
-  author: {
-    name: 'Ann',
-    email: 'ann@example.com',
-    website: 'https://ann.example',
-    ip: '203.0.113.7',
-    userAgent: 'Mozilla/5.0',
-    avatar: AVATAR,
-  },
-  findings: [{ check: 'link-count', verdict: 'hold', reason: "3 links, more than the site's limit of 2" }],
-  createdAt: CREATED,
-  decidedAt: DECIDED,
-  editedAt: null,
-  version: 2,
-};
-
-const countsExample = { pending: 0, approved: 41, held: 3, spam: 12, rejected: 1, deleted: 0 };
-
-const siteExample = {
-  key: SITE_KEY,
-  name: 'My blog',
-  origins: ['https://blog.example'],
-  moderation: 'first-time',
-  linkLimit: 2,
-  policy: {
-    requireFormToken: false,
-    minSubmitSeconds: 3,
-    maxFormAgeHours: 24,
-    blockedLinkDomains: [],
-    blockList: ['casino'],
-    blockListVerdict: 'spam',
-    watchList: [],
-    profanity: 'hold',
-    floodPerMinute: 5,
-    disposableEmail: 'hold',
-    abuse: 'hold',
-    abuseThreshold: 0.7,
-    spamThreshold: 0.6,
-    spamHoldThreshold: 0.1,
-    language: 'en',
-  },
-  createdAt: '2025-11-01T12:00:00.000Z',
-};
-
-const tokenRecordExample = {
-  id: 'tok_Ab3dEf6hIj9k',
-  role: 'moderator',
-  siteKey: null,
-  label: 'night shift',
-  createdAt: '2025-11-02T08:00:00.000Z',
-  revokedAt: null,
-};
-
-const banExample = {
-  id: '9b2e7c1d-4f3a-4e8b-a6d5-0c1f2e3d4b5a',
-  siteKey: null,
-  kind: 'domain',
-  value: 'spam.example',
-  reason: 'link farm',
-  expiresAt: null,
-  createdBy: 'tok_Ab3dEf6hIj9k',
-  createdAt: '2025-11-20T10:00:00.000Z',
-};
-
-const ENDPOINT_ID = 'e0d1c2b3-a4f5-4e6d-8c7b-6a5f4e3d2c1b';
-const endpointExample = {
-  id: ENDPOINT_ID,
-  siteKey: SITE_KEY,
-  url: 'https://blog.example/hooks/parley',
-  description: 'rebuild the static site',
-  events: ['comment.approved', 'comment.deleted'],
-  enabled: true,
-  disabledReason: null,
-  failingSince: null,
-  secretRotatedUntil: null,
-  createdAt: '2025-11-20T10:00:00.000Z',
-};
-const deliveryExample = {
-  id: '7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
-  eventId: 'evt_3f6c2a9e.approved',
-  eventType: 'comment.approved',
-  attempt: 1,
-  succeeded: true,
-  statusCode: 204,
-  latencyMs: 84,
-  responseBody: '',
-  error: null,
-  createdAt: DECIDED,
-};
-const WEBHOOK_SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSwaGVsbG8gd29ybGQ=';
-
-const html = (description: string): ResponseSpec => ({ description, contentType: 'text/html; charset=utf-8' });
-const noContent = (description: string): ResponseSpec => ({ description });
-
-/** Every operation of the API. `options.maxCommentLength` is the one setting a request schema depends on. */
-export function operations(options: { maxCommentLength: number }): OperationSpec[] {
-  return [
-    // Operations
-    {
-      method: 'get',
-      path: '/healthz',
-      tag: 'Operations',
-      summary: 'Liveness: the process is up',
-      responses: { 200: { description: 'Up.', schema: responses.healthResponse, example: { status: 'ok' } } },
-    },
-    {
-      method: 'get',
-      path: '/readyz',
-      tag: 'Operations',
-      summary: 'Readiness: the database and Redis answer',
-      description: 'Load balancers should send traffic only to instances that answer 200.',
-      responses: {
-        200: {
-          description: 'Ready.',
-          schema: responses.readinessResponse,
-          example: { status: 'ok', checks: { database: 'ok', redis: 'ok' } },
-        },
-        503: {
-          description: 'A dependency is down; `checks` names it.',
-          schema: responses.readinessResponse,
-          example: { status: 'unavailable', checks: { database: 'ok', redis: 'down' } },
-        },
-      },
-    },
-    {
-      method: 'get',
-      path: '/metrics',
-      tag: 'Operations',
-      summary: 'Prometheus metrics of this process',
-      description:
-        'Prometheus text format. With `PARLEY_METRICS_PORT` set, served on that port instead (and not here). The families are listed in the README, "Metrics".',
-      responses: {
-        200: {
-          description: 'The metrics.',
-          contentType: 'text/plain; version=0.0.4; charset=utf-8',
-          example:
-            '# HELP parley_comments_accepted_total Comments accepted (stored as pending and answered 202).\n# TYPE parley_comments_accepted_total counter\nparley_comments_accepted_total 3\n',
-        },
-      },
-    },
-    {
-      method: 'get',
-      path: '/openapi.json',
-      tag: 'Operations',
-      summary: 'This document (OpenAPI 3.1)',
-      responses: { 200: { description: 'The OpenAPI document.', contentType: 'application/json' } },
-    },
-    {
-      method: 'get',
-      path: '/docs',
-      tag: 'Operations',
-      summary: 'This documentation, rendered (Swagger UI, served locally)',
-      responses: { 200: html('The documentation page.') },
-    },
-    {
-      method: 'get',
-      path: '/docs/:asset',
-      tag: 'Operations',
-      summary: 'Scripts, styles and icons of the documentation page',
-      responses: { 200: { description: 'The file.', contentType: 'application/octet-stream' } },
-      errors: [404],
-    },
-    {
-      method: 'get',
-      path: '/admin/queues',
-      tag: 'Operations',
-      auth: 'dashboard',
-      summary: 'The queue dashboard (Bull Board)',
-      description:
-        'Admin tokens only: `Authorization: Bearer <token>`, or the cookie that `POST /admin/queues/login` sets. A browser without either is sent to the sign-in page. ' +
-        "The dashboard's own scripts and JSON API live under this path too.",
-      responses: {
-        200: html('The dashboard.'),
-        303: noContent('Not signed in: see `/admin/queues/login`.'),
-      },
-      errors: [401, 403],
-    },
-    {
-      method: 'get',
-      path: '/admin/queues/login',
-      tag: 'Operations',
-      summary: 'Sign-in page of the queue dashboard',
-      responses: { 200: html('A form that asks for an admin token.') },
-    },
-    {
-      method: 'post',
-      path: '/admin/queues/login',
-      tag: 'Operations',
-      summary: 'Sign in to the queue dashboard',
-      description:
-        'Checks the admin token and keeps it in an `HttpOnly`, `SameSite=Strict` cookie limited to `/admin/queues` (and `Secure` over HTTPS) until the browser closes or `POST /admin/queues/logout`.',
-      formBody: {
-        type: 'object',
-        properties: {
-          token: { type: 'string', description: 'An admin token.', examples: ['tok_Ab3dEf6hIj9k.' + 'x'.repeat(43)] },
-        },
-        required: ['token'],
-      },
-      responses: {
-        303: noContent('Signed in: on to `/admin/queues`.'),
-        401: html('Not an active admin token: the form again, with the reason.'),
-      },
-      errors: [403],
-    },
-    {
-      method: 'post',
-      path: '/admin/queues/logout',
-      tag: 'Operations',
-      summary: 'Sign out of the queue dashboard',
-      responses: { 303: noContent('Signed out: on to the sign-in page.') },
-      errors: [403],
-    },
-
-    // Public
-    {
-      method: 'post',
-      path: '/v1/sites/:siteKey/comments',
-      tag: 'Public',
-      summary: 'Submit a comment',
-      description:
-        'Stores the comment as `pending` and queues it for moderation; the answer comes once it is stored. `formToken` comes from `GET /v1/sites/{siteKey}/form-token`; `hp` is the honeypot field, left empty by people. `text` is Markdown (no raw HTML), at most `PARLEY_MAX_COMMENT_LENGTH` characters.',
-      body: submitCommentSchema({ maxLength: options.maxCommentLength }),
-      bodyExample: {
-        pageId: 'hello-world',
-        pageUrl: 'https://blog.example/hello-world',
-        pageTitle: 'Hello, world',
-        name: 'Ann',
-        email: 'ann@example.com',
-        website: 'https://ann.example',
-        text: 'Nice *post*!',
-      },
-      responses: {
-        202: {
-          description: 'Accepted: stored, and queued for moderation.',
-          schema: responses.submitResponse,
-          example: {
-            comment: { ...publicCommentExample, status: 'pending' },
-            authorToken: 'q7Vb2kL9xW3mN8pR4tY6uI1oP5aS0dFg',
-          },
-        },
-      },
-      errors: [400, 403, 404, 413, 415, 429],
-    },
-    {
-      method: 'get',
-      path: '/v1/sites/:siteKey/form-token',
-      tag: 'Public',
-      summary: 'A signed, timestamped token for the time trap',
-      description: 'The widget fetches one when it shows the form and sends it back as `formToken`.',
-      responses: {
-        200: {
-          description: 'A fresh token.',
-          schema: responses.formTokenResponse,
-          example: { formToken: '1764321302118.Qm9vA1xYz2Wv.aGVsbG8td29ybGQtbWFjLX' },
-        },
-      },
-      errors: [403, 404],
-    },
-    {
-      method: 'get',
-      path: '/v1/sites/:siteKey/pages/:pageId/comments',
-      tag: 'Public',
-      summary: "A page's published comments",
-      description:
-        'Approved comments, flat with `parentId`, oldest first. Answers carry an `ETag` (send `If-None-Match` for a `304`) and `Cache-Control: public, max-age=1, must-revalidate`: a status change shows within a second.',
-      query: threadQuerySchema,
-      queryExample: { limit: '50' },
-      responses: {
-        200: {
-          description: 'The comments.',
-          schema: responses.threadResponse,
-          example: { comments: [publicCommentExample], total: 1, nextCursor: null },
-          headers: { ETag: 'Version of this answer.', 'Cache-Control': '`public, max-age=1, must-revalidate`' },
-        },
-        304: noContent('Not modified since the `If-None-Match` ETag.'),
-      },
-      errors: [400, 403, 404],
-    },
-    {
-      method: 'options',
-      path: '/v1/comments/:id/status',
-      tag: 'Public',
-      summary: 'CORS preflight of the status route',
-      responses: { 204: noContent("Allowed, for one of the comment's site origins.") },
-      errors: [403, 404],
-    },
-    {
-      method: 'get',
-      path: '/v1/comments/:id/status',
-      tag: 'Public',
-      auth: 'author',
-      summary: "The author's view of their own comment",
-      description: 'Whatever its status, with the `authorToken` the submission answered.',
-      responses: {
-        200: {
-          description: 'The status.',
-          schema: responses.authorStatusResponse,
-          example: { id: COMMENT_ID, status: 'held' },
-        },
-      },
-      errors: [401, 404],
-    },
-
-    // Moderation
-    {
-      method: 'get',
-      path: '/v1/moderation/me',
-      tag: 'Moderation',
-      auth: 'moderator',
-      summary: 'Who the token is',
-      responses: {
-        200: {
-          description: 'The principal.',
-          schema: responses.principal,
-          example: { id: 'tok_Ab3dEf6hIj9k', role: 'moderator', siteKey: null, label: 'night shift' },
-        },
-      },
-      errors: [401],
-    },
-    {
-      method: 'get',
-      path: '/v1/moderation/sites',
-      tag: 'Moderation',
-      auth: 'moderator',
-      summary: 'The sites the token may see',
-      responses: {
-        200: {
-          description: 'The sites.',
-          schema: responses.moderatorSitesResponse,
-          example: { sites: [{ key: SITE_KEY, name: 'My blog' }] },
-        },
-      },
-      errors: [401],
-    },
-    {
-      method: 'get',
-      path: '/v1/moderation/comments',
-      tag: 'Moderation',
-      auth: 'moderator',
-      summary: 'The review queue',
-      description:
-        'Comments with email, IP, user agent and every finding; `counts` per status for the same filters; `nextCursor` for the next page.',
-      query: moderationListQuery,
-      queryExample: { status: 'held', order: 'newest', limit: '50' },
-      responses: {
-        200: {
-          description: 'A page of the queue.',
-          schema: responses.moderationListResponse,
-          example: { comments: [moderatorCommentExample], counts: countsExample, nextCursor: null },
-        },
-      },
-      errors: [400, 401, 403],
-    },
-    {
-      method: 'get',
-      path: '/v1/moderation/comments/:id',
-      tag: 'Moderation',
-      auth: 'moderator',
-      summary: 'One comment in full',
-      description: "With the comment it replies to and the author's history on the site.",
-      responses: {
-        200: {
-          description: 'The comment.',
-          schema: responses.moderationDetailResponse,
-          example: {
-            comment: moderatorCommentExample,
-            parent: null,
-            history: { counts: { ...countsExample, approved: 2, held: 1, spam: 0, rejected: 0 }, recent: [] },
-          },
-        },
-      },
-      errors: [401, 403, 404],
-    },
-    {
-      method: 'post',
-      path: '/v1/moderation/comments/:id/actions',
-      tag: 'Moderation',
-      auth: 'moderator',
-      summary: 'Approve, hold, reject or mark as spam',
-      description:
-        'Audited. Approving a held or spam comment teaches the classifier "ham"; marking spam teaches it "spam".',
-      body: actionBody,
-      bodyExample: { action: 'approve', note: 'fine, just enthusiastic' },
-      responses: {
-        200: {
-          description: 'The comment after the action.',
-          schema: responses.actionResponse,
-          example: { comment: { ...moderatorCommentExample, status: 'approved', version: 3 }, previousStatus: 'held' },
-        },
-      },
-      errors: [400, 401, 403, 404, 409],
-    },
-    {
-      method: 'post',
-      path: '/v1/moderation/actions',
-      tag: 'Moderation',
-      auth: 'moderator',
-      summary: 'One action on many comments',
-      description: 'Each comment on its own: one failure does not undo the others.',
-      body: bulkBody,
-      bodyExample: { ids: [COMMENT_ID, '00000000-0000-4000-8000-000000000000'], action: 'spam' },
-      responses: {
-        200: {
-          description: 'A result per id.',
-          schema: responses.bulkResponse,
-          example: {
-            results: [
-              { id: COMMENT_ID, ok: true, status: 'spam', previousStatus: 'held' },
-              {
-                id: '00000000-0000-4000-8000-000000000000',
-                ok: false,
-                error: { code: 'not_found', message: 'Comment not found.' },
-              },
-            ],
-          },
-        },
-      },
-      errors: [400, 401],
-    },
-    {
-      method: 'patch',
-      path: '/v1/moderation/comments/:id',
-      tag: 'Moderation',
-      auth: 'moderator',
-      summary: "Edit a comment's text",
-      description: 'Re-rendered and re-sanitized; the original text is kept in `originalText`.',
-      body: editCommentBody(options.maxCommentLength),
-      bodyExample: { text: 'Nice *post*!', note: 'removed a link' },
-      responses: {
-        200: {
-          description: 'The edited comment.',
-          schema: responses.actionResponse,
-          example: {
-            comment: {
-              ...moderatorCommentExample,
-              originalText: moderatorCommentExample.text,
-              text: 'Nice *post*!',
-              editedAt: DECIDED,
-              version: 3,
-            },
-            previousStatus: 'held',
-          },
-        },
-      },
-      errors: [400, 401, 403, 404, 409],
-    },
-    {
-      method: 'delete',
-      path: '/v1/moderation/comments/:id',
-      tag: 'Moderation',
-      auth: 'moderator',
-      summary: 'Delete a comment',
-      description:
-        "Erases the content and the author's details. A tombstone stays in the public thread while it has published replies.",
-      body: deleteBody,
-      bodyExample: { note: 'asked by the author' },
-      responses: {
-        200: {
-          description: 'The tombstone.',
-          schema: responses.actionResponse,
-          example: {
-            comment: {
-              ...moderatorCommentExample,
-              status: 'deleted',
-              text: '',
-              html: '',
-              author: { name: '', email: '', website: null, ip: null, userAgent: null, avatar: '' },
-              findings: [],
-              version: 3,
-            },
-            previousStatus: 'held',
-          },
-        },
-      },
-      errors: [401, 403, 404, 409],
-    },
-    {
-      method: 'get',
-      path: '/v1/moderation/bans',
-      tag: 'Moderation',
-      auth: 'moderator',
-      summary: 'Active bans',
-      responses: {
-        200: { description: 'The bans.', schema: responses.banListResponse, example: { bans: [banExample] } },
-      },
-      errors: [401],
-    },
-    {
-      method: 'post',
-      path: '/v1/moderation/bans',
-      tag: 'Moderation',
-      auth: 'moderator',
-      summary: 'Ban an email, a domain or an IP range',
-      description:
-        "`ip` takes an address or a CIDR range. `rejectPending` also rejects the author's held and pending comments.",
-      body: banBody,
-      bodyExample: { kind: 'domain', value: 'spam.example', reason: 'link farm', rejectPending: true },
-      responses: {
-        201: {
-          description: 'The ban, and the comments it rejected.',
-          schema: responses.banCreatedResponse,
-          example: { ban: banExample, rejected: [COMMENT_ID] },
-        },
-      },
-      errors: [400, 401, 403],
-    },
-    {
-      method: 'delete',
-      path: '/v1/moderation/bans/:id',
-      tag: 'Moderation',
-      auth: 'moderator',
-      summary: 'Lift a ban',
-      responses: { 204: noContent('Lifted.') },
-      errors: [401, 403, 404],
-    },
-    {
-      method: 'get',
-      path: '/v1/moderation/stats',
-      tag: 'Moderation',
-      auth: 'moderator',
-      summary: 'How each check fared',
-      description:
-        'Counts per check and verdict over the last `days` (default 30), and how many of each a moderator later overturned: how a site admin sees whether a threshold is too strict. A site-limited token sees its own site.',
-      query: statsQuery,
-      queryExample: { site: SITE_KEY, days: '30' },
-      responses: {
-        200: {
-          description: 'The counts.',
-          schema: responses.statsResponse,
-          example: {
-            site: SITE_KEY,
-            days: 30,
-            since: '2025-10-29T09:20:00.000Z',
-            comments: 120,
-            statuses: { pending: 0, approved: 96, held: 9, spam: 12, rejected: 2, deleted: 1 },
-            checks: [
-              { check: 'spam', verdict: 'spam', count: 12, overturned: 1 },
-              { check: 'spam', verdict: 'hold', count: 7, overturned: 4 },
-              { check: 'abuse', verdict: 'hold', count: 3, overturned: 1 },
-            ],
-          },
-        },
-      },
-      errors: [400, 401, 403],
-    },
-    {
-      method: 'get',
-      path: '/v1/moderation/audit',
-      tag: 'Moderation',
-      auth: 'moderator',
-      summary: 'The audit log',
-      description: 'Who did what, when, with the status before and after; newest first.',
-      query: auditQuery,
-      queryExample: { commentId: COMMENT_ID },
-      responses: {
-        200: {
-          description: 'A page of the log.',
-          schema: responses.auditResponse,
-          example: {
-            entries: [
-              {
-                id: 'c4d5e6f7-a8b9-4c0d-9e1f-2a3b4c5d6e7f',
-                at: '2025-11-28T09:20:00.000Z',
-                actor: { id: 'tok_Ab3dEf6hIj9k', label: 'night shift' },
-                action: 'approve',
-                siteKey: SITE_KEY,
-                commentId: COMMENT_ID,
-                beforeStatus: 'held',
-                afterStatus: 'approved',
-                note: null,
-                details: {},
-              },
-            ],
-            nextCursor: null,
-          },
-        },
-      },
-      errors: [400, 401, 403],
-    },
-
-    // Admin
-    {
-      method: 'get',
-      path: '/v1/admin/sites',
-      tag: 'Admin',
-      auth: 'admin',
-      summary: 'List the sites',
-      responses: {
-        200: { description: 'The sites.', schema: responses.siteListResponse, example: { sites: [siteExample] } },
-      },
-      errors: [401, 403],
-    },
-    {
-      method: 'post',
-      path: '/v1/admin/sites',
-      tag: 'Admin',
-      auth: 'admin',
-      summary: 'Create a site',
-      body: siteBody,
-      bodyExample: {
-        name: 'My blog',
-        origins: ['https://blog.example'],
-        moderation: 'first-time',
-        linkLimit: 2,
-        policy: { blockList: ['casino'] },
-      },
-      responses: { 201: { description: 'The site, with its key.', schema: responses.site, example: siteExample } },
-      errors: [400, 401, 403],
-    },
-    {
-      method: 'get',
-      path: '/v1/admin/sites/:key',
-      tag: 'Admin',
-      auth: 'admin',
-      summary: 'One site',
-      responses: { 200: { description: 'The site.', schema: responses.site, example: siteExample } },
-      errors: [401, 403, 404],
-    },
-    {
-      method: 'patch',
-      path: '/v1/admin/sites/:key',
-      tag: 'Admin',
-      auth: 'admin',
-      summary: "Change a site's settings",
-      description:
-        'Only what is given changes; `policy` takes any of the site policy settings, and the others keep their values.',
-      body: siteChanges,
-      bodyExample: { moderation: 'all', policy: { profanity: 'reject', watchList: ['refund'] } },
-      responses: {
-        200: {
-          description: 'The site after the change.',
-          schema: responses.site,
-          example: { ...siteExample, moderation: 'all' },
-        },
-      },
-      errors: [400, 401, 403, 404],
-    },
-    {
-      method: 'get',
-      path: '/v1/admin/tokens',
-      tag: 'Admin',
-      auth: 'admin',
-      summary: 'List the tokens (never their secrets)',
-      responses: {
-        200: {
-          description: 'The tokens.',
-          schema: responses.tokenListResponse,
-          example: { tokens: [tokenRecordExample] },
-        },
-      },
-      errors: [401, 403],
-    },
-    {
-      method: 'post',
-      path: '/v1/admin/tokens',
-      tag: 'Admin',
-      auth: 'admin',
-      summary: 'Create a token',
-      description: 'The token itself is in this answer only; only a hash of its secret is stored.',
-      body: tokenBody,
-      bodyExample: { role: 'moderator', label: 'night shift' },
-      responses: {
-        201: {
-          description: 'The token.',
-          schema: responses.tokenCreatedResponse,
-          example: { ...tokenRecordExample, token: 'tok_Ab3dEf6hIj9k.' + 'x'.repeat(43) },
-        },
-      },
-      errors: [400, 401, 403],
-    },
-    {
-      method: 'delete',
-      path: '/v1/admin/tokens/:id',
-      tag: 'Admin',
-      auth: 'admin',
-      summary: 'Revoke a token',
-      responses: { 204: noContent('Revoked.') },
-      errors: [401, 403, 404],
-    },
-
-    // Webhooks
-    {
-      method: 'get',
-      path: '/v1/admin/sites/:siteKey/webhooks',
-      tag: 'Webhooks',
-      auth: 'admin',
-      summary: "A site's webhook endpoints",
-      responses: {
-        200: {
-          description: 'The endpoints (never their secrets).',
-          schema: responses.webhookEndpointListResponse,
-          example: { endpoints: [endpointExample] },
-        },
-      },
-      errors: [401, 403, 404],
-    },
-    {
-      method: 'post',
-      path: '/v1/admin/sites/:siteKey/webhooks',
-      tag: 'Webhooks',
-      auth: 'admin',
-      summary: 'Add a webhook endpoint',
-      description:
-        'The URL must be http(s); in production, private and loopback addresses are refused unless `PARLEY_WEBHOOK_ALLOWLIST` lists them.',
-      body: webhookEndpointSchema,
-      bodyExample: {
-        url: 'https://blog.example/hooks/parley',
-        events: ['comment.approved', 'comment.deleted'],
-        description: 'rebuild the static site',
-      },
-      responses: {
-        201: {
-          description: 'The endpoint and its signing secret.',
-          schema: responses.webhookEndpointCreatedResponse,
-          example: { endpoint: endpointExample, secret: WEBHOOK_SECRET },
-        },
-      },
-      errors: [400, 401, 403, 404],
-    },
-    {
-      method: 'get',
-      path: '/v1/admin/sites/:siteKey/webhooks/:id',
-      tag: 'Webhooks',
-      auth: 'admin',
-      summary: 'One webhook endpoint',
-      responses: { 200: { description: 'The endpoint.', schema: responses.webhookEndpoint, example: endpointExample } },
-      errors: [401, 403, 404],
-    },
-    {
-      method: 'patch',
-      path: '/v1/admin/sites/:siteKey/webhooks/:id',
-      tag: 'Webhooks',
-      auth: 'admin',
-      summary: 'Change a webhook endpoint, or rotate its secret',
-      description:
-        'Enabling an endpoint clears why it was disabled. `rotateSecret` makes a new secret (in this answer only); the old one keeps signing for a grace period.',
-      body: webhookEndpointChangesSchema,
-      bodyExample: { enabled: true, rotateSecret: true },
-      responses: {
-        200: {
-          description: 'The endpoint after the change.',
-          schema: responses.webhookEndpointUpdatedResponse,
-          example: { endpoint: endpointExample, secret: WEBHOOK_SECRET },
-        },
-      },
-      errors: [400, 401, 403, 404],
-    },
-    {
-      method: 'delete',
-      path: '/v1/admin/sites/:siteKey/webhooks/:id',
-      tag: 'Webhooks',
-      auth: 'admin',
-      summary: 'Remove a webhook endpoint',
-      responses: { 204: noContent('Removed.') },
-      errors: [401, 403, 404],
-    },
-    {
-      method: 'get',
-      path: '/v1/admin/sites/:siteKey/webhooks/:id/deliveries',
-      tag: 'Webhooks',
-      auth: 'admin',
-      summary: "An endpoint's delivery attempts",
-      description: 'Newest first; `before` pages back.',
-      query: deliveriesQuerySchema,
-      queryExample: { limit: '20' },
-      responses: {
-        200: {
-          description: 'The attempts.',
-          schema: responses.webhookDeliveryListResponse,
-          example: { deliveries: [deliveryExample] },
-        },
-      },
-      errors: [400, 401, 403, 404],
-    },
-    {
-      method: 'post',
-      path: '/v1/admin/sites/:siteKey/webhooks/:id/deliveries/:deliveryId/redeliver',
-      tag: 'Webhooks',
-      auth: 'admin',
-      summary: 'Send a past event again',
-      responses: {
-        202: {
-          description: 'Queued.',
-          schema: responses.webhookRedeliveredResponse,
-          example: { messageId: 'msg_3f6c2a9e' },
-        },
-      },
-      errors: [401, 403, 404, 409],
-    },
-    {
-      method: 'post',
-      path: '/v1/admin/sites/:siteKey/webhooks/:id/test',
-      tag: 'Webhooks',
-      auth: 'admin',
-      summary: 'Send a test event now',
-      description: 'Delivered at once (not queued), and answered with the attempt.',
-      responses: {
-        200: {
-          description: 'The attempt.',
-          schema: responses.webhookTestResponse,
-          example: { delivery: { ...deliveryExample, eventType: 'webhook.test' } },
-        },
-      },
-      errors: [401, 403, 404],
-    },
-
-    // Browser pages
-    {
-      method: 'get',
-      path: '/moderation',
-      tag: 'Browser pages',
-      summary: 'The moderator UI',
-      responses: { 200: html('The page (it signs in with a token).') },
-      errors: [503],
-    },
-    {
-      method: 'get',
-      path: '/moderation/app.js',
-      tag: 'Browser pages',
-      summary: "The moderator UI's script",
-      responses: { 200: { description: 'The script.', contentType: 'text/javascript' } },
-      errors: [503],
-    },
-    {
-      method: 'get',
-      path: '/moderation/app.css',
-      tag: 'Browser pages',
-      summary: "The moderator UI's styles",
-      responses: { 200: { description: 'The stylesheet.', contentType: 'text/css' } },
-      errors: [503],
-    },
-    {
-      method: 'get',
-      path: '/embed.js',
-      tag: 'Browser pages',
-      summary: 'The widget script',
-      description: 'Cached for 5 minutes, then revalidated with its ETag.',
-      responses: { 200: { description: 'The script.', contentType: 'text/javascript' } },
-      errors: [503],
-    },
-    {
-      method: 'get',
-      path: '/embed.:hash.js',
-      tag: 'Browser pages',
-      summary: 'One build of the widget script, immutable',
-      responses: { 200: { description: 'The script, cacheable for a year.', contentType: 'text/javascript' } },
-      errors: [404, 503],
-    },
-    {
-      method: 'get',
-      path: '/demo',
-      tag: 'Browser pages',
-      summary: 'A sample article with the widget (`?site=KEY`)',
-      responses: { 200: html('The page.') },
-    },
-  ];
-}
 
 const SECURITY_SCHEMES = {
   token: {
@@ -1108,7 +156,7 @@ function openApiPath(path: string): string {
   return path.replace(/:(\w+)/g, '{$1}');
 }
 
-function operationId(op: OperationSpec): string {
+function operationId(op: Operation): string {
   const words = op.path
     .replace(/^\/v1\//, '/')
     .split(/[/.]/)
@@ -1117,7 +165,7 @@ function operationId(op: OperationSpec): string {
   return [op.method, ...words].join('-').replace(/[^A-Za-z0-9]+(.)/g, (_m, c: string) => c.toUpperCase());
 }
 
-function toOperation(op: OperationSpec): JsonSchema {
+function toOperation(op: Operation): JsonSchema {
   const parameters: JsonSchema[] = [];
   for (const [, name] of op.path.matchAll(/:(\w+)/g)) {
     const known = PATH_PARAMETERS[name] ?? { description: name, example: name };
@@ -1155,7 +203,8 @@ function toOperation(op: OperationSpec): JsonSchema {
     }
     answers[status] = answer;
   }
-  for (const status of op.errors ?? []) answers[status] = { $ref: `#/components/responses/${ERRORS[status].name}` };
+  for (const status of op.errors ?? [])
+    answers[status] = { $ref: `#/components/responses/${ERROR_RESPONSE_NAMES[status]}` };
 
   const operation: JsonSchema = {
     operationId: operationId(op),
@@ -1186,6 +235,8 @@ function toOperation(op: OperationSpec): JsonSchema {
   return operation;
 }
 
+const packageJson = z.object({ version: z.string().default('0.0.0') });
+
 let packageVersion: string | undefined;
 /** The version in package.json (found upwards from here, from src/http and dist/src/http alike). */
 function version(): string {
@@ -1193,17 +244,15 @@ function version(): string {
   for (let dir = __dirname; path.dirname(dir) !== dir; dir = path.dirname(dir)) {
     const file = path.join(dir, 'package.json');
     if (fs.existsSync(file))
-      return (packageVersion = String(
-        (JSON.parse(fs.readFileSync(file, 'utf8')) as { version?: string }).version ?? '0.0.0',
-      ));
+      return (packageVersion = packageJson.parse(JSON.parse(fs.readFileSync(file, 'utf8'))).version);
   }
   return (packageVersion = '0.0.0');
 }
 
-/** The OpenAPI 3.1 document of the whole HTTP API. */
-export function buildOpenApiDocument(options: { maxCommentLength: number }): JsonSchema {
+/** The OpenAPI 3.1 document of an app, from the operations its routes declare. */
+export function buildOpenApiDocument(operations: readonly Operation[]): JsonSchema {
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const op of operations(options)) {
+  for (const op of operations) {
     const key = openApiPath(op.path);
     paths[key] ??= {};
     if (paths[key][op.method]) throw new Error(`two operations for ${op.method.toUpperCase()} ${op.path}`);
@@ -1226,13 +275,9 @@ export function buildOpenApiDocument(options: { maxCommentLength: number }): Jso
     components: {
       schemas: componentSchemas(),
       responses: Object.fromEntries(
-        Object.values(ERRORS).map((e) => [
-          e.name,
-          {
-            description: e.description,
-            content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' }, example: e.example } },
-          },
-        ]),
+        [...new Set(operations.flatMap((op) => op.errors ?? []))]
+          .sort()
+          .map((status) => [ERROR_RESPONSE_NAMES[status], errorResponse(status)]),
       ),
       securitySchemes: SECURITY_SCHEMES,
     },

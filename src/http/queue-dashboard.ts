@@ -2,10 +2,13 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import type { Queue } from 'bullmq';
-import express, { type NextFunction, type Request, type Response, Router } from 'express';
+import express, { type NextFunction, type Request, type Response } from 'express';
 import type { TokenService } from '../auth/token-service';
 import { ApiError } from '../errors';
 import { bearerToken, requireRole } from './auth';
+import { TOKEN } from './examples';
+import { html, noContent, type Route, route } from './route';
+import { type Mount, mount } from './route-registry';
 
 export interface QueueDashboardOptions {
   tokens: TokenService;
@@ -139,7 +142,7 @@ const wantsPage = (req: Request) => req.method === 'GET' && req.accepts(['json',
  * signs the browser out. The token never travels in a URL, where logs and history
  * would keep it.
  */
-export function queueDashboard(options: QueueDashboardOptions): Router {
+export function queueDashboard(options: QueueDashboardOptions): (Route | Mount)[] {
   const adapter = new ExpressAdapter();
   adapter.setBasePath(DASHBOARD_PATH);
   createBullBoard({
@@ -150,68 +153,117 @@ export function queueDashboard(options: QueueDashboardOptions): Router {
   const board = adapter.getRouter() as express.Express;
   const admin = requireRole(options.tokens, 'admin');
 
-  const router = Router();
   const form = express.urlencoded({ extended: false, limit: 4096 });
 
-  router.get(`${DASHBOARD_PATH}/login`, (_req, res) => {
-    res.set(PAGE_HEADERS).type('html').send(signInPage());
-  });
-
-  router.post(`${DASHBOARD_PATH}/login`, form, async (req, res) => {
-    if (!sameOrigin(req)) throw new ApiError(403, 'forbidden', "Sign in from this server's own page.");
-    const token = typeof req.body?.token === 'string' ? req.body.token.trim() : '';
-    const principal = token ? await options.tokens.authenticate(token) : undefined;
-    if (!principal || principal.role !== 'admin') {
-      res
-        .status(401)
-        .set(PAGE_HEADERS)
-        .type('html')
-        .send(signInPage(principal ? 'That is not an admin token.' : 'That token is not valid (or was revoked).'));
-      return;
-    }
-    res.set('Set-Cookie', cookie(req, token)).set('Cache-Control', 'no-store').redirect(303, DASHBOARD_PATH);
-  });
-
-  router.post(`${DASHBOARD_PATH}/logout`, (req, res) => {
-    if (!sameOrigin(req)) throw new ApiError(403, 'forbidden', "Sign out from this server's own page.");
-    res
-      .set('Set-Cookie', cookie(req, '', 0))
-      .set('Cache-Control', 'no-store')
-      .redirect(303, `${DASHBOARD_PATH}/login`);
-  });
-
-  router.use(
-    DASHBOARD_PATH,
-    async (req: Request, res: Response, next: NextFunction) => {
-      const fromCookie = bearerToken(req) ? undefined : cookieToken(req);
-      if (fromCookie) {
-        if (req.method !== 'GET' && req.method !== 'HEAD' && !sameOrigin(req)) {
-          throw new ApiError(403, 'forbidden', 'Requests that change queues must come from the dashboard itself.');
-        }
-        // requireRole reads the bearer header; the cookie stands in for it.
-        req.headers.authorization = `Bearer ${fromCookie}`;
+  const guard = async (req: Request, res: Response, next: NextFunction) => {
+    const fromCookie = bearerToken(req) ? undefined : cookieToken(req);
+    if (fromCookie) {
+      if (req.method !== 'GET' && req.method !== 'HEAD' && !sameOrigin(req)) {
+        throw ApiError.forbidden('Requests that change queues must come from the dashboard itself.');
       }
-      try {
-        await admin(req, res, () => undefined);
-      } catch (err) {
-        // A browser that is not (or no longer) signed in goes to the form rather than a JSON error.
-        if (err instanceof ApiError && err.status === 401 && wantsPage(req)) {
-          if (fromCookie) res.set('Set-Cookie', cookie(req, '', 0));
-          res.set('Cache-Control', 'no-store').redirect(303, `${DASHBOARD_PATH}/login`);
+      // requireRole reads the bearer header; the cookie stands in for it.
+      req.headers.authorization = `Bearer ${fromCookie}`;
+    }
+    try {
+      await admin(req, res, () => undefined);
+    } catch (err) {
+      // A browser that is not (or no longer) signed in goes to the form rather than a JSON error.
+      if (err instanceof ApiError && err.status === 401 && wantsPage(req)) {
+        if (fromCookie) res.set('Set-Cookie', cookie(req, '', 0));
+        res.set('Cache-Control', 'no-store').redirect(303, `${DASHBOARD_PATH}/login`);
+        return;
+      }
+      throw err;
+    }
+    res.set(PAGE_HEADERS);
+    if (req.path.startsWith('/static/')) res.set('Cache-Control', 'private, max-age=3600');
+    // The page is rendered as a string (res.render → res.send): take its external links out.
+    const send = res.send.bind(res);
+    res.send = (body?: unknown) =>
+      send(typeof body === 'string' && /^\s*<!DOCTYPE html/i.test(body) ? withoutExternalLinks(body) : body);
+    next();
+  };
+
+  return [
+    route({
+      method: 'get',
+      path: `${DASHBOARD_PATH}/login`,
+      tag: 'Operations',
+      summary: 'Sign-in page of the queue dashboard',
+      responses: { 200: html('A form that asks for an admin token.') },
+      handler: ({ res }) => {
+        res.set(PAGE_HEADERS).type('html').send(signInPage());
+      },
+    }),
+    route({
+      method: 'post',
+      path: `${DASHBOARD_PATH}/login`,
+      tag: 'Operations',
+      summary: 'Sign in to the queue dashboard',
+      description:
+        'Checks the admin token and keeps it in an `HttpOnly`, `SameSite=Strict` cookie limited to `/admin/queues` (and `Secure` over HTTPS) until the browser closes or `POST /admin/queues/logout`.',
+      formBody: {
+        type: 'object',
+        properties: {
+          token: { type: 'string', description: 'An admin token.', examples: [TOKEN] },
+        },
+        required: ['token'],
+      },
+      responses: {
+        303: noContent('Signed in: on to `/admin/queues`.'),
+        401: html('Not an active admin token: the form again, with the reason.'),
+      },
+      errors: [403],
+      use: [form],
+      handler: async ({ req, res }) => {
+        if (!sameOrigin(req)) throw ApiError.forbidden("Sign in from this server's own page.");
+        const token = typeof req.body?.token === 'string' ? req.body.token.trim() : '';
+        const principal = token ? await options.tokens.authenticate(token) : undefined;
+        if (!principal || principal.role !== 'admin') {
+          res
+            .status(401)
+            .set(PAGE_HEADERS)
+            .type('html')
+            .send(signInPage(principal ? 'That is not an admin token.' : 'That token is not valid (or was revoked).'));
           return;
         }
-        throw err;
-      }
-      res.set(PAGE_HEADERS);
-      if (req.path.startsWith('/static/')) res.set('Cache-Control', 'private, max-age=3600');
-      // The page is rendered as a string (res.render → res.send): take its external links out.
-      const send = res.send.bind(res);
-      res.send = (body?: unknown) =>
-        send(typeof body === 'string' && /^\s*<!DOCTYPE html/i.test(body) ? withoutExternalLinks(body) : body);
-      next();
+        res.set('Set-Cookie', cookie(req, token)).set('Cache-Control', 'no-store').redirect(303, DASHBOARD_PATH);
+      },
+    }),
+    route({
+      method: 'post',
+      path: `${DASHBOARD_PATH}/logout`,
+      tag: 'Operations',
+      summary: 'Sign out of the queue dashboard',
+      responses: { 303: noContent('Signed out: on to the sign-in page.') },
+      errors: [403],
+      handler: ({ req, res }) => {
+        if (!sameOrigin(req)) throw ApiError.forbidden("Sign out from this server's own page.");
+        res
+          .set('Set-Cookie', cookie(req, '', 0))
+          .set('Cache-Control', 'no-store')
+          .redirect(303, `${DASHBOARD_PATH}/login`);
+      },
+    }),
+    {
+      ...mount(DASHBOARD_PATH, guard, board),
+      operations: [
+        {
+          method: 'get',
+          path: DASHBOARD_PATH,
+          tag: 'Operations',
+          auth: 'dashboard',
+          summary: 'The queue dashboard (Bull Board)',
+          description:
+            'Admin tokens only: `Authorization: Bearer <token>`, or the cookie that `POST /admin/queues/login` sets. A browser without either is sent to the sign-in page. ' +
+            "The dashboard's own scripts and JSON API live under this path too.",
+          responses: {
+            200: html('The dashboard.'),
+            303: noContent('Not signed in: see `/admin/queues/login`.'),
+          },
+          errors: [401, 403],
+        },
+      ],
     },
-    board,
-  );
-
-  return router;
+  ];
 }

@@ -44,7 +44,7 @@ export function rateLimit(options: RateLimitOptions): RequestHandler {
     if (count > options.limit) {
       const retryAfter = Math.ceil(((window + 1) * options.windowMs - now) / 1000);
       res.set('Retry-After', String(retryAfter));
-      throw new ApiError(429, 'rate_limited', `Too many requests; try again in ${retryAfter} s.`);
+      throw ApiError.rateLimited(retryAfter);
     }
     next();
   };

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Request, RequestHandler } from 'express';
 import pino, { type Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
-import { routeTemplateOf } from './route-list';
+import type { RouteRegistry } from './route-registry';
 
 /** A request id a client or proxy may set: short, printable, no spaces (it is echoed in a header and logged). */
 const GIVEN_REQUEST_ID = /^[\w.:@/+=-]{1,128}$/;
@@ -27,7 +27,7 @@ export function requestId(req: IncomingMessage, res: ServerResponse): string {
  * No headers, no client address, no body: nothing personal at any level. The request's
  * own logger, `req.log`, carries the request id for anything logged while answering.
  */
-export function requestLogging(logger: Logger): RequestHandler {
+export function requestLogging(logger: Logger, routes: RouteRegistry): RequestHandler {
   const middleware = pinoHttp({
     logger,
     genReqId: requestId,
@@ -44,18 +44,18 @@ export function requestLogging(logger: Logger): RequestHandler {
     },
     customSuccessObject: (req, _res, value: Record<string, unknown>) => ({
       ...value,
-      route: routeTemplateOf(req as Request),
+      route: routes.templateOf(req as Request),
     }),
     customErrorObject: (req, _res, _err, value: Record<string, unknown>) => ({
       ...value,
-      route: routeTemplateOf(req as Request),
+      route: routes.templateOf(req as Request),
     }),
     customSuccessMessage: (req, res) => `${req.method} ${pathOf(req)} ${res.statusCode}`,
     customErrorMessage: (req, res) => `${req.method} ${pathOf(req)} ${res.statusCode}`,
   });
   return (req, res, next) => {
-    // Named now, while req.app is this app (a mounted app, the queue dashboard, changes it).
-    routeTemplateOf(req);
+    // Named once, as it arrives; the metrics and the log line read the same name.
+    routes.templateOf(req);
     middleware(req, res, next);
   };
 }

@@ -12,7 +12,7 @@ export function allowSiteOrigin(site: Site, req: Request, res: Response): void {
   const origin = req.get('origin');
   if (origin === undefined) return;
   if (!site.origins.includes(origin)) {
-    throw new ApiError(403, 'origin_not_allowed', `Origin ${origin} is not allowed for this site.`);
+    throw ApiError.originNotAllowed(origin);
   }
   res.set('Access-Control-Allow-Origin', origin);
   res.set('Access-Control-Expose-Headers', 'ETag, Retry-After');

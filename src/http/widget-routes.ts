@@ -3,8 +3,9 @@ import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { type Request, type Response, Router } from 'express';
+import type { Request, Response } from 'express';
 import { ApiError } from '../errors';
+import { html, type Route, route } from './route';
 
 export interface WidgetRoutesOptions {
   /** Where scripts/build-widget.js wrote the bundle (default: dist/widget in the package). */
@@ -69,7 +70,7 @@ const SITE_KEY = /^[A-Za-z0-9_-]{1,100}$/;
  * `GET /demo?site=KEY[&page=ID&lang=fr&theme=dark]`, a sample article with the widget.
  * The bundle is re-read when a rebuild changes it.
  */
-export function widgetRoutes(options: WidgetRoutesOptions = {}): Router {
+export function widgetRoutes(options: WidgetRoutesOptions = {}): Route[] {
   const assetDir = options.assetDir ?? path.join(packageRoot(__dirname), 'dist', 'widget');
   let cached: Bundle | undefined;
 
@@ -79,7 +80,7 @@ export function widgetRoutes(options: WidgetRoutesOptions = {}): Router {
     try {
       stat = await fs.stat(file);
     } catch {
-      throw new ApiError(503, 'widget_not_built', 'The widget is not built: run "npm run build".');
+      throw ApiError.unavailable('widget_not_built');
     }
     if (cached?.mtimeMs === stat.mtimeMs) return cached;
     const body = await fs.readFile(file);
@@ -104,25 +105,49 @@ export function widgetRoutes(options: WidgetRoutesOptions = {}): Router {
     res.send(gzip ? bundle.gzip : bundle.body);
   }
 
-  const router = Router();
-  router.get('/embed.js', async (req, res) => sendScript(req, res, await load(), SHORT));
-  router.get('/embed.:hash.js', async (req, res) => {
-    const bundle = await load();
-    if (req.params.hash !== bundle.hash) throw ApiError.notFound('Widget version');
-    sendScript(req, res, bundle, IMMUTABLE);
-  });
-  router.get('/demo', (req, res) => {
-    const nonce = randomBytes(16).toString('base64');
-    res.set({
-      'Content-Type': 'text/html; charset=utf-8',
-      'Cache-Control': 'no-store',
-      'Content-Security-Policy': demoPolicy(nonce),
-      'X-Content-Type-Options': 'nosniff',
-      'Referrer-Policy': 'no-referrer',
-    });
-    res.send(demoPage(req, nonce));
-  });
-  return router;
+  const script = { tag: 'Browser pages', errors: [503] } as const;
+  return [
+    route({
+      ...script,
+      method: 'get',
+      path: '/embed.js',
+      summary: 'The widget script',
+      description: 'Cached for 5 minutes, then revalidated with its ETag.',
+      responses: { 200: { description: 'The script.', contentType: 'text/javascript' } },
+      handler: async ({ req, res }) => sendScript(req, res, await load(), SHORT),
+    }),
+    route({
+      ...script,
+      method: 'get',
+      path: '/embed.:hash.js',
+      summary: 'One build of the widget script, immutable',
+      responses: { 200: { description: 'The script, cacheable for a year.', contentType: 'text/javascript' } },
+      errors: [404, 503],
+      handler: async ({ req, res, params }) => {
+        const bundle = await load();
+        if (params.hash !== bundle.hash) throw ApiError.notFound('Widget version');
+        sendScript(req, res, bundle, IMMUTABLE);
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/demo',
+      tag: 'Browser pages',
+      summary: 'A sample article with the widget (`?site=KEY`)',
+      responses: { 200: html('The page.') },
+      handler: ({ req, res }) => {
+        const nonce = randomBytes(16).toString('base64');
+        res.set({
+          'Content-Type': 'text/html; charset=utf-8',
+          'Cache-Control': 'no-store',
+          'Content-Security-Policy': demoPolicy(nonce),
+          'X-Content-Type-Options': 'nosniff',
+          'Referrer-Policy': 'no-referrer',
+        });
+        res.send(demoPage(req, nonce));
+      },
+    }),
+  ];
 }
 
 function param(req: Request, name: string): string | undefined {

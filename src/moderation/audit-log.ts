@@ -1,23 +1,27 @@
 import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
+import { z } from 'zod';
 import type { Principal } from '../auth/token-service';
 import { decodeCursor, encodeCursor } from '../comments/comment-repository';
 import type { Db } from '../db/connect';
 import type { AuditLogTable, Database } from '../db/schema';
-import { isoTime } from '../db/timestamps';
+import { isoTime, isoTimestamp } from '../db/timestamps';
 
-export interface AuditEntry {
-  id: string;
-  at: string;
-  actor: { id: string; label: string | null };
-  action: string;
-  siteKey: string | null;
-  commentId: string | null;
-  beforeStatus: string | null;
-  afterStatus: string | null;
-  note: string | null;
-  details: Record<string, unknown>;
-}
+/** One entry of the audit log: who did what, when, to which comment, and its status before and after. */
+export const auditEntrySchema = z.object({
+  id: z.uuid(),
+  at: isoTimestamp,
+  actor: z.object({ id: z.string(), label: z.string().nullable() }),
+  action: z.string(),
+  siteKey: z.string().nullable(),
+  commentId: z.string().nullable(),
+  beforeStatus: z.string().nullable(),
+  afterStatus: z.string().nullable(),
+  note: z.string().nullable(),
+  details: z.record(z.string(), z.unknown()),
+});
+
+export type AuditEntry = z.infer<typeof auditEntrySchema>;
 
 export interface NewAuditEntry {
   actor: Principal;

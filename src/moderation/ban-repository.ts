@@ -1,21 +1,28 @@
 import { randomUUID } from 'node:crypto';
 import { BlockList, isIP } from 'node:net';
+import { z } from 'zod';
 import type { Db } from '../db/connect';
 import type { BansTable } from '../db/schema';
-import { isoTime, isoTimeOrNull } from '../db/timestamps';
+import { isoTime, isoTimeOrNull, isoTimestamp } from '../db/timestamps';
 
-export type BanKind = BansTable['kind'];
+/** What a ban matches: an email address, a domain (and its subdomains), or an IP address or range. */
+export const BAN_KINDS = ['email', 'domain', 'ip'] as const satisfies readonly BansTable['kind'][];
+export type BanKind = (typeof BAN_KINDS)[number];
 
-export interface Ban {
-  id: string;
-  siteKey: string | null;
-  kind: BanKind;
-  value: string;
-  reason: string | null;
-  expiresAt: string | null;
-  createdBy: string;
-  createdAt: string;
-}
+export const banSchema = z
+  .object({
+    id: z.uuid(),
+    siteKey: z.string().nullable(),
+    kind: z.enum(BAN_KINDS),
+    value: z.string(),
+    reason: z.string().nullable(),
+    expiresAt: isoTimestamp.nullable(),
+    createdBy: z.string(),
+    createdAt: isoTimestamp,
+  })
+  .meta({ id: 'Ban' });
+
+export type Ban = z.infer<typeof banSchema>;
 
 export interface NewBan {
   siteKey: string | null;

@@ -1,7 +1,7 @@
 import type { Principal } from '../auth/token-service';
-import type { CommentFilters, CommentRepository, CommentRow, StatusCounts } from '../comments/comment-repository';
+import type { CommentFilters, CommentRepository, CommentRow } from '../comments/comment-repository';
 import { textHash } from '../comments/identity';
-import { COMMENT_STATUSES, type CommentStatus, type DecisionStatus } from '../comments/status';
+import { COMMENT_STATUSES, type CommentStatus, type StatusCounts } from '../comments/status';
 import type { Logger } from 'pino';
 import type { FeedbackQueue } from '../queue/feedback-queue';
 import { STATUS_EVENT } from '../webhooks/events';
@@ -9,42 +9,18 @@ import type { EventOutbox } from '../webhooks/outbox';
 import { ApiError } from '../errors';
 import type { AuditLog } from './audit-log';
 import type { Finding } from './finding';
-import { type Ban, type BanKind, BanMatcher, type BanRepository } from './ban-repository';
-import { type ModeratorComment, toModeratorComment } from './moderator-comment';
+import { type Ban, BanMatcher, type BanRepository } from './ban-repository';
+import type { NewBanRequest } from './ban-request';
+import { type BulkResult, type ModeratorAction, STATUS_OF_ACTION } from './moderator-actions';
+import type { CheckStats, ModerationStats } from './moderation-stats';
+import { type ModeratorView, toModeratorView } from './moderator-view';
 import { renderCommentHtml } from '../comments/render';
-
-export const MODERATOR_ACTIONS = ['approve', 'hold', 'reject', 'spam'] as const;
-export type ModeratorAction = (typeof MODERATOR_ACTIONS)[number];
-
-const STATUS_OF_ACTION: Record<ModeratorAction, DecisionStatus> = {
-  approve: 'approved',
-  hold: 'held',
-  reject: 'rejected',
-  spam: 'spam',
-};
 
 /** How often an action re-reads a comment that changed under it before giving up. */
 const MAX_ATTEMPTS = 5;
 
-export interface ActionResult {
-  comment: ModeratorComment;
-  previousStatus: CommentStatus;
-}
-
-export type BulkResult =
-  | { id: string; ok: true; status: CommentStatus; previousStatus: CommentStatus }
-  | { id: string; ok: false; error: { code: string; message: string } };
-
-/** How each check's verdicts fared over a period: how often it spoke, and how often a moderator decided otherwise. */
-export interface ModerationStats {
-  site: string | null;
-  days: number;
-  since: string;
-  /** Decided comments accepted in the period. */
-  comments: number;
-  statuses: Record<CommentStatus, number>;
-  checks: Array<{ check: string; verdict: string; count: number; overturned: number }>;
-}
+/** What an action answers: the comment after it, and the status it had before. */
+type ActionResult = { comment: ModeratorView; previousStatus: CommentStatus };
 
 /**
  * Whether a moderator decided against a finding: a hold, spam or reject verdict on a
@@ -54,15 +30,6 @@ export interface ModerationStats {
 function overturns(verdict: string, status: CommentStatus): boolean {
   if (verdict === 'approve') return status === 'spam' || status === 'rejected';
   return status === 'approved';
-}
-
-export interface NewBanRequest {
-  kind: BanKind;
-  value: string;
-  siteKey?: string | null;
-  reason?: string | null;
-  expiresAt?: number | null;
-  rejectPending?: boolean;
 }
 
 export interface ModerationServiceOptions {
@@ -88,21 +55,21 @@ export class ModerationService {
   /** The site a principal may see: its own if it is limited to one, else what it asked for. */
   scopeSite(principal: Principal, requested?: string): string | undefined {
     if (principal.siteKey === null) return requested;
-    if (requested && requested !== principal.siteKey) throw forbiddenSite();
+    if (requested && requested !== principal.siteKey) throw ApiError.forbidden();
     return principal.siteKey;
   }
 
   async list(
     principal: Principal,
     options: CommentFilters & { status: CommentStatus; order: 'newest' | 'oldest'; cursor?: string; limit: number },
-  ): Promise<{ comments: ModeratorComment[]; counts: StatusCounts; nextCursor: string | null }> {
+  ): Promise<{ comments: ModeratorView[]; counts: StatusCounts; nextCursor: string | null }> {
     const { status, order, cursor, limit, ...filters } = options;
     const scoped = { ...filters, siteKey: this.scopeSite(principal, filters.siteKey) };
     const [page, counts] = await Promise.all([
       this.options.commentRepository.moderationPage({ ...scoped, status, order, cursor, limit }),
       this.options.commentRepository.statusCounts(scoped),
     ]);
-    return { comments: page.rows.map(toModeratorComment), counts, nextCursor: page.nextCursor };
+    return { comments: page.rows.map(toModeratorView), counts, nextCursor: page.nextCursor };
   }
 
   /** One comment in full, with the comment it replies to and its author's history on the site. */
@@ -122,9 +89,9 @@ export class ModerationService {
           }),
     ]);
     return {
-      comment: toModeratorComment(row),
-      parent: parent ? toModeratorComment(parent) : null,
-      history: { counts: row.status === 'deleted' ? null : counts, recent: recent.map(toModeratorComment) },
+      comment: toModeratorView(row),
+      parent: parent ? toModeratorView(parent) : null,
+      history: { counts: row.status === 'deleted' ? null : counts, recent: recent.map(toModeratorView) },
     };
   }
 
@@ -225,7 +192,7 @@ export class ModerationService {
   /** Creates a ban; with `rejectPending`, also rejects the author's held and pending comments in its scope. */
   async createBan(principal: Principal, request: NewBanRequest): Promise<{ ban: Ban; rejected: string[] }> {
     const siteKey = request.siteKey ?? null;
-    if (principal.siteKey !== null && siteKey !== principal.siteKey) throw forbiddenSite();
+    if (principal.siteKey !== null && siteKey !== principal.siteKey) throw ApiError.forbidden();
     const ban = await this.options.banRepository.create({
       siteKey,
       kind: request.kind,
@@ -270,7 +237,7 @@ export class ModerationService {
   async deleteBan(principal: Principal, id: string): Promise<void> {
     const ban = await this.options.banRepository.find(id);
     if (!ban) throw ApiError.notFound('Ban');
-    if (principal.siteKey !== null && ban.siteKey !== principal.siteKey) throw forbiddenSite();
+    if (principal.siteKey !== null && ban.siteKey !== principal.siteKey) throw ApiError.forbidden();
     await this.options.banRepository.delete(id);
     await this.options.auditLog.record({
       actor: principal,
@@ -285,7 +252,7 @@ export class ModerationService {
     const siteKey = this.scopeSite(principal, options.siteKey);
     const since = this.options.clock() - options.days * 24 * 3600_000;
     const statuses = Object.fromEntries(COMMENT_STATUSES.map((s) => [s, 0])) as Record<CommentStatus, number>;
-    const checks = new Map<string, { check: string; verdict: string; count: number; overturned: number }>();
+    const checks = new Map<string, CheckStats>();
     let comments = 0;
     for await (const row of this.options.commentRepository.decisions({ siteKey, since })) {
       comments++;
@@ -320,7 +287,7 @@ export class ModerationService {
   private async load(principal: Principal, id: string): Promise<CommentRow> {
     const row = await this.options.commentRepository.find(id);
     if (!row) throw ApiError.notFound('Comment');
-    if (principal.siteKey !== null && row.site_key !== principal.siteKey) throw forbiddenSite();
+    if (principal.siteKey !== null && row.site_key !== principal.siteKey) throw ApiError.forbidden();
     return row;
   }
 
@@ -341,7 +308,7 @@ export class ModerationService {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
       const row = await this.load(principal, id);
       if (row.status === 'deleted') {
-        throw new ApiError(409, 'comment_deleted', 'The comment was deleted; nothing can be done to it any more.');
+        throw ApiError.conflict('comment_deleted');
       }
       const { action, note, changes } = plan(row);
       const applied = await eventOutbox.commit(async (trx) => {
@@ -368,13 +335,8 @@ export class ModerationService {
         const type = action === 'edit' ? 'comment.edited' : STATUS_EVENT[changed.status]!;
         return { result: true, events: [{ type, comment: changed, at }] };
       });
-      if (applied)
-        return { comment: toModeratorComment((await commentRepository.find(id))!), previousStatus: row.status };
+      if (applied) return { comment: toModeratorView((await commentRepository.find(id))!), previousStatus: row.status };
     }
-    throw new ApiError(409, 'conflict', 'The comment kept changing while this action was applied; try again.');
+    throw ApiError.conflict('conflict');
   }
-}
-
-function forbiddenSite(): ApiError {
-  return new ApiError(403, 'forbidden', 'This token is limited to another site.');
 }

@@ -1,13 +1,52 @@
 // Browser code: the moderation API as the review UI uses it.
 
-export const STATUSES = ['held', 'pending', 'approved', 'spam', 'rejected', 'deleted'] as const;
-export type Status = (typeof STATUSES)[number];
+// The server's own types: one definition of the contract (type-only, nothing is bundled).
+import type { Principal as Me } from '../auth/token-service';
+import type { CommentStatus as Status, StatusCounts as Counts } from '../comments/status';
+import type { ErrorCode } from '../errors';
+import type {
+  ActionResult,
+  BulkResults,
+  ErrorBody,
+  ModerationDetail as CommentDetail,
+  ModerationQueue as CommentPage,
+  ModeratorSites,
+} from '../http/envelopes';
+import type { Finding } from '../moderation/finding';
+import type {
+  BulkResult,
+  MAX_BULK_IDS,
+  ModeratorAction as Action,
+  STATUS_OF_ACTION,
+} from '../moderation/moderator-actions';
+import type { ModeratorView as ModComment } from '../moderation/moderator-view';
+import type { SiteSummary as Site } from '../sites/site-repository';
 
-export const ACTIONS = ['approve', 'reject', 'spam', 'hold'] as const;
-export type Action = (typeof ACTIONS)[number];
+export type { Action, BulkResult, CommentDetail, CommentPage, Counts, Finding, Me, ModComment, Site, Status };
+
+/** `true` when `List` names every member of `All`; asserting it fails to compile when one is missing. */
+type ListsEvery<All, List extends readonly All[]> = [Exclude<All, List[number]>] extends [never] ? true : never;
+
+// The bundle cannot import the server's lists at run time, so it keeps its own, in the
+// order it shows them, checked against the server's types.
+
+/** The statuses, in the order of the tabs. */
+export const STATUSES = [
+  'held',
+  'pending',
+  'approved',
+  'spam',
+  'rejected',
+  'deleted',
+] as const satisfies readonly Status[];
+true satisfies ListsEvery<Status, typeof STATUSES>;
+
+/** The actions, in the order of the buttons. */
+export const ACTIONS = ['approve', 'reject', 'spam', 'hold'] as const satisfies readonly Action[];
+true satisfies ListsEvery<Action, typeof ACTIONS>;
 
 /** The status an action leads to, and (for undo) the action that leads back to a status. */
-export const STATUS_AFTER: Record<Action, Status> = {
+export const STATUS_AFTER: typeof STATUS_OF_ACTION = {
   approve: 'approved',
   reject: 'rejected',
   spam: 'spam',
@@ -15,20 +54,6 @@ export const STATUS_AFTER: Record<Action, Status> = {
 };
 export function actionLeadingTo(status: Status): Action | undefined {
   return ACTIONS.find((action) => STATUS_AFTER[action] === status);
-}
-
-export type Counts = Record<Status, number>;
-
-// The server's own types: one definition of the contract (type-only, nothing is bundled).
-import type { Principal as Me } from '../auth/token-service';
-import type { Finding } from '../moderation/finding';
-import type { ModeratorComment as ModComment } from '../moderation/moderator-comment';
-
-export type { Finding, Me, ModComment };
-
-export interface Site {
-  key: string;
-  name: string;
 }
 
 export interface Filters {
@@ -40,30 +65,14 @@ export interface Filters {
   order: 'newest' | 'oldest';
 }
 
-export interface CommentPage {
-  comments: ModComment[];
-  counts: Counts;
-  nextCursor: string | null;
-}
-
-export interface CommentDetail {
-  comment: ModComment;
-  parent: ModComment | null;
-  /** `counts` is null for a deleted comment (its author is erased). */
-  history: { counts: Counts | null; recent: ModComment[] };
-}
-
-export type BulkResult =
-  | { id: string; ok: true; status: Status; previousStatus: Status }
-  | { id: string; ok: false; error: { code: string; message: string } };
-
 /** The largest bulk request the API takes. */
-export const BULK_LIMIT = 500;
+export const BULK_LIMIT: typeof MAX_BULK_IDS = 500;
 
+/** A failed call: a code of the server's table (src/errors.ts), or `network` when the server could not be reached. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: ErrorCode | 'network' | 'http_error',
     message: string,
   ) {
     super(message);
@@ -82,7 +91,7 @@ export class ModerationApi {
   }
 
   async sites(): Promise<Site[]> {
-    return (await this.request<{ sites: Site[] }>('GET', '/v1/moderation/sites')).sites;
+    return (await this.request<ModeratorSites>('GET', '/v1/moderation/sites')).sites;
   }
 
   comments(filters: Filters, page: { cursor?: string | null; limit?: number } = {}): Promise<CommentPage> {
@@ -100,7 +109,7 @@ export class ModerationApi {
     return this.request('GET', `/v1/moderation/comments/${encodeURIComponent(id)}`);
   }
 
-  act(id: string, action: Action): Promise<{ comment: ModComment; previousStatus: Status }> {
+  act(id: string, action: Action): Promise<ActionResult> {
     return this.request('POST', `/v1/moderation/comments/${encodeURIComponent(id)}/actions`, { action });
   }
 
@@ -109,7 +118,7 @@ export class ModerationApi {
     const results: BulkResult[] = [];
     for (let i = 0; i < ids.length; i += BULK_LIMIT) {
       const chunk = ids.slice(i, i + BULK_LIMIT);
-      const answer = await this.request<{ results: BulkResult[] }>('POST', '/v1/moderation/actions', {
+      const answer = await this.request<BulkResults>('POST', '/v1/moderation/actions', {
         ids: chunk,
         action,
       });
@@ -136,8 +145,7 @@ export class ModerationApi {
     } catch {
       throw new ApiError(0, 'network', 'Could not reach the server. Check the connection and try again.');
     }
-    const data = (await res.json().catch(() => undefined)) as
-      { error?: { code?: string; message?: string } } | undefined;
+    const data = (await res.json().catch(() => undefined)) as Partial<ErrorBody> | undefined;
     if (!res.ok) {
       if (res.status === 401) this.onUnauthorized();
       throw new ApiError(

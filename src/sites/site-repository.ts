@@ -1,32 +1,47 @@
 import { randomBytes } from 'node:crypto';
 import type { Selectable } from 'kysely';
+import { z } from 'zod';
 import type { Db } from '../db/connect';
 import type { SitesTable } from '../db/schema';
-import { isoTime } from '../db/timestamps';
-import { parseSitePolicy, type SitePolicy, sitePolicySchema } from './policy-schema';
+import { isoTime, isoTimestamp } from '../db/timestamps';
+import { parseSitePolicy, sitePolicyChangesSchema, sitePolicySchema } from './policy-schema';
 
 export type ModerationPolicy = SitesTable['moderation'];
 export const MODERATION_POLICIES: readonly ModerationPolicy[] = ['none', 'first-time', 'all'];
 
-export interface Site {
-  key: string;
-  name: string;
-  origins: string[];
-  moderation: ModerationPolicy;
-  linkLimit: number;
-  policy: SitePolicy;
-  createdAt: string;
-}
+export const siteSchema = z
+  .object({
+    key: z.string(),
+    name: z.string(),
+    origins: z.array(z.string()),
+    moderation: z.enum(MODERATION_POLICIES),
+    linkLimit: z.number().int(),
+    policy: sitePolicySchema,
+    createdAt: isoTimestamp,
+  })
+  .meta({ id: 'Site' });
+export type Site = z.infer<typeof siteSchema>;
 
-export interface NewSite {
-  name: string;
-  origins: string[];
-  moderation?: ModerationPolicy;
-  linkLimit?: number;
-  policy?: Partial<SitePolicy>;
-}
+/** A site as moderators pick it from a list. */
+export const siteSummarySchema = siteSchema.pick({ key: true, name: true });
+export type SiteSummary = z.infer<typeof siteSummarySchema>;
 
-export type SiteChanges = Partial<NewSite>;
+/** An admin's new site (`POST /v1/admin/sites`, `parley sites create`). */
+export const newSiteSchema = z.object({
+  name: z.string().trim().min(1).max(200),
+  origins: z
+    .array(z.url({ protocol: /^https?$/ }))
+    .min(1)
+    .max(50),
+  moderation: z.enum(MODERATION_POLICIES).optional(),
+  linkLimit: z.number().int().min(0).max(100).optional(),
+  policy: sitePolicyChangesSchema.optional(),
+});
+export type NewSite = z.infer<typeof newSiteSchema>;
+
+/** A change to a site: any of its settings, nothing unknown; policy settings not given keep their values. */
+export const siteChangesSchema = newSiteSchema.partial().strict();
+export type SiteChanges = z.infer<typeof siteChangesSchema>;
 
 function toSite(row: Selectable<SitesTable>): Site {
   return {

@@ -1,18 +1,40 @@
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import type { Principal } from '../auth/token-service';
 import { ApiError } from '../errors';
 import type { WebhookQueue } from '../queue/webhook-queue';
+import { EVENT_TYPES } from './events';
 import { newWebhookSecret } from './signing';
 import { type TargetPolicy, TargetRefused } from './target-policy';
 import type { WebhookDelivery } from './webhook-delivery';
 import { type Delivery, type Endpoint, type EndpointRow, toEndpoint, type WebhookStore } from './webhook-store';
 
-export interface EndpointInput {
-  url: string;
-  events: string[];
-  description?: string | null;
-  enabled?: boolean;
-}
+const events = z
+  .array(z.enum([...EVENT_TYPES, '*']))
+  .min(1)
+  .max(EVENT_TYPES.length + 1);
+const url = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2000);
+
+/** An admin's new endpoint (`POST /v1/admin/sites/:siteKey/webhooks`). */
+export const newEndpointSchema = z.object({
+  url,
+  events,
+  description: z.string().trim().max(500).nullish(),
+  enabled: z.boolean().default(true),
+});
+export type NewEndpoint = z.infer<typeof newEndpointSchema>;
+
+/** A change to an endpoint; `rotateSecret` makes a new secret. */
+export const endpointChangesSchema = z
+  .object({
+    url: url.optional(),
+    events: events.optional(),
+    description: z.string().trim().max(500).nullish(),
+    enabled: z.boolean().optional(),
+    rotateSecret: z.boolean().optional(),
+  })
+  .strict();
+export type EndpointChanges = z.infer<typeof endpointChangesSchema>;
 
 export interface WebhookServiceOptions {
   webhookStore: WebhookStore;
@@ -41,7 +63,7 @@ export class WebhookService {
   async create(
     principal: Principal,
     siteKey: string,
-    input: EndpointInput,
+    input: NewEndpoint,
   ): Promise<{ endpoint: Endpoint; secret: string }> {
     assertSite(principal, siteKey);
     await this.checkTarget(input.url);
@@ -73,7 +95,7 @@ export class WebhookService {
     principal: Principal,
     siteKey: string,
     id: string,
-    input: Partial<EndpointInput> & { rotateSecret?: boolean },
+    input: EndpointChanges,
   ): Promise<{ endpoint: Endpoint; secret?: string }> {
     const current = await this.load(principal, siteKey, id);
     if (input.url !== undefined) await this.checkTarget(input.url);
@@ -120,8 +142,7 @@ export class WebhookService {
     const endpoint = await this.load(principal, siteKey, id);
     const delivery = await this.options.webhookStore.delivery(deliveryId);
     if (!delivery || delivery.endpoint_id !== endpoint.id) throw ApiError.notFound('Delivery');
-    if (!delivery.message_id)
-      throw new ApiError(409, 'not_redeliverable', 'A test event is not redelivered; send a new test.');
+    if (!delivery.message_id) throw ApiError.conflict('not_redeliverable');
     await this.options.webhookStore.updateMessage(delivery.message_id, { state: 'pending', finished_at: null });
     await this.options.webhookQueue.deliver(delivery.message_id, `${delivery.message_id}.redeliver.${randomUUID()}`);
     return { messageId: delivery.message_id };
@@ -150,6 +171,6 @@ export class WebhookService {
 
 function assertSite(principal: Principal, siteKey: string): void {
   if (principal.siteKey !== null && principal.siteKey !== siteKey) {
-    throw new ApiError(403, 'forbidden', 'This token is limited to another site.');
+    throw ApiError.forbidden();
   }
 }

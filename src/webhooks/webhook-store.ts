@@ -1,39 +1,48 @@
 import { randomUUID } from 'node:crypto';
 import type { Selectable, Transaction } from 'kysely';
+import { z } from 'zod';
 import type { Db } from '../db/connect';
 import type { Database, WebhookDeliveriesTable, WebhookEndpointsTable, WebhookMessagesTable } from '../db/schema';
-import { isoTime, isoTimeOrNull } from '../db/timestamps';
+import { isoTime, isoTimeOrNull, isoTimestamp } from '../db/timestamps';
 import type { NewEvent } from './events';
 
 export type EndpointRow = Selectable<WebhookEndpointsTable>;
 export type MessageRow = Selectable<WebhookMessagesTable>;
 export type DeliveryRow = Selectable<WebhookDeliveriesTable>;
 
-export interface Endpoint {
-  id: string;
-  siteKey: string;
-  url: string;
-  description: string | null;
-  events: string[];
-  enabled: boolean;
-  disabledReason: string | null;
-  failingSince: string | null;
-  secretRotatedUntil: string | null;
-  createdAt: string;
-}
+/** A webhook endpoint as admins see it: never its secret. */
+export const endpointSchema = z
+  .object({
+    id: z.uuid(),
+    siteKey: z.string(),
+    url: z.string(),
+    description: z.string().nullable(),
+    events: z.array(z.string()).describe('Event types, or `*` for all.'),
+    enabled: z.boolean(),
+    disabledReason: z.string().nullable().describe('Why Parley disabled it (deliveries kept failing), if it did.'),
+    failingSince: isoTimestamp.nullable(),
+    secretRotatedUntil: isoTimestamp.nullable().describe('Until then, the previous secret signs too.'),
+    createdAt: isoTimestamp,
+  })
+  .meta({ id: 'WebhookEndpoint' });
+export type Endpoint = z.infer<typeof endpointSchema>;
 
-export interface Delivery {
-  id: string;
-  eventId: string;
-  eventType: string;
-  attempt: number;
-  succeeded: boolean;
-  statusCode: number | null;
-  latencyMs: number;
-  responseBody: string | null;
-  error: string | null;
-  createdAt: string;
-}
+/** One attempt to deliver an event to an endpoint. */
+export const deliverySchema = z
+  .object({
+    id: z.string(),
+    eventId: z.string(),
+    eventType: z.string(),
+    attempt: z.number().int(),
+    succeeded: z.boolean(),
+    statusCode: z.number().int().nullable(),
+    latencyMs: z.number(),
+    responseBody: z.string().nullable().describe("The start of the receiver's answer."),
+    error: z.string().nullable(),
+    createdAt: isoTimestamp,
+  })
+  .meta({ id: 'WebhookDelivery' });
+export type Delivery = z.infer<typeof deliverySchema>;
 
 export function toEndpoint(row: EndpointRow): Endpoint {
   return {

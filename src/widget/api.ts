@@ -4,38 +4,17 @@
 // The server's own types: one definition of the contract (type-only, nothing is bundled).
 import type { PublicComment } from '../comments/public-comment';
 import type { CommentStatus as Status } from '../comments/status';
+import type { SubmitComment as Submission } from '../comments/submit-schema';
+import type { ErrorCode, FieldError } from '../errors';
+import type { AuthorStatus, ErrorBody, FormToken, SubmitResult, Thread } from '../http/envelopes';
 
-export type { PublicComment, Status };
+export type { FieldError, PublicComment, Status, Submission, Thread };
 
-export interface Thread {
-  comments: PublicComment[];
-  total: number;
-  nextCursor: string | null;
-}
-
-export interface Submission {
-  pageId: string;
-  pageUrl?: string;
-  pageTitle?: string;
-  parentId?: string;
-  name: string;
-  email: string;
-  website?: string;
-  text: string;
-  formToken?: string;
-  hp?: string;
-}
-
-export interface FieldError {
-  path: string;
-  message: string;
-}
-
-/** A failed call: `status` 0 when the server could not be reached at all. */
+/** A failed call: a code of the server's table (src/errors.ts); `status` 0 and `network` when the server could not be reached at all. */
 export class ApiFailure extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: ErrorCode | 'network' | `http_${number}`,
     message: string,
     readonly fields: FieldError[] = [],
     readonly retryAfter?: number,
@@ -61,11 +40,11 @@ export class Api {
     }
     const body = await res.json().catch(() => undefined);
     if (res.ok) return body as T;
-    const error = body?.error ?? {};
+    const error: Partial<ErrorBody['error']> = body?.error ?? {};
     const retry = res.headers.get('Retry-After');
     throw new ApiFailure(
       res.status,
-      String(error.code ?? 'http_' + res.status),
+      error.code ?? `http_${res.status}`,
       String(error.message ?? res.statusText),
       Array.isArray(error.details) ? error.details : [],
       retry && /^\d+$/.test(retry) ? Number(retry) : undefined,
@@ -81,7 +60,7 @@ export class Api {
     return this.call(this.sitePath(`pages/${encodeURIComponent(pageId)}/comments${query}`));
   }
 
-  submit(body: Submission): Promise<{ comment: PublicComment; authorToken: string }> {
+  submit(body: Submission): Promise<SubmitResult> {
     return this.call(this.sitePath('comments'), {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
@@ -89,7 +68,7 @@ export class Api {
     });
   }
 
-  status(id: string, authorToken: string): Promise<{ id: string; status: Status }> {
+  status(id: string, authorToken: string): Promise<AuthorStatus> {
     return this.call(`v1/comments/${encodeURIComponent(id)}/status`, {
       headers: { Authorization: `Bearer ${authorToken}` },
       cache: 'no-store',
@@ -98,7 +77,7 @@ export class Api {
 
   /** The time-trap token, or undefined when the server has none to give (the API then takes posts without). */
   formToken(): Promise<string | undefined> {
-    return this.call<{ formToken?: string }>(this.sitePath('form-token'), { cache: 'no-store' }).then(
+    return this.call<Partial<FormToken>>(this.sitePath('form-token'), { cache: 'no-store' }).then(
       (body) => body?.formToken,
       () => undefined,
     );

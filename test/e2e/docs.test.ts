@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { operations } from '../../src/http/openapi';
+import { routesOf } from '../../src/http/app';
 import { startTestParley, type TestParley } from '../helpers/parley';
 import { blockOtherHosts, launchChromium } from './browser';
 
@@ -46,7 +46,9 @@ describe('API documentation and queue dashboard in a real browser', () => {
     const summaries = page.locator('.opblock-summary-description');
     await summaries.first().waitFor();
     const shown = await summaries.allTextContents();
-    const documented = operations({ maxCommentLength: 5000 }).map((op) => op.summary);
+    const documented = routesOf(parley.app)
+      .operations()
+      .map((op) => op.summary);
     expect(shown.length).toBe(documented.length);
     expect(shown).toEqual(
       expect.arrayContaining(['Submit a comment', 'The review queue', 'Prometheus metrics of this process']),

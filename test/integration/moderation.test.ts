@@ -1,18 +1,7 @@
-import type { Express } from 'express';
-import { adminRoutes } from '../../src/http/admin-routes';
-import { moderationRoutes } from '../../src/http/moderation-routes';
+import { routesOf } from '../../src/http/app';
 import type { Site } from '../../src/sites/site-repository';
 import { startTestParley, type TestParley } from '../helpers/parley';
 import { DIALECTS, waitFor } from '../helpers/services';
-
-/** Every route a router declares, from the router's own stack, so a new route cannot be left out. */
-function declaredRoutes(
-  router: Express['router'] | ReturnType<typeof moderationRoutes>,
-): { method: string; path: string }[] {
-  return (router as unknown as { stack: { route?: { path: string; methods: Record<string, boolean> } }[] }).stack
-    .filter((layer) => layer.route)
-    .flatMap((layer) => Object.keys(layer.route!.methods).map((method) => ({ method, path: layer.route!.path })));
-}
 
 describe.each(DIALECTS)('moderation API on %s', (dialect) => {
   let parley: TestParley;
@@ -69,18 +58,11 @@ describe.each(DIALECTS)('moderation API on %s', (dialect) => {
   }
 
   describe('access', () => {
-    const services = () => ({
-      tokens: parley.runtime.tokenService,
-      moderation: parley.runtime.moderationService,
-      sites: parley.runtime.siteRepository,
-    });
-    const routers = () => [
-      ...declaredRoutes(moderationRoutes({ ...services(), bodyLimit: 1000, maxCommentLength: 10 })).map((r) => ({
-        ...r,
-        needs: 'moderator',
-      })),
-      ...declaredRoutes(adminRoutes({ ...services(), bodyLimit: 1000 })).map((r) => ({ ...r, needs: 'admin' })),
-    ];
+    /** Every operation the app declares for moderators or admins: a new one cannot be left out. */
+    const routers = () =>
+      routesOf(parley.app)
+        .operations()
+        .flatMap((op) => (op.auth === 'moderator' || op.auth === 'admin' ? [{ ...op, needs: op.auth }] : []));
     const call = (method: string, path: string) => {
       const url = path.replace(/:id\b/, '00000000-0000-4000-8000-000000000000');
       return (parley.http as unknown as Record<string, (u: string) => ReturnType<TestParley['http']['get']>>)

@@ -20,7 +20,7 @@ function fakeApi(
     requests,
     async act(id: string, action: Action): Promise<{ comment: ModComment; previousStatus: Status }> {
       requests.push(`act ${id} ${action}`);
-      if (options.throwOn === action) throw new ApiError(503, 'unavailable', 'The server is busy.');
+      if (options.throwOn === action) throw new ApiError(500, 'internal', 'Something went wrong on our side.');
       const result = apply(id, action);
       if (!result.ok) throw new ApiError(409, result.error.code, result.error.message);
       return {
@@ -30,7 +30,7 @@ function fakeApi(
     },
     async actOnMany(ids: string[], action: Action): Promise<BulkResult[]> {
       requests.push(`bulk ${ids.join(',')} ${action}`);
-      if (options.throwOn === action) throw new ApiError(503, 'unavailable', 'The server is busy.');
+      if (options.throwOn === action) throw new ApiError(500, 'internal', 'Something went wrong on our side.');
       return ids.map((id) => apply(id, action));
     },
   };

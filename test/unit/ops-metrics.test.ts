@@ -1,8 +1,10 @@
 import type { Server } from 'node:http';
 import type { Queue } from 'bullmq';
-import express, { Router } from 'express';
+import express from 'express';
 import request from 'supertest';
 import { metricsRoutes, requestMetrics } from '../../src/http/metrics-routes';
+import { noContent, route } from '../../src/http/route';
+import { RouteRegistry } from '../../src/http/route-registry';
 import { listeningPort, startMetricsServer } from '../../src/metrics/metrics-server';
 import { ParleyMetrics } from '../../src/metrics/parley-metrics';
 
@@ -90,11 +92,20 @@ describe('ParleyMetrics', () => {
   it('labels HTTP requests with the route template and status, and serves the text format', async () => {
     const metrics = new ParleyMetrics();
     const app = express();
-    app.use(requestMetrics(metrics));
-    app.use(metricsRoutes(metrics));
-    const site = Router({ mergeParams: true });
-    site.post('/comments', (_req, res) => res.status(202).json({}));
-    app.use('/v1/sites/:siteKey', site);
+    const routes = new RouteRegistry();
+    app.use(requestMetrics(metrics, routes));
+    app.use(routes.router(metricsRoutes(metrics)));
+    const submit = route({
+      method: 'post',
+      path: '/v1/sites/:siteKey/comments',
+      tag: 'Public',
+      summary: 'Submit a comment',
+      responses: { 202: noContent('Accepted.') },
+      handler: ({ res }) => {
+        res.status(202).json({});
+      },
+    });
+    app.use(routes.router([submit]));
     await request(app).post('/v1/sites/site_one/comments');
     await request(app).post('/v1/sites/site_two/comments');
     await request(app).get('/no/such/path');
