@@ -15,6 +15,7 @@ import { BanRepository } from './moderation/ban-repository';
 import { ContentClassifier } from './moderation/classifier/content-classifier';
 import { readModelFile } from './moderation/classifier/model-file';
 import { ModelLayers } from './moderation/classifier/model-layers';
+import { findingListSchema } from './moderation/finding';
 import { CommentModerator } from './moderation/comment-moderator';
 import { ModerationFeedback } from './moderation/feedback';
 import { FloodCounters } from './moderation/flood-counters';
@@ -95,7 +96,7 @@ export async function openRuntime(
   const producerConnection = createRedisConnection(redisAddress, 'producer');
   producerConnection.on('error', (err) => logger.debug({ err: err.message }, 'redis connection error'));
 
-  const commentRepository = new CommentRepository(db);
+  const commentRepository = new CommentRepository({ db, parseFindings: (json) => findingListSchema.parse(json) });
   const moderationQueue = new ModerationQueue({ connection: producerConnection, prefix: config.redis.prefix });
   const banRepository = new BanRepository({ db, clock });
   const feedbackQueue = new FeedbackQueue({ connection: producerConnection, prefix: config.redis.prefix });

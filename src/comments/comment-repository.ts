@@ -1,37 +1,38 @@
-import {
-  type ExpressionBuilder,
-  type Insertable,
-  type Selectable,
-  sql,
-  type Transaction,
-  type Updateable,
-} from 'kysely';
+import { type ExpressionBuilder, sql, type Transaction } from 'kysely';
 import type { Db } from '../db/connect';
-import type { CommentsTable, Database } from '../db/schema';
+import type { Database } from '../db/schema';
 import type { Finding } from '../moderation/finding';
+import {
+  type Comment,
+  type CommentChanges,
+  changedColumns,
+  columnsOf,
+  type FindingsParser,
+  insertColumns,
+  type NewComment,
+  toRecord,
+} from './comment-record';
 import { COMMENT_STATUSES, type CommentStatus, type DecisionStatus, type StatusCounts } from './status';
-
-export type CommentRow = Selectable<CommentsTable>;
-export type NewCommentRow = Insertable<CommentsTable>;
 
 export interface Page<Row> {
   rows: Row[];
   nextCursor: string | null;
 }
 
-/** The columns the public thread shows: reading only these keeps the hot read path lean. */
-const PUBLIC_COLUMNS = [
+/** The fields the public thread shows: reading only these keeps the hot read path lean. */
+const PUBLIC_FIELDS = [
   'id',
-  'parent_id',
-  'page_id',
-  'author_name',
-  'author_website',
-  'author_hash',
+  'parentId',
+  'pageId',
+  'authorName',
+  'authorWebsite',
+  'authorHash',
   'html',
-  'created_at',
+  'createdAt',
   'status',
 ] as const;
-export type PublicRow = Pick<CommentRow, (typeof PUBLIC_COLUMNS)[number]>;
+export type PublicFields = Pick<Comment, (typeof PUBLIC_FIELDS)[number]>;
+const PUBLIC_COLUMNS = columnsOf(PUBLIC_FIELDS);
 
 export interface AuthorHistory {
   approved: number;
@@ -41,8 +42,8 @@ export interface AuthorHistory {
 }
 
 /** Cursor of the read path: the (created_at, id) of the last comment shown. */
-export function encodeCursor(row: Pick<CommentRow, 'created_at' | 'id'>): string {
-  return Buffer.from(`${row.created_at}:${row.id}`).toString('base64url');
+export function encodeCursor(comment: Pick<Comment, 'createdAt' | 'id'>): string {
+  return Buffer.from(`${comment.createdAt}:${comment.id}`).toString('base64url');
 }
 
 export function decodeCursor(cursor: string): { createdAt: number; id: string } | undefined {
@@ -75,15 +76,26 @@ function filterConditions(eb: ExpressionBuilder<Database, 'comments'>, filters: 
   return eb.and(conditions);
 }
 
-export class CommentRepository {
-  constructor(private readonly db: Db) {}
+export interface CommentRepositoryOptions {
+  db: Db;
+  /** Reads a decision's stored findings: the moderation module's schema (comments/ must not import it). */
+  parseFindings: FindingsParser;
+}
 
-  async insert(row: NewCommentRow, db: Executor = this.db): Promise<void> {
-    await db.insertInto('comments').values(row).execute();
+export class CommentRepository {
+  private readonly db: Db;
+
+  constructor(private readonly options: CommentRepositoryOptions) {
+    this.db = options.db;
   }
 
-  async find(id: string, db: Executor = this.db): Promise<CommentRow | undefined> {
-    return db.selectFrom('comments').selectAll().where('id', '=', id).executeTakeFirst();
+  async insert(comment: NewComment, db: Executor = this.db): Promise<void> {
+    await db.insertInto('comments').values(insertColumns(comment)).execute();
+  }
+
+  async find(id: string, db: Executor = this.db): Promise<Comment | undefined> {
+    const row = await db.selectFrom('comments').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && toRecord(row, this.options.parseFindings);
   }
 
   async isApprovedOnPage(options: { id: string; siteKey: string; pageId: string }): Promise<boolean> {
@@ -107,7 +119,7 @@ export class CommentRepository {
     pageId: string;
     cursor?: string;
     limit: number;
-  }): Promise<Page<PublicRow>> {
+  }): Promise<Page<PublicFields>> {
     const after = options.cursor ? decodeCursor(options.cursor) : undefined;
     let query = this.db
       .selectFrom('comments')
@@ -142,9 +154,10 @@ export class CommentRepository {
       .orderBy('id')
       .limit(options.limit + 1)
       .execute();
-    const hasMore = rows.length > options.limit;
-    const pageRows = hasMore ? rows.slice(0, options.limit) : rows;
-    return { rows: pageRows, nextCursor: hasMore ? encodeCursor(pageRows[pageRows.length - 1]) : null };
+    return this.page(
+      rows.map((row) => toRecord<(typeof PUBLIC_FIELDS)[number]>(row, this.options.parseFindings)),
+      options.limit,
+    );
   }
 
   async countApproved(options: { siteKey: string; pageId: string }): Promise<number> {
@@ -185,19 +198,21 @@ export class CommentRepository {
    * The id of an earlier comment by the same author on the same page with the same
    * text, if any. "Earlier" matters: of two identical posts only the second is the duplicate.
    */
-  async findEarlierDuplicate(comment: CommentRow): Promise<string | undefined> {
+  async findEarlierDuplicate(
+    comment: Pick<Comment, 'id' | 'siteKey' | 'authorEmail' | 'textHash' | 'pageId' | 'createdAt'>,
+  ): Promise<string | undefined> {
     const row = await this.db
       .selectFrom('comments')
       .select('id')
-      .where('site_key', '=', comment.site_key)
-      .where('author_email', '=', comment.author_email)
-      .where('text_hash', '=', comment.text_hash)
-      .where('page_id', '=', comment.page_id)
+      .where('site_key', '=', comment.siteKey)
+      .where('author_email', '=', comment.authorEmail)
+      .where('text_hash', '=', comment.textHash)
+      .where('page_id', '=', comment.pageId)
       .where('status', '!=', 'deleted')
       .where((eb) =>
         eb.or([
-          eb('created_at', '<', comment.created_at),
-          eb.and([eb('created_at', '=', comment.created_at), eb('id', '<', comment.id)]),
+          eb('created_at', '<', comment.createdAt),
+          eb.and([eb('created_at', '=', comment.createdAt), eb('id', '<', comment.id)]),
         ]),
       )
       .limit(1)
@@ -235,7 +250,7 @@ export class CommentRepository {
   /** One page of comments in a status, for moderators. */
   async moderationPage(
     options: CommentFilters & { status: CommentStatus; order: 'newest' | 'oldest'; cursor?: string; limit: number },
-  ): Promise<Page<CommentRow>> {
+  ): Promise<Page<Comment>> {
     const after = options.cursor ? decodeCursor(options.cursor) : undefined;
     const newest = options.order === 'newest';
     const direction = newest ? 'desc' : 'asc';
@@ -258,9 +273,10 @@ export class CommentRepository {
       .orderBy('id', direction)
       .limit(options.limit + 1)
       .execute();
-    const hasMore = rows.length > options.limit;
-    const pageRows = hasMore ? rows.slice(0, options.limit) : rows;
-    return { rows: pageRows, nextCursor: hasMore ? encodeCursor(pageRows[pageRows.length - 1]) : null };
+    return this.page(
+      rows.map((row) => toRecord(row, this.options.parseFindings)),
+      options.limit,
+    );
   }
 
   /** How many comments match the filters in each status: the moderator's tab bar. */
@@ -284,7 +300,7 @@ export class CommentRepository {
     siteKey?: string;
     since: number;
     batch?: number;
-  }): AsyncGenerator<Pick<CommentRow, 'status' | 'findings'>> {
+  }): AsyncGenerator<Pick<Comment, 'status' | 'findings'>> {
     let after: { createdAt: number; id: string } | undefined;
     const batch = options.batch ?? 5000;
     for (;;) {
@@ -301,7 +317,7 @@ export class CommentRepository {
         );
       }
       const rows = await query.orderBy('created_at').orderBy('id').limit(batch).execute();
-      for (const row of rows) yield row;
+      for (const row of rows) yield toRecord<'status' | 'findings'>(row, this.options.parseFindings);
       if (rows.length < batch) return;
       const last = rows[rows.length - 1];
       after = { createdAt: Number(last.created_at), id: last.id };
@@ -314,8 +330,8 @@ export class CommentRepository {
     email: string;
     excludeId: string;
     limit: number;
-  }): Promise<CommentRow[]> {
-    return this.db
+  }): Promise<Comment[]> {
+    const rows = await this.db
       .selectFrom('comments')
       .selectAll()
       .where('site_key', '=', options.siteKey)
@@ -324,6 +340,7 @@ export class CommentRepository {
       .orderBy('created_at', 'desc')
       .limit(options.limit)
       .execute();
+    return rows.map((row) => toRecord(row, this.options.parseFindings));
   }
 
   /**
@@ -332,11 +349,11 @@ export class CommentRepository {
    */
   async updateIfVersion(
     trx: Transaction<Database>,
-    options: { id: string; version: number; changes: Updateable<CommentsTable> },
+    options: { id: string; version: number; changes: CommentChanges },
   ): Promise<boolean> {
     const result = await trx
       .updateTable('comments')
-      .set({ ...options.changes, version: options.version + 1 })
+      .set({ ...changedColumns(options.changes), version: options.version + 1 })
       .where('id', '=', options.id)
       .where('version', '=', options.version)
       .executeTakeFirst();
@@ -354,5 +371,12 @@ export class CommentRepository {
       .limit(options.limit)
       .execute();
     return rows.map((r) => r.id);
+  }
+
+  /** The first `limit` of `rows` (which holds one more when there is a next page) and the cursor after them. */
+  private page<T extends Pick<Comment, 'createdAt' | 'id'>>(rows: T[], limit: number): Page<T> {
+    const hasMore = rows.length > limit;
+    const pageRows = hasMore ? rows.slice(0, limit) : rows;
+    return { rows: pageRows, nextCursor: hasMore ? encodeCursor(pageRows[pageRows.length - 1]) : null };
   }
 }

@@ -6,6 +6,7 @@ import { renderCommentHtml } from './render';
 import type { ModerationQueue } from '../queue/moderation-queue';
 import type { EventOutbox } from '../webhooks/outbox';
 import type { Site } from '../sites/site-repository';
+import type { Comment } from './comment-record';
 import type { CommentRepository } from './comment-repository';
 import { authorHash, hashToken, newAuthorToken, textHash, tokenMatches } from './identity';
 import { toPublicComment } from './public-comment';
@@ -55,49 +56,49 @@ export class CommentService {
     const email = input.email.trim().toLowerCase();
     const authorToken = newAuthorToken();
     const now = clock();
-    const row = {
+    const comment: Comment = {
       id: randomUUID(),
-      site_key: site.key,
-      page_id: input.pageId,
-      page_url: input.pageUrl ?? null,
-      page_title: input.pageTitle ?? null,
-      parent_id: input.parentId ?? null,
-      author_name: input.name,
-      author_email: email,
-      author_hash: authorHash(secret, email),
-      author_website: input.website ?? null,
+      siteKey: site.key,
+      pageId: input.pageId,
+      pageUrl: input.pageUrl ?? null,
+      pageTitle: input.pageTitle ?? null,
+      parentId: input.parentId ?? null,
+      authorName: input.name,
+      authorEmail: email,
+      authorHash: authorHash(secret, email),
+      authorWebsite: input.website ?? null,
       ip: request.ip ?? null,
-      user_agent: request.userAgent?.slice(0, 500) ?? null,
+      userAgent: request.userAgent?.slice(0, 500) ?? null,
       text: input.text,
-      text_hash: textHash(input.text),
+      textHash: textHash(input.text),
       // Rendered now so that a moderator who acts before the worker publishes real HTML.
       html: renderCommentHtml(input.text),
-      status: 'pending' as const,
-      findings: '[]',
-      signals: JSON.stringify({ honeypot: input.hp, formToken: input.formToken }),
-      author_token_hash: hashToken(authorToken),
-      created_at: now,
-      updated_at: now,
-      decided_at: null,
+      status: 'pending',
+      findings: [],
+      signals: { honeypot: input.hp, formToken: input.formToken },
+      authorTokenHash: hashToken(authorToken),
+      createdAt: now,
+      updatedAt: now,
+      decidedAt: null,
       version: 0,
-      original_text: null,
-      edited_at: null,
+      originalText: null,
+      editedAt: null,
     };
     await eventOutbox.commit(async (trx) => {
-      await commentRepository.insert(row, trx);
-      return { result: undefined, events: [{ type: 'comment.created', comment: row, at: now }] };
+      await commentRepository.insert(comment, trx);
+      return { result: undefined, events: [{ type: 'comment.created', comment, at: now }] };
     });
 
     try {
-      await moderationQueue.enqueue(row.id);
+      await moderationQueue.enqueue(comment.id);
     } catch (err) {
       logger.warn(
-        { commentId: row.id, err: (err as Error).message },
+        { commentId: comment.id, err: (err as Error).message },
         'enqueue failed; the sweep will queue the comment',
       );
     }
 
-    return { comment: { ...toPublicComment(row), status: 'pending' as const }, authorToken };
+    return { comment: { ...toPublicComment(comment), status: 'pending' as const }, authorToken };
   }
 
   /** A signed, timestamped token for the widget's form: the time trap's start. */
@@ -123,13 +124,13 @@ export class CommentService {
     id: string;
     authorToken: string;
   }): Promise<{ id: string; status: CommentStatus; siteKey: string }> {
-    const row = await this.options.commentRepository.find(options.id);
-    if (!row || !tokenMatches(options.authorToken, row.author_token_hash)) throw ApiError.notFound('Comment');
-    return { id: row.id, status: row.status, siteKey: row.site_key };
+    const comment = await this.options.commentRepository.find(options.id);
+    if (!comment || !tokenMatches(options.authorToken, comment.authorTokenHash)) throw ApiError.notFound('Comment');
+    return { id: comment.id, status: comment.status, siteKey: comment.siteKey };
   }
 
   /** The site a comment belongs to, for the CORS preflight of the status route. */
   async siteKeyOf(id: string): Promise<string | undefined> {
-    return (await this.options.commentRepository.find(id))?.site_key;
+    return (await this.options.commentRepository.find(id))?.siteKey;
   }
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { CommentsTable } from '../db/schema';
+import type { Comment } from './comment-record';
 import { isoTime, isoTimestamp } from '../db/timestamps';
 
 /** What anyone may see of a comment: never the email, its plain hash, or the IP. */
@@ -25,20 +25,20 @@ export const publicCommentSchema = z
 export type PublicComment = z.infer<typeof publicCommentSchema>;
 
 type PublicFields = Pick<
-  CommentsTable,
-  'id' | 'parent_id' | 'page_id' | 'author_name' | 'author_website' | 'author_hash' | 'html' | 'created_at' | 'status'
+  Comment,
+  'id' | 'parentId' | 'pageId' | 'authorName' | 'authorWebsite' | 'authorHash' | 'html' | 'createdAt' | 'status'
 >;
 
-export function toPublicComment(row: PublicFields): PublicComment {
+export function toPublicComment(record: PublicFields): PublicComment {
   const comment: PublicComment = {
-    id: row.id,
-    parentId: row.parent_id,
-    pageId: row.page_id,
-    name: row.author_name,
-    website: row.author_website,
-    avatar: row.author_hash,
-    html: row.html,
-    createdAt: isoTime(row.created_at),
+    id: record.id,
+    parentId: record.parentId,
+    pageId: record.pageId,
+    name: record.authorName,
+    website: record.authorWebsite,
+    avatar: record.authorHash,
+    html: record.html,
+    createdAt: isoTime(record.createdAt),
   };
-  return row.status === 'deleted' ? { ...comment, deleted: true } : comment;
+  return record.status === 'deleted' ? { ...comment, deleted: true } : comment;
 }

@@ -45,7 +45,7 @@ function toEntry(row: AuditLogTable): AuditEntry {
     beforeStatus: row.before_status,
     afterStatus: row.after_status,
     note: row.note,
-    details: JSON.parse(row.details),
+    details: z.record(z.string(), z.unknown()).parse(JSON.parse(row.details)),
   };
 }
 
@@ -97,7 +97,7 @@ export class AuditLog {
     const last = page[page.length - 1];
     return {
       entries: page.map(toEntry),
-      nextCursor: rows.length > options.limit ? encodeCursor({ created_at: last.at, id: last.id }) : null,
+      nextCursor: rows.length > options.limit ? encodeCursor({ createdAt: Number(last.at), id: last.id }) : null,
     };
   }
 }

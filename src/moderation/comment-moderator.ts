@@ -1,4 +1,5 @@
-import type { CommentRepository, CommentRow } from '../comments/comment-repository';
+import type { Comment } from '../comments/comment-record';
+import type { CommentRepository } from '../comments/comment-repository';
 import type { Site, SiteRepository } from '../sites/site-repository';
 import { STATUS_EVENT } from '../webhooks/events';
 import type { EventOutbox } from '../webhooks/outbox';
@@ -33,17 +34,17 @@ export type ModerationOutcome =
   | { outcome: 'skipped'; reason: 'not-found' | 'already-decided' };
 
 /** What a comment looks like to Akismet, for checks and for feedback. */
-export function akismetComment(comment: CommentRow, site: Site): AkismetComment {
+export function akismetComment(comment: Comment, site: Site): AkismetComment {
   return {
     blog: site.origins[0] ?? '',
     userIp: comment.ip,
-    userAgent: comment.user_agent,
-    permalink: comment.page_url,
-    author: comment.author_name,
-    authorEmail: comment.author_email,
-    authorUrl: comment.author_website,
+    userAgent: comment.userAgent,
+    permalink: comment.pageUrl,
+    author: comment.authorName,
+    authorEmail: comment.authorEmail,
+    authorUrl: comment.authorWebsite,
     content: comment.text,
-    createdAt: Number(comment.created_at),
+    createdAt: comment.createdAt,
   };
 }
 
@@ -57,7 +58,7 @@ export class CommentModerator {
     if (!comment) return { outcome: 'skipped', reason: 'not-found' };
     // A retried or duplicated job for a decided comment must change nothing.
     if (comment.status !== 'pending') return { outcome: 'skipped', reason: 'already-decided' };
-    const site = await siteRepository.find(comment.site_key);
+    const site = await siteRepository.find(comment.siteKey);
     if (!site) return { outcome: 'skipped', reason: 'not-found' };
 
     const context = await this.gather(comment, site);
@@ -75,7 +76,7 @@ export class CommentModerator {
     const saved = await this.options.eventOutbox.commit(async (trx) => {
       if (
         !(await commentRepository.saveDecision(
-          { id: comment.id, version: Number(comment.version), ...decision, html: context.comment.html, at: decidedAt },
+          { id: comment.id, version: comment.version, ...decision, html: context.comment.html, at: decidedAt },
           trx,
         ))
       ) {
@@ -92,40 +93,40 @@ export class CommentModerator {
       throw new Error('the comment changed while it was being moderated');
     }
     return saved
-      ? { outcome: 'decided', decision, acceptedAt: Number(comment.created_at), decidedAt }
+      ? { outcome: 'decided', decision, acceptedAt: comment.createdAt, decidedAt }
       : { outcome: 'skipped', reason: 'already-decided' };
   }
 
-  private async gather(comment: CommentRow, site: Site): Promise<ModerationContext> {
+  private async gather(comment: Comment, site: Site): Promise<ModerationContext> {
     const { commentRepository, banRepository, floodCounters, contentClassifier, secret } = this.options;
     const html = renderCommentHtml(comment.text);
-    const signals = JSON.parse(comment.signals) as { honeypot?: string; formToken?: string };
+    const { signals } = comment;
     const ownDomains = site.origins.map((origin) => new URL(origin).hostname);
     const [history, earlierDuplicateId, banMatcher, floodCounts, content] = await Promise.all([
       commentRepository.authorHistory({
-        siteKey: comment.site_key,
-        email: comment.author_email,
+        siteKey: comment.siteKey,
+        email: comment.authorEmail,
         excludeId: comment.id,
       }),
       commentRepository.findEarlierDuplicate(comment),
-      banRepository.matcherFor(comment.site_key),
+      banRepository.matcherFor(comment.siteKey),
       floodCounters.record({
         id: comment.id,
-        email: comment.author_email,
+        email: comment.authorEmail,
         ip: comment.ip,
-        textHash: comment.text_hash,
-        at: Number(comment.created_at),
+        textHash: comment.textHash,
+        at: comment.createdAt,
       }),
-      contentClassifier.score({ text: comment.text, website: comment.author_website, ownDomains, siteKey: site.key }),
+      contentClassifier.score({ text: comment.text, website: comment.authorWebsite, ownDomains, siteKey: site.key }),
     ]);
     return {
       comment: {
         text: comment.text,
         html,
-        name: comment.author_name,
-        email: comment.author_email,
-        website: comment.author_website,
-        submittedAt: Number(comment.created_at),
+        name: comment.authorName,
+        email: comment.authorEmail,
+        website: comment.authorWebsite,
+        submittedAt: comment.createdAt,
         honeypot: signals.honeypot,
         formToken: signals.formToken
           ? verifyFormToken({ secret, siteKey: site.key, token: signals.formToken })
@@ -140,7 +141,7 @@ export class CommentModerator {
       },
       history,
       earlierDuplicateId,
-      matchingBan: banMatcher.match({ email: comment.author_email, ip: comment.ip }),
+      matchingBan: banMatcher.match({ email: comment.authorEmail, ip: comment.ip }),
       flood: floodCounts,
       content,
     };

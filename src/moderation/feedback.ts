@@ -1,4 +1,5 @@
-import type { CommentRepository, CommentRow } from '../comments/comment-repository';
+import type { Comment } from '../comments/comment-record';
+import type { CommentRepository } from '../comments/comment-repository';
 import type { CommentStatus } from '../comments/status';
 import type { Site, SiteRepository } from '../sites/site-repository';
 import type { AkismetClient } from './akismet';
@@ -53,17 +54,17 @@ export class ModerationFeedback {
   }): Promise<{ status: CommentStatus; outcome: LearnOutcome } | undefined> {
     const comment = await this.options.commentRepository.find(options.commentId);
     if (!comment) return undefined;
-    const lessons = lessonsOf(comment.status, JSON.parse(comment.findings) as Finding[]);
+    const lessons = lessonsOf(comment.status, comment.findings);
     if (!lessons) return undefined;
-    const site = await this.options.siteRepository.find(comment.site_key);
+    const site = await this.options.siteRepository.find(comment.siteKey);
     if (!site) return undefined;
     const outcome = await this.options.contentClassifier.learn({
       siteKey: site.key,
       exampleKey: comment.id,
-      textHash: comment.text_hash,
+      textHash: comment.textHash,
       input: {
         text: comment.text,
-        website: comment.author_website,
+        website: comment.authorWebsite,
         ownDomains: site.origins.map((o) => new URL(o).hostname),
       },
       lessons,
@@ -74,7 +75,7 @@ export class ModerationFeedback {
     return { status: comment.status, outcome };
   }
 
-  private async tellAkismet(comment: CommentRow, site: Site): Promise<void> {
+  private async tellAkismet(comment: Comment, site: Site): Promise<void> {
     await this.options.akismetClient!.submit(comment.status === 'spam' ? 'spam' : 'ham', akismetComment(comment, site));
   }
 }

@@ -15,3 +15,6 @@ export type CheckResult = z.infer<z.ZodObject<typeof checkResultShape>>;
 /** One check's conclusion about a comment, stored with it so a moderator sees why. */
 export const findingSchema = z.object({ check: z.enum(CHECK_NAMES), ...checkResultShape }).meta({ id: 'Finding' });
 export type Finding = z.infer<typeof findingSchema>;
+
+/** A decision's findings, as stored with the comment. */
+export const findingListSchema = z.array(findingSchema);

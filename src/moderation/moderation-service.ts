@@ -1,5 +1,6 @@
 import type { Principal } from '../auth/token-service';
-import type { CommentFilters, CommentRepository, CommentRow } from '../comments/comment-repository';
+import type { Comment } from '../comments/comment-record';
+import type { CommentFilters, CommentRepository } from '../comments/comment-repository';
 import { textHash } from '../comments/identity';
 import { COMMENT_STATUSES, type CommentStatus, type StatusCounts } from '../comments/status';
 import type { Logger } from 'pino';
@@ -8,7 +9,6 @@ import { STATUS_EVENT } from '../webhooks/events';
 import type { EventOutbox } from '../webhooks/outbox';
 import { ApiError } from '../errors';
 import type { AuditLog } from './audit-log';
-import type { Finding } from './finding';
 import { type Ban, BanMatcher, type BanRepository } from './ban-repository';
 import type { NewBanRequest } from './ban-request';
 import { type BulkResult, type ModeratorAction, STATUS_OF_ACTION } from './moderator-actions';
@@ -77,13 +77,13 @@ export class ModerationService {
     const row = await this.load(principal, id);
     const { commentRepository } = this.options;
     const [parent, counts, recent] = await Promise.all([
-      row.parent_id ? commentRepository.find(row.parent_id) : undefined,
-      commentRepository.statusCounts({ siteKey: row.site_key, email: row.author_email }),
+      row.parentId ? commentRepository.find(row.parentId) : undefined,
+      commentRepository.statusCounts({ siteKey: row.siteKey, email: row.authorEmail }),
       row.status === 'deleted'
         ? []
         : commentRepository.recentByAuthor({
-            siteKey: row.site_key,
-            email: row.author_email,
+            siteKey: row.siteKey,
+            email: row.authorEmail,
             excludeId: row.id,
             limit: 5,
           }),
@@ -107,7 +107,7 @@ export class ModerationService {
     const result = await this.change(principal, options.id, () => ({
       action: options.action,
       note: options.note,
-      changes: { status, decided_at: this.options.clock() },
+      changes: { status, decidedAt: this.options.clock() },
     }));
     if (result.previousStatus !== status) {
       // The decision is stored and audited; a lost lesson must not fail the moderator's action.
@@ -155,9 +155,9 @@ export class ModerationService {
       changes: {
         text: options.text,
         html,
-        text_hash: textHash(options.text),
-        original_text: row.original_text ?? row.text,
-        edited_at: this.options.clock(),
+        textHash: textHash(options.text),
+        originalText: row.originalText ?? row.text,
+        editedAt: this.options.clock(),
       },
     }));
   }
@@ -171,16 +171,16 @@ export class ModerationService {
         status: 'deleted',
         text: '',
         html: '',
-        original_text: null,
-        text_hash: '',
-        author_name: '',
-        author_email: '',
-        author_hash: '',
-        author_website: null,
+        originalText: null,
+        textHash: '',
+        authorName: '',
+        authorEmail: '',
+        authorHash: '',
+        authorWebsite: null,
         ip: null,
-        user_agent: null,
-        findings: '[]',
-        signals: '{}',
+        userAgent: null,
+        findings: [],
+        signals: {},
       },
     }));
   }
@@ -223,7 +223,7 @@ export class ModerationService {
             limit: 500,
           });
           for (const row of page.rows) {
-            if (!matcher.match({ email: row.author_email, ip: row.ip })) continue;
+            if (!matcher.match({ email: row.authorEmail, ip: row.ip })) continue;
             await this.act(principal, { id: row.id, action: 'reject', note: `banned (${ban.kind} ${ban.value})` });
             rejected.push(row.id);
           }
@@ -258,7 +258,7 @@ export class ModerationService {
       comments++;
       statuses[row.status]++;
       if (row.status === 'deleted') continue;
-      for (const finding of JSON.parse(row.findings) as Finding[]) {
+      for (const finding of row.findings) {
         const key = `${finding.check}:${finding.verdict}`;
         const entry = checks.get(key) ?? { check: finding.check, verdict: finding.verdict, count: 0, overturned: 0 };
         entry.count++;
@@ -284,10 +284,10 @@ export class ModerationService {
     return this.options.auditLog.list({ ...options, siteKey: this.scopeSite(principal, options.siteKey) });
   }
 
-  private async load(principal: Principal, id: string): Promise<CommentRow> {
+  private async load(principal: Principal, id: string): Promise<Comment> {
     const row = await this.options.commentRepository.find(id);
     if (!row) throw ApiError.notFound('Comment');
-    if (principal.siteKey !== null && row.site_key !== principal.siteKey) throw ApiError.forbidden();
+    if (principal.siteKey !== null && row.siteKey !== principal.siteKey) throw ApiError.forbidden();
     return row;
   }
 
@@ -298,7 +298,7 @@ export class ModerationService {
   private async change(
     principal: Principal,
     id: string,
-    plan: (row: CommentRow) => {
+    plan: (row: Comment) => {
       action: string;
       note?: string;
       changes: Parameters<CommentRepository['updateIfVersion']>[1]['changes'];
@@ -315,15 +315,15 @@ export class ModerationService {
         const at = clock();
         const updated = await commentRepository.updateIfVersion(trx, {
           id,
-          version: Number(row.version),
-          changes: { ...changes, updated_at: at },
+          version: row.version,
+          changes: { ...changes, updatedAt: at },
         });
         if (!updated) return { result: false, events: [] };
         await auditLog.record(
           {
             actor: principal,
             action,
-            siteKey: row.site_key,
+            siteKey: row.siteKey,
             commentId: id,
             beforeStatus: row.status,
             afterStatus: changes.status ?? row.status,

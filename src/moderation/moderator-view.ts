@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { CommentRow } from '../comments/comment-repository';
+import type { Comment } from '../comments/comment-record';
 import { commentStatusSchema } from '../comments/status';
 import { isoTime, isoTimeOrNull, isoTimestamp } from '../db/timestamps';
 import { findingSchema } from './finding';
@@ -36,30 +36,30 @@ export const moderatorViewSchema = z
 
 export type ModeratorView = z.infer<typeof moderatorViewSchema>;
 
-export function toModeratorView(row: CommentRow): ModeratorView {
+export function toModeratorView(comment: Comment): ModeratorView {
   return {
-    id: row.id,
-    siteKey: row.site_key,
-    pageId: row.page_id,
-    pageUrl: row.page_url,
-    pageTitle: row.page_title,
-    parentId: row.parent_id,
-    status: row.status,
-    text: row.text,
-    originalText: row.original_text,
-    html: row.html,
+    id: comment.id,
+    siteKey: comment.siteKey,
+    pageId: comment.pageId,
+    pageUrl: comment.pageUrl,
+    pageTitle: comment.pageTitle,
+    parentId: comment.parentId,
+    status: comment.status,
+    text: comment.text,
+    originalText: comment.originalText,
+    html: comment.html,
     author: {
-      name: row.author_name,
-      email: row.author_email,
-      website: row.author_website,
-      ip: row.ip,
-      userAgent: row.user_agent,
-      avatar: row.author_hash,
+      name: comment.authorName,
+      email: comment.authorEmail,
+      website: comment.authorWebsite,
+      ip: comment.ip,
+      userAgent: comment.userAgent,
+      avatar: comment.authorHash,
     },
-    findings: JSON.parse(row.findings),
-    createdAt: isoTime(row.created_at),
-    decidedAt: isoTimeOrNull(row.decided_at),
-    editedAt: isoTimeOrNull(row.edited_at),
-    version: Number(row.version),
+    findings: comment.findings,
+    createdAt: isoTime(comment.createdAt),
+    decidedAt: isoTimeOrNull(comment.decidedAt),
+    editedAt: isoTimeOrNull(comment.editedAt),
+    version: comment.version,
   };
 }

@@ -47,7 +47,7 @@ function toSite(row: Selectable<SitesTable>): Site {
   return {
     key: row.key,
     name: row.name,
-    origins: JSON.parse(row.origins),
+    origins: z.array(z.string()).parse(JSON.parse(row.origins)),
     moderation: row.moderation,
     linkLimit: row.link_limit,
     policy: parseSitePolicy(row.policy),

@@ -1,4 +1,4 @@
-import type { CommentRow } from '../comments/comment-repository';
+import type { Comment } from '../comments/comment-record';
 import { type PublicComment, toPublicComment } from '../comments/public-comment';
 import type { CommentStatus } from '../comments/status';
 import type { Finding } from '../moderation/finding';
@@ -49,14 +49,13 @@ export interface NewEvent {
 }
 
 /** The event for a comment as it is now (after the change it reports). */
-export function commentEvent(options: { type: EventType; comment: CommentRow; at: number }): NewEvent {
+export function commentEvent(options: { type: EventType; comment: Comment; at: number }): NewEvent {
   const { comment } = options;
-  const findings = JSON.parse(comment.findings) as Finding[];
-  const version = Number(comment.version);
+  const { version } = comment;
   return {
     id: `evt_${comment.id}_${version}`,
     type: options.type,
-    siteKey: comment.site_key,
+    siteKey: comment.siteKey,
     commentId: comment.id,
     sequence: version,
     payload: {
@@ -68,10 +67,10 @@ export function commentEvent(options: { type: EventType; comment: CommentRow; at
           status: comment.status,
           // Which checks said what, without their free text: a reason can quote an email
           // domain or a moderator's ban note, and payloads never carry personal data.
-          reasons: findings.map(({ check, verdict }) => ({ check, verdict })),
+          reasons: comment.findings.map(({ check, verdict }) => ({ check, verdict })),
         },
-        site: { key: comment.site_key },
-        page: { id: comment.page_id, url: comment.page_url, title: comment.page_title },
+        site: { key: comment.siteKey },
+        page: { id: comment.pageId, url: comment.pageUrl, title: comment.pageTitle },
       },
     },
   };

@@ -3,14 +3,14 @@ import type { Logger } from 'pino';
 import type { Db } from '../db/connect';
 import type { Database } from '../db/schema';
 import type { WebhookQueue } from '../queue/webhook-queue';
-import type { CommentRow } from '../comments/comment-repository';
+import type { Comment } from '../comments/comment-record';
 import { commentEvent, type EventType } from './events';
 import type { WebhookStore } from './webhook-store';
 
 /** A change to a comment that emits an event: the comment as it is after it, and the event's type. */
 export interface CommentChange {
   type: EventType;
-  comment: CommentRow;
+  comment: Comment;
   at: number;
 }
 

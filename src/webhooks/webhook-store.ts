@@ -44,13 +44,18 @@ export const deliverySchema = z
   .meta({ id: 'WebhookDelivery' });
 export type Delivery = z.infer<typeof deliverySchema>;
 
+/** The event types an endpoint subscribes to (or `*`), as stored. */
+const storedEventTypes = z.array(z.string());
+/** What erasing an earlier event needs of its stored payload: its comment's status; the rest is kept as it is. */
+const storedPayload = z.looseObject({ data: z.looseObject({ comment: z.looseObject({ status: z.string() }) }) });
+
 export function toEndpoint(row: EndpointRow): Endpoint {
   return {
     id: row.id,
     siteKey: row.site_key,
     url: row.url,
     description: row.description,
-    events: JSON.parse(row.events),
+    events: storedEventTypes.parse(JSON.parse(row.events)),
     enabled: Boolean(row.enabled),
     disabledReason: row.disabled_reason,
     failingSince: isoTimeOrNull(row.failing_since),
@@ -136,7 +141,7 @@ export class WebhookStore {
       .execute();
     for (const row of earlier) {
       if (row.id === deleted.id) continue;
-      const payload = JSON.parse(row.payload) as NewEvent['payload'];
+      const payload = storedPayload.parse(JSON.parse(row.payload));
       payload.data.comment = { ...deleted.payload.data.comment, status: payload.data.comment.status };
       await trx
         .updateTable('webhook_events')
@@ -189,7 +194,7 @@ export class WebhookStore {
         .where('enabled', '=', 1)
         .execute();
       const wanted = endpoints.filter((e) => {
-        const types = JSON.parse(e.events) as string[];
+        const types = storedEventTypes.parse(JSON.parse(e.events));
         return types.includes('*') || types.includes(event.type);
       });
       const messages = wanted.map((e) => ({

@@ -24,6 +24,9 @@ const OWN_TTL_MS = 7 * 864e5;
 function read<T>(key: string): T | undefined {
   try {
     const raw = localStorage.getItem(key);
+    // The only cast of parsed JSON: what this widget itself wrote under its own key (a
+    // schema library would cost the bundle more than the check is worth; a bad value is
+    // caught below and read as nothing).
     return raw ? (JSON.parse(raw) as T) : undefined;
   } catch {
     return undefined;

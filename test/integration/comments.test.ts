@@ -84,7 +84,7 @@ describe.each(DIALECTS)('comments API and worker on %s', (dialect) => {
     const res = await post(firstTime, comment({ pageId: 'held', email: 'new@example.com' }));
     const { status, row } = await decided(res.body.comment.id);
     expect(status).toBe('held');
-    expect(JSON.parse(row.findings)).toEqual([expect.objectContaining({ check: 'site-policy', verdict: 'hold' })]);
+    expect(row.findings).toEqual([expect.objectContaining({ check: 'site-policy', verdict: 'hold' })]);
 
     const own = await parley.http
       .get(`/v1/comments/${res.body.comment.id}/status`)
@@ -114,16 +114,14 @@ describe.each(DIALECTS)('comments API and worker on %s', (dialect) => {
     const second = await post(firstTime, comment({ pageId: 'trust', email: 'REGULAR@example.com', text: 'second' }));
     const { status, row } = await decided(second.body.comment.id);
     expect(status).toBe('approved');
-    expect(JSON.parse(row.findings)).toEqual([
-      expect.objectContaining({ check: 'author-history', verdict: 'approve' }),
-    ]);
+    expect(row.findings).toEqual([expect.objectContaining({ check: 'author-history', verdict: 'approve' })]);
   });
 
   it('files a comment with the honeypot filled in as spam', async () => {
     const res = await post(open, comment({ pageId: 'hp', email: 'bot@example.net', hp: 'http://cheap.example' }));
     const { status, row } = await decided(res.body.comment.id);
     expect(status).toBe('spam');
-    expect(JSON.parse(row.findings)).toEqual([expect.objectContaining({ check: 'honeypot', verdict: 'spam' })]);
+    expect(row.findings).toEqual([expect.objectContaining({ check: 'honeypot', verdict: 'spam' })]);
   });
 
   it("holds a comment with more links than the site's limit", async () => {
@@ -131,9 +129,7 @@ describe.each(DIALECTS)('comments API and worker on %s', (dialect) => {
     const res = await post(open, comment({ pageId: 'links', text }));
     const { status, row } = await decided(res.body.comment.id);
     expect(status).toBe('held');
-    expect(JSON.parse(row.findings)).toContainEqual(
-      expect.objectContaining({ check: 'link-count', verdict: 'hold', score: 3 }),
-    );
+    expect(row.findings).toContainEqual(expect.objectContaining({ check: 'link-count', verdict: 'hold', score: 3 }));
 
     const two = await post(
       open,
@@ -153,10 +149,10 @@ describe.each(DIALECTS)('comments API and worker on %s', (dialect) => {
     const again = await post(open, comment({ pageId: 'dup', text: 'great post, thanks!', email }));
     const { status, row } = await decided(again.body.comment.id);
     expect(status).toBe('rejected');
-    expect(JSON.parse(row.findings)).toContainEqual(expect.objectContaining({ check: 'duplicate', verdict: 'reject' }));
+    expect(row.findings).toContainEqual(expect.objectContaining({ check: 'duplicate', verdict: 'reject' }));
     const elsewhere = await post(open, comment({ pageId: 'dup-other', text, email }));
     const other = await decided(elsewhere.body.comment.id);
-    expect(JSON.parse(other.row.findings).map((f: { check: string }) => f.check)).not.toContain('duplicate');
+    expect(other.row.findings.map((f) => f.check)).not.toContain('duplicate');
   });
 
   it('threads replies to approved comments on the same page only', async () => {
@@ -446,7 +442,7 @@ describe.each(DIALECTS)('comments API and worker on %s', (dialect) => {
         .send(comment({ pageId: 'ip', text: 'trusted' }));
       const row = await parley.runtime.commentRepository.find(trusted.body.comment.id);
       expect(row?.ip).toBe('198.51.100.7');
-      expect(row?.user_agent).toBeNull();
+      expect(row?.userAgent).toBeNull();
     } finally {
       await behindProxy.close();
     }

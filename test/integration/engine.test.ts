@@ -39,7 +39,7 @@ describe.each(DIALECTS)('moderation engine on %s', (dialect) => {
       const found = await parley.runtime.commentRepository.find(id);
       return found?.status === 'pending' ? undefined : found;
     });
-    return { id, status: row.status, findings: JSON.parse(row.findings) as { check: string; verdict: string }[] };
+    return { id, status: row.status, findings: row.findings };
   }
 
   it('changes a site policy through the admin API, validated by its schema', async () => {

@@ -338,7 +338,7 @@ describe.each(DIALECTS)('moderation API on %s', (dialect) => {
       const deleted = await as(moderator).delete(`/v1/moderation/comments/${parent}`, { note: 'abuse' });
       expect(deleted.status).toBe(200);
       const row = (await parley.runtime.commentRepository.find(parent))!;
-      expect(row).toMatchObject({ status: 'deleted', text: '', html: '', author_email: '', author_name: '', ip: null });
+      expect(row).toMatchObject({ status: 'deleted', text: '', html: '', authorEmail: '', authorName: '', ip: null });
 
       const thread = (await parley.http.get(`/v1/sites/${siteA.key}/pages/tomb/comments`)).body.comments;
       expect(thread).toEqual([
@@ -379,7 +379,7 @@ describe.each(DIALECTS)('moderation API on %s', (dialect) => {
       const next = await heldComment(siteA, { email });
       const row = (await parley.runtime.commentRepository.find(next))!;
       expect(row.status).toBe('rejected');
-      expect(JSON.parse(row.findings)).toContainEqual(expect.objectContaining({ check: 'ban', verdict: 'reject' }));
+      expect(row.findings).toContainEqual(expect.objectContaining({ check: 'ban', verdict: 'reject' }));
 
       expect((await as(moderator).get('/v1/moderation/bans')).body.bans.map((b: { id: string }) => b.id)).toContain(
         res.body.ban.id,

@@ -107,7 +107,7 @@ describe('requestUndo', () => {
     const done = [changed(modComment('a', 2), 0, 'held', 'reject'), changed(modComment('b', 1), 1, 'spam', 'reject')];
     const { restored, failures } = await requestUndo({ api, done });
     expect(ids(restored)).toEqual(['a']);
-    expect(failures).toEqual(['The server is busy.']);
+    expect(failures).toEqual(['Something went wrong on our side.']);
   });
 
   it('does not report a 401 as a failure: the page has signed out', async () => {

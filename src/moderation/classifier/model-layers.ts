@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { z } from 'zod';
 import type { Judgement } from './model-file';
 
 /**
@@ -25,13 +26,14 @@ export interface LayerWeights {
 }
 
 /** One learned example, as stored: its label, the (field, delta) pairs it applied, and its AdaGrad (field, increment) pairs. */
-interface TaughtRecord {
-  y: 0 | 1;
-  f: string[];
-  d: number[];
-  gf: string[];
-  g: number[];
-}
+const taughtRecordSchema = z.object({
+  y: z.union([z.literal(0), z.literal(1)]),
+  f: z.array(z.string()),
+  d: z.array(z.number()),
+  gf: z.array(z.string()),
+  g: z.array(z.number()),
+});
+type TaughtRecord = z.infer<typeof taughtRecordSchema>;
 
 /**
  * Replaces the example `ARGV[1]` of layer KEYS[1] (its records in KEYS[2]) with the one
@@ -99,7 +101,7 @@ export class ModelLayers {
   > {
     const raw = await this.options.redis.hget(`${this.key(judgement, layer)}:taught`, exampleKey);
     if (raw === null) return undefined;
-    const record = JSON.parse(raw) as TaughtRecord;
+    const record = taughtRecordSchema.parse(JSON.parse(raw));
     const deltas = new Map<number, number>();
     let bias = 0;
     record.f.forEach((field, i) => {
