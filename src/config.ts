@@ -9,7 +9,7 @@ const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
 
 /** One validator per setting; the message says what is expected. */
-const validators: Record<SettingName, z.ZodType> = {
+const validators = {
   PORT: port,
   PARLEY_HOST: z.string().min(1),
   DATABASE_URL: z
@@ -47,7 +47,10 @@ const validators: Record<SettingName, z.ZodType> = {
   PARLEY_SWEEP_INTERVAL_MS: positiveInt,
   PARLEY_JOB_LOCK_MS: positiveInt.min(100),
   NODE_ENV: z.enum(['development', 'production', 'test']),
-};
+} satisfies Record<SettingName, z.ZodType>;
+
+/** Every setting, parsed by its validator. */
+type Settings = { [K in SettingName]: z.infer<(typeof validators)[K]> };
 
 export type DatabaseConfig = { dialect: 'sqlite'; file: string } | { dialect: 'postgres'; url: string };
 
@@ -90,15 +93,17 @@ function parseTrustProxy(value: string): boolean | number | string {
  * has one line per bad value, naming the variable, the value and what is expected.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const values = {} as Record<SettingName, any>;
+  const parsed: Partial<Record<SettingName, unknown>> = {};
   const problems: string[] = [];
   for (const name of Object.keys(defaults) as SettingName[]) {
     const raw = env[name] ?? defaults[name];
     const result = validators[name].safeParse(raw);
-    if (result.success) values[name] = result.data;
+    if (result.success) parsed[name] = result.data;
     else problems.push(`${name}=${shown(name, String(raw))}: expected ${describeIssue(result.error)}`);
   }
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
+  // Every setting passed its own validator above, so each holds that validator's output.
+  const values = parsed as Settings;
 
   const dataDir = path.resolve(values.PARLEY_DATA_DIR);
   return {

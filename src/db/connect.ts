@@ -18,7 +18,7 @@ export function connectDatabase(config: DatabaseConfig): Db {
       max: 10,
       // Epoch-millisecond columns and COUNT(*) are int8; they fit a JS number.
       types: {
-        getTypeParser: ((oid: number, format?: any) =>
+        getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
           oid === PG_INT8 ? Number : types.getTypeParser(oid, format)) as typeof types.getTypeParser,
       },
     });

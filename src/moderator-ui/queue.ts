@@ -36,7 +36,7 @@ import {
 } from './queue-state';
 import { shortcutHandler } from './shortcuts';
 import { STATUS_LABEL, StatusTabs } from './status-tabs';
-import { Toaster } from './toast';
+import { type Toaster } from './toast';
 
 const PAGE_SIZE = 25;
 export const POLL_MS = 10_000;
