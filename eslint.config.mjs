@@ -27,7 +27,7 @@ export default tseslint.config(
   },
   {
     // Domain folders take their settings from the config, never from the environment.
-    files: ['src/{comments,moderation,sites,auth,webhooks,mail,imports,queue,db,metrics,net}/**/*.ts'],
+    files: ['src/{comments,moderation,sites,auth,webhooks,mail,imports,privacy,queue,db,metrics,net}/**/*.ts'],
     rules: {
       'no-restricted-properties': [
         'error',
