@@ -22,6 +22,7 @@ const DOMAIN = new Set([
   'webhooks',
   'mail',
   'imports',
+  'privacy',
   'queue',
   'db',
   'metrics',
