@@ -52,10 +52,20 @@ export function buildApp(runtime: Runtime): Express {
   });
 }
 
+/**
+ * How long a client may take to send its headers, and its whole request. Node's default
+ * (300 s) lets a few slow-sending clients hold connections open for minutes; a comment
+ * form sends a few kilobytes.
+ */
+export const HEADERS_TIMEOUT_MS = 15_000;
+export const REQUEST_TIMEOUT_MS = 30_000;
+
 export function startApi(runtime: Runtime): Promise<Server> {
   const app = buildApp(runtime);
   return new Promise((resolve, reject) => {
     const server = app.listen(runtime.config.port, runtime.config.host, () => resolve(server));
+    server.headersTimeout = HEADERS_TIMEOUT_MS;
+    server.requestTimeout = REQUEST_TIMEOUT_MS;
     server.once('error', reject);
   });
 }

@@ -60,7 +60,8 @@ export class CommentService {
       id: randomUUID(),
       siteKey: site.key,
       pageId: input.pageId,
-      pageUrl: input.pageUrl ?? null,
+      // Shown to moderators and sent in webhooks: only a page of the site's own, not whatever a submitter claims.
+      pageUrl: input.pageUrl && site.origins.includes(new URL(input.pageUrl).origin) ? input.pageUrl : null,
       pageTitle: input.pageTitle ?? null,
       parentId: input.parentId ?? null,
       authorName: input.name,

@@ -4,6 +4,21 @@ import { z } from 'zod';
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((v) => (v === '' || v === null ? undefined : v), schema.optional());
 
+// Control characters, and the bidi embeddings, overrides and isolates that make a name
+// display as someone else's ("\u202Egnirts" shows backwards).
+const CONTROL_OR_BIDI = /[\p{Cc}\u200E\u200F\u202A-\u202E\u2066-\u2069\u061C]/u;
+// More than a few combining marks on one letter is "zalgo" text spilling over its neighbours.
+const STACKED_MARKS = /\p{M}{4,}/u;
+
+/** A display name: no control or bidi characters, no towers of combining marks. */
+const displayName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(80)
+  .refine((name) => !CONTROL_OR_BIDI.test(name), 'must not contain control or text-direction characters')
+  .refine((name) => !STACKED_MARKS.test(name), 'must not stack more than three combining marks on a letter');
+
 const httpUrl = (max: number) => z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(max);
 
 /** The body of `POST /v1/sites/:siteKey/comments`; also its TypeScript type. */
@@ -13,7 +28,7 @@ export function submitCommentSchema(options: { maxLength: number }) {
     pageUrl: optional(httpUrl(2000)),
     pageTitle: optional(z.string().trim().max(300)),
     parentId: optional(z.uuid()),
-    name: z.string().trim().min(1).max(80),
+    name: displayName,
     email: z.email().max(254),
     website: optional(httpUrl(500)),
     text: z

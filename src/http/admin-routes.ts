@@ -1,4 +1,3 @@
-import express from 'express';
 import { newTokenSchema, type TokenRecord, type TokenService } from '../auth/token-service';
 import { ApiError } from '../errors';
 import { newSiteSchema, type Site, siteChangesSchema, type SiteRepository, siteSchema } from '../sites/site-repository';
@@ -7,6 +6,7 @@ import { siteListSchema, tokenCreatedSchema, tokenListSchema } from './envelopes
 import { SITE_KEY, TOKEN, TOKEN_ID } from './examples';
 import { json, noContent, type Route, route } from './route';
 import { type Mount, mount } from './route-registry';
+import { jsonBody } from './json-body';
 
 export interface AdminRoutesOptions {
   tokens: TokenService;
@@ -52,7 +52,7 @@ const tokenRecordExample: TokenRecord = {
 /** Sites and tokens: admin tokens only. */
 export function adminRoutes(options: AdminRoutesOptions): (Route | Mount)[] {
   return [
-    mount('/v1/admin', requireRole(options.tokens, 'admin'), express.json({ limit: options.bodyLimit })),
+    mount('/v1/admin', requireRole(options.tokens, 'admin'), jsonBody({ limit: options.bodyLimit })),
 
     route({
       method: 'get',

@@ -1,4 +1,3 @@
-import express from 'express';
 import { z } from 'zod';
 import { principalSchema, type TokenService } from '../auth/token-service';
 import { COMMENT_STATUSES } from '../comments/status';
@@ -20,6 +19,7 @@ import { moderationReportRoutes } from './moderation-report-routes';
 import { pageQuery } from './paging';
 import { json, type Route, route, uuidParam } from './route';
 import { type Mount, mount } from './route-registry';
+import { jsonBody } from './json-body';
 
 export interface ModerationRoutesOptions {
   tokens: TokenService;
@@ -88,7 +88,7 @@ export function moderationRoutes(options: ModerationRoutesOptions): (Route | Mou
   const { moderation } = options;
   return [
     // In front of the routes, and of any path under them: 401 without a token.
-    mount('/v1/moderation', requireRole(options.tokens, 'moderator'), express.json({ limit: options.bodyLimit })),
+    mount('/v1/moderation', requireRole(options.tokens, 'moderator'), jsonBody({ limit: options.bodyLimit })),
 
     route({
       method: 'get',

@@ -1,4 +1,5 @@
-import express, { type Request, type RequestHandler } from 'express';
+import type express from 'express';
+import { type Request, type RequestHandler } from 'express';
 import { z } from 'zod';
 import type { CommentService } from '../comments/comment-service';
 import { submitCommentSchema } from '../comments/submit-schema';
@@ -11,7 +12,8 @@ import { AVATAR, COMMENT_ID, CREATED } from './examples';
 import { pageQuery } from './paging';
 import { json, noContent, type Route, route } from './route';
 import { type Mount, mount } from './route-registry';
-import { allowSiteOrigin, answerPreflight } from './site-access';
+import { allowSiteOrigin, answerPreflight, refuseOrigin } from './site-access';
+import { jsonBody } from './json-body';
 
 export interface PublicRoutesOptions {
   sites: SiteRepository;
@@ -53,7 +55,7 @@ const siteOf = (res: express.Response) => res.locals.site as Site;
 /** The widget's API: submit, read a thread, follow one's own comment. */
 export function publicRoutes(options: PublicRoutesOptions): (Route | Mount)[] {
   const submitSchema = submitCommentSchema({ maxLength: options.maxCommentLength });
-  const parseJson = express.json({ limit: options.bodyLimit, strict: true });
+  const parseJson = jsonBody({ limit: options.bodyLimit });
   const requireJson: RequestHandler = (req, res, next) => {
     if (!req.is('application/json')) throw ApiError.unsupportedMediaType('Send the comment as application/json.');
     parseJson(req, res, next);
@@ -165,15 +167,17 @@ export function publicRoutes(options: PublicRoutesOptions): (Route | Mount)[] {
       path: '/v1/comments/:id/status',
       tag: 'Public',
       summary: 'CORS preflight of the status route',
+      description:
+        'An unknown id is answered as a comment whose site does not list the origin: a preflight tells nobody which ids exist.',
       responses: { 204: noContent("Allowed, for one of the comment's site origins.") },
-      errors: [403, 404],
+      errors: [403],
       handler: async ({ req, res, params }) => {
         const siteKey = commentIdSchema.safeParse(params.id).success
           ? await options.comments.siteKeyOf(params.id)
           : undefined;
-        const owner = siteKey && (await options.sites.find(siteKey));
-        if (!owner) throw ApiError.notFound('Comment');
-        allowSiteOrigin(owner, req, res);
+        const owner = siteKey ? await options.sites.find(siteKey) : undefined;
+        if (owner) allowSiteOrigin(owner, req, res);
+        else refuseOrigin(req, res);
         answerPreflight(res);
       },
     }),

@@ -151,6 +151,8 @@ export function queueDashboard(options: QueueDashboardOptions): (Route | Mount)[
     options: { uiConfig: { boardTitle: 'Parley queues' } },
   });
   const board = adapter.getRouter() as express.Express;
+  // bull-board's own Express app would announce itself: the main app's setting does not reach a mounted app.
+  board.disable('x-powered-by');
   const admin = requireRole(options.tokens, 'admin');
 
   const form = express.urlencoded({ extended: false, limit: 4096 });

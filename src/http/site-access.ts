@@ -18,6 +18,13 @@ export function allowSiteOrigin(site: Site, req: Request, res: Response): void {
   res.set('Access-Control-Expose-Headers', 'ETag, Retry-After');
 }
 
+/** What allowSiteOrigin answers a browser whose origin the site does not list, for a request that has no site. */
+export function refuseOrigin(req: Request, res: Response): void {
+  res.vary('Origin');
+  const origin = req.get('origin');
+  if (origin !== undefined) throw ApiError.originNotAllowed(origin);
+}
+
 /** Answers a CORS preflight that allowSiteOrigin has accepted. */
 export function answerPreflight(res: Response): void {
   res.set('Access-Control-Allow-Methods', 'GET, POST');

@@ -1,4 +1,3 @@
-import express from 'express';
 import { z } from 'zod';
 import type { TokenService } from '../auth/token-service';
 import { ApiError } from '../errors';
@@ -17,6 +16,7 @@ import {
 import { DECIDED, SITE_KEY } from './examples';
 import { json, noContent, type Route, route } from './route';
 import { type Mount, mount } from './route-registry';
+import { jsonBody } from './json-body';
 
 export interface WebhookRoutesOptions {
   tokens: TokenService;
@@ -66,7 +66,7 @@ export function webhookRoutes(options: WebhookRoutesOptions): (Route | Mount)[] 
     mount(
       BASE,
       requireRole(options.tokens, 'admin'),
-      express.json({ limit: options.bodyLimit }),
+      jsonBody({ limit: options.bodyLimit }),
       async (req, _res, next) => {
         if (!(await options.sites.find(String(req.params.siteKey)))) throw ApiError.notFound('Site');
         next();

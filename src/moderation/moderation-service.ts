@@ -185,8 +185,10 @@ export class ModerationService {
     }));
   }
 
+  /** The bans a principal may see: a site-limited moderator sees its site's own, not the global ones with their values and reasons. */
   async listBans(principal: Principal): Promise<Ban[]> {
-    return this.options.banRepository.active({ siteKey: principal.siteKey });
+    const bans = await this.options.banRepository.active({ siteKey: principal.siteKey });
+    return principal.siteKey === null ? bans : bans.filter((ban) => ban.siteKey === principal.siteKey);
   }
 
   /** Creates a ban; with `rejectPending`, also rejects the author's held and pending comments in its scope. */

@@ -249,6 +249,9 @@ describe.each(DIALECTS)('comments API and worker on %s', (dialect) => {
       ['blank text', comment({ text: '   ' }), ['text']],
       ['too long text', comment({ text: 'x'.repeat(5001) }), ['text']],
       ['too long name', comment({ name: 'n'.repeat(81) }), ['name']],
+      ['name with a bidi override', comment({ name: 'Ann \u202Enimda' }), ['name']],
+      ['name with a control character', comment({ name: 'Ann\u0007' }), ['name']],
+      ['name with stacked combining marks', comment({ name: 'Z\u0300\u0301\u0302\u0303\u0304algo' }), ['name']],
       ['wrong types', comment({ name: 42, text: ['a'] }), ['name', 'text']],
       ['malformed parent id', comment({ parentId: '../../etc' }), ['parentId']],
       ['unknown parent', comment({ parentId: '00000000-0000-4000-8000-000000000000' }), ['parentId']],
@@ -300,11 +303,30 @@ describe.each(DIALECTS)('comments API and worker on %s', (dialect) => {
     it('400, not 500, for NUL characters and broken percent-encoding', async () => {
       const nul = await post(open, comment({ name: 'Ann\u0000' }));
       expect(nul.status).toBe(400);
-      expect(nul.body.error.code).toBe('validation_failed');
+      expect(nul.body.error).toMatchObject({ code: 'validation_failed', details: [{ path: 'name' }] });
+      // The six characters \u0000 typed in a comment are text like any other.
+      const typed = await post(open, comment({ pageId: 'typed', text: 'In C, a string ends with \\u0000.' }));
+      expect(typed.status).toBe(202);
       expect((await parley.http.get(`/v1/sites/${open.key}/pages/a%00b/comments`)).status).toBe(400);
       const broken = await parley.http.get('/v1/comments/%zz/status').set('Authorization', 'Bearer x');
       expect(broken.status).toBe(400);
       expect(broken.body.error.code).toBe('bad_request');
+    });
+
+    it('400, not 500, for JSON nested too deep, and it tells why', async () => {
+      const deep = `{"hp":${'['.repeat(5000)}${']'.repeat(5000)},"pageId":"x"}`;
+      const res = await parley.http
+        .post(`/v1/sites/${open.key}/comments`)
+        .set('Content-Type', 'application/json')
+        .send(deep);
+      expect(res.status).toBe(400);
+      expect(res.body.error).toMatchObject({
+        code: 'bad_request',
+        message: expect.stringMatching(/nested more than 32/),
+      });
+      // Brackets inside strings are text.
+      const brackets = await post(open, comment({ pageId: 'brackets', text: '[['.repeat(100) }));
+      expect(brackets.status).toBe(202);
     });
 
     it('400 for a cursor or limit the API did not give out', async () => {
@@ -391,6 +413,26 @@ describe.each(DIALECTS)('comments API and worker on %s', (dialect) => {
         .set('Access-Control-Request-Headers', 'authorization');
       expect(statusPreflight.status).toBe(204);
       expect(statusPreflight.headers['access-control-allow-origin']).toBe(ORIGIN);
+
+      // An unknown id, or an origin the site does not list: the same answer, so a preflight tells no id apart.
+      const statusPreflightFor = (id: string, origin: string) =>
+        parley.http
+          .options(`/v1/comments/${id}/status`)
+          .set('Origin', origin)
+          .set('Access-Control-Request-Headers', 'authorization');
+      const unknown = await statusPreflightFor('00000000-0000-4000-8000-000000000000', ORIGIN);
+      const foreign = await statusPreflightFor(res.body.comment.id, 'https://evil.example');
+      expect([unknown.status, unknown.body.error.code]).toEqual([403, 'origin_not_allowed']);
+      expect([foreign.status, foreign.body.error.code]).toEqual([403, 'origin_not_allowed']);
+    });
+
+    it("keeps a page URL only under the site's own origins", async () => {
+      const own = await post(open, comment({ pageId: 'urls', pageUrl: 'https://blog.example/post-1' }));
+      const foreign = await post(open, comment({ pageId: 'urls', pageUrl: 'https://phish.example/login' }));
+      expect((await parley.runtime.commentRepository.find(own.body.comment.id))?.pageUrl).toBe(
+        'https://blog.example/post-1',
+      );
+      expect((await parley.runtime.commentRepository.find(foreign.body.comment.id))?.pageUrl).toBeNull();
     });
   });
 

@@ -393,6 +393,30 @@ describe.each(DIALECTS)('moderation API on %s', (dialect) => {
       expect(audit).toEqual(expect.arrayContaining(['ban', 'unban']));
     });
 
+    it("shows a site-limited moderator its site's bans, not the global ones with their values and reasons", async () => {
+      const global = await as(moderator).post('/v1/moderation/bans', {
+        kind: 'email',
+        value: 'global@ban.example',
+        reason: 'secret note',
+      });
+      const own = await as(moderatorOfA).post('/v1/moderation/bans', {
+        kind: 'email',
+        value: 'own@ban.example',
+        siteKey: siteA.key,
+      });
+      expect([global.status, own.status]).toEqual([201, 201]);
+      const listed = (await as(moderatorOfA).get('/v1/moderation/bans')).body.bans.map(
+        (b: { value: string }) => b.value,
+      );
+      expect(listed).toContain('own@ban.example');
+      expect(listed).not.toContain('global@ban.example');
+      expect(
+        (await as(moderator).get('/v1/moderation/bans')).body.bans.map((b: { value: string }) => b.value),
+      ).toContain('global@ban.example');
+      await as(moderator).delete(`/v1/moderation/bans/${global.body.ban.id}`);
+      await as(moderatorOfA).delete(`/v1/moderation/bans/${own.body.ban.id}`);
+    });
+
     it('bans IP ranges and email domains, globally, and validates what it is given', async () => {
       const ipBan = await as(moderator).post('/v1/moderation/bans', { kind: 'ip', value: '203.0.113.0/24' });
       expect(ipBan.status).toBe(201);

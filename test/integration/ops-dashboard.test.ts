@@ -43,6 +43,7 @@ describe.each(DIALECTS)('queue dashboard on %s', (dialect) => {
     expect(csp).toContain("style-src 'self' 'unsafe-inline'");
     expect(csp).not.toMatch(/googleapis|https:/);
     expect(page.headers['x-frame-options']).toBe('DENY');
+    expect(page.headers['x-powered-by']).toBeUndefined();
     const queues = await parley.http.get('/admin/queues/api/queues').set('Authorization', `Bearer ${admin}`);
     expect(queues.status).toBe(200);
     const names = (queues.body.queues as { name: string }[]).map((q) => q.name);
