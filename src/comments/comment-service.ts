@@ -8,7 +8,7 @@ import type { EventOutbox } from '../webhooks/outbox';
 import type { Site } from '../sites/site-repository';
 import type { Comment } from './comment-record';
 import type { CommentRepository } from './comment-repository';
-import { authorHash, hashToken, newAuthorToken, textHash, tokenMatches } from './identity';
+import { authorHash, hashToken, newAuthorToken, pendingAvatar, textHash, tokenMatches } from './identity';
 import { toPublicComment } from './public-comment';
 import type { CommentStatus } from './status';
 import type { SubmitComment } from './submit-schema';
@@ -66,7 +66,7 @@ export class CommentService {
       parentId: input.parentId ?? null,
       authorName: input.name,
       authorEmail: email,
-      authorHash: authorHash(secret, email),
+      authorHash: authorHash({ secret, siteKey: site.key, email }),
       authorWebsite: input.website ?? null,
       ip: request.ip ?? null,
       userAgent: request.userAgent?.slice(0, 500) ?? null,
@@ -99,7 +99,8 @@ export class CommentService {
       );
     }
 
-    return { comment: { ...toPublicComment(comment), status: 'pending' as const }, authorToken };
+    const answer = { ...toPublicComment(comment), avatar: pendingAvatar({ secret, commentId: comment.id }) };
+    return { comment: { ...answer, status: 'pending' as const }, authorToken };
   }
 
   /** A signed, timestamped token for the widget's form: the time trap's start. */

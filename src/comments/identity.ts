@@ -1,11 +1,23 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /**
- * The public avatar seed: an HMAC of the email under the instance secret. Unlike a
- * plain MD5/SHA of the email (Gravatar), nobody without the secret can test guesses.
+ * The public avatar seed: a keyed hash of the email, per site. Without the secret nobody
+ * can compute it from a guessed email, and the same person looks different on two sites.
  */
-export function authorHash(secret: string, email: string): string {
-  return createHmac('sha256', secret).update(`avatar:${email}`).digest('hex').slice(0, 32);
+export function authorHash(options: { secret: string; siteKey: string; email: string }): string {
+  return createHmac('sha256', options.secret)
+    .update(`avatar:${options.siteKey}:${options.email}`)
+    .digest('hex')
+    .slice(0, 32);
+}
+
+/**
+ * The avatar the submission answer shows for a comment not yet published: derived from
+ * the comment, not the email, so submitting a guessed email tells nothing about
+ * whose published comments carry which avatar.
+ */
+export function pendingAvatar(options: { secret: string; commentId: string }): string {
+  return createHmac('sha256', options.secret).update(`pending-avatar:${options.commentId}`).digest('hex').slice(0, 32);
 }
 
 /** A bearer token that lets an author see the status of their own comment. */

@@ -464,6 +464,25 @@ describe.each(DIALECTS)('comments API and worker on %s', (dialect) => {
     );
   });
 
+  it('is no email oracle: the submission answers no published avatar, and avatars differ from site to site', async () => {
+    const email = 'known.author@example.org';
+    const first = await post(
+      open,
+      comment({ pageId: 'oracle', email, text: 'Lovely photos of the harbour, thank you for posting them.' }),
+    );
+    await decided(first.body.comment.id);
+    const published = (await parley.http.get(`/v1/sites/${open.key}/pages/oracle/comments`)).body.comments[0].avatar;
+    // An attacker posts with a guessed email: the answer must not confirm the guess.
+    const guess = await post(open, comment({ pageId: 'oracle-guess', email, text: 'a probe' }));
+    expect(guess.body.comment.avatar).toMatch(/^[0-9a-f]{32}$/);
+    expect(guess.body.comment.avatar).not.toBe(published);
+    // The same email, published on another site, has another avatar.
+    const elsewhere = await post(firstTime, comment({ pageId: 'oracle', email }));
+    await decided(elsewhere.body.comment.id);
+    const stored = await parley.runtime.commentRepository.find(elsewhere.body.comment.id);
+    expect(stored?.authorHash).not.toBe(published);
+  });
+
   it('records the client IP from X-Forwarded-For only through a trusted proxy', async () => {
     const untrusted = await post(open, comment({ pageId: 'ip', text: 'untrusted' })).set(
       'X-Forwarded-For',
