@@ -46,7 +46,12 @@ export interface Comment {
 }
 
 /** What the request carried for the checks, besides the comment itself. */
-export const commentSignalsSchema = z.object({ honeypot: z.string().optional(), formToken: z.string().optional() });
+export const commentSignalsSchema = z.object({
+  honeypot: z.string().optional(),
+  formToken: z.string().optional(),
+  /** The hash of the author proof the submission carried (never the token itself). */
+  proofHash: z.string().optional(),
+});
 export type CommentSignals = z.infer<typeof commentSignalsSchema>;
 
 /** A comment to store: every field but those the database fills in. */

@@ -39,6 +39,12 @@ export interface AuthorHistory {
   spam: number;
   /** The latest verdict on one of the author's comments: a moderator's word overrides older ones. */
   lastModerated: 'approved' | 'spam' | undefined;
+  /**
+   * Whether the comment proves its author wrote an earlier published comment of this
+   * history (the author token of one of them). Without proof the history is only the
+   * email's, and anyone can type an email.
+   */
+  proven: boolean;
 }
 
 /** Cursor of the read path: the (created_at, id) of the last comment shown. */
@@ -172,25 +178,41 @@ export class CommentRepository {
   }
 
   /** How the author (by email) has fared on this site so far, this comment excluded. */
-  async authorHistory(options: { siteKey: string; email: string; excludeId: string }): Promise<AuthorHistory> {
+  async authorHistory(options: {
+    siteKey: string;
+    email: string;
+    excludeId: string;
+    /** The hash of the author token the comment came with, if any. */
+    proofHash?: string;
+  }): Promise<AuthorHistory> {
     const base = this.db
       .selectFrom('comments')
       .where('site_key', '=', options.siteKey)
       .where('author_email', '=', options.email)
       .where('status', 'in', ['approved', 'spam'])
       .where('id', '!=', options.excludeId);
-    const [rows, latest] = await Promise.all([
+    const { proofHash } = options;
+    const [rows, latest, proof] = await Promise.all([
       base
         .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
         .groupBy('status')
         .execute(),
       base.select('status').orderBy('decided_at', 'desc').limit(1).executeTakeFirst(),
+      proofHash
+        ? base
+            .select('id')
+            .where('status', '=', 'approved')
+            .where('author_token_hash', '=', proofHash)
+            .limit(1)
+            .executeTakeFirst()
+        : undefined,
     ]);
     const count = (status: CommentStatus) => Number(rows.find((r) => r.status === status)?.n ?? 0);
     return {
       approved: count('approved'),
       spam: count('spam'),
       lastModerated: latest?.status as AuthorHistory['lastModerated'],
+      proven: proof !== undefined,
     };
   }
 

@@ -76,7 +76,11 @@ export class CommentService {
       html: renderCommentHtml(input.text),
       status: 'pending',
       findings: [],
-      signals: { honeypot: input.hp, formToken: input.formToken },
+      signals: {
+        honeypot: input.hp,
+        formToken: input.formToken,
+        proofHash: input.authorProof ? hashToken(input.authorProof) : undefined,
+      },
       authorTokenHash: hashToken(authorToken),
       createdAt: now,
       updatedAt: now,

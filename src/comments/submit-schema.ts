@@ -36,6 +36,12 @@ export function submitCommentSchema(options: { maxLength: number }) {
       .max(options.maxLength)
       .refine((t) => t.trim().length > 0, 'must not be empty'),
     formToken: optional(z.string().max(500)),
+    /**
+     * The author token of one of the author's earlier published comments on this site,
+     * which the widget keeps: the proof that this is the same author. An email alone
+     * proves nothing, anyone can type it.
+     */
+    authorProof: optional(z.string().max(200)),
     hp: optional(z.string().max(1000)),
   });
 }

@@ -107,6 +107,7 @@ export class CommentModerator {
         siteKey: comment.siteKey,
         email: comment.authorEmail,
         excludeId: comment.id,
+        proofHash: signals.proofHash,
       }),
       commentRepository.findEarlierDuplicate(comment),
       banRepository.matcherFor(comment.siteKey),

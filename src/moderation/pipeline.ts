@@ -31,7 +31,9 @@ export function decide(ctx: ModerationContext): Decision {
   const strongest = strongestVerdict(findings);
   if (strongest !== 'approve') return { status: STATUS_OF[strongest], findings };
 
-  const policy = sitePolicy({ policy: ctx.site.moderation, trustedAuthor: ctx.history.lastModerated === 'approved' });
+  // Trusted: an author with an approved comment here who proves to be its author.
+  const trustedAuthor = ctx.history.lastModerated === 'approved' && ctx.history.proven;
+  const policy = sitePolicy({ policy: ctx.site.moderation, trustedAuthor });
   if (policy) return { status: 'held', findings: [...findings, { check: 'site-policy', ...policy }] };
   return { status: 'approved', findings };
 }

@@ -3,10 +3,12 @@
 import { type Api, ApiFailure, type FieldError, type PublicComment } from './api';
 import { append, h, uid } from './dom';
 import type { Translate } from './i18n';
-import { type Identity, loadIdentity, saveIdentity } from './store';
+import { type Identity, loadIdentity, loadProof, saveIdentity } from './store';
 
 export interface FormContext {
   api: Api;
+  /** The site key: the author proof kept for this site goes with each comment. */
+  site: string;
   t: Translate;
   maxLength: number;
   page: { pageId: string; pageUrl?: string; pageTitle?: string };
@@ -131,6 +133,7 @@ export class CommentForm {
         text: this.inputs.text.value,
         formToken: await this.formToken,
         hp: this.honeypot.value || undefined,
+        authorProof: loadProof(this.ctx.site),
       });
       saveIdentity(this.remember.checked ? identity : undefined);
       this.ctx.identity = identity;

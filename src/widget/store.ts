@@ -43,6 +43,18 @@ function write(key: string, value: unknown): void {
 }
 
 export const loadIdentity = (): Identity | undefined => read<Identity>(IDENTITY_KEY);
+
+/**
+ * The author token of this reader's latest published comment on a site: sent with new
+ * comments, it proves to the site that the same author wrote them (an email proves
+ * nothing), so a trusted author is trusted only on their own device.
+ */
+const proofKey = (site: string) => `parley:proof:${site}`;
+export const loadProof = (site: string): string | undefined => {
+  const proof = read<string>(proofKey(site));
+  return typeof proof === 'string' ? proof : undefined;
+};
+export const saveProof = (site: string, authorToken: string): void => write(proofKey(site), authorToken);
 export const saveIdentity = (identity: Identity | undefined): void => write(IDENTITY_KEY, identity);
 
 export class OwnComments {

@@ -6,7 +6,7 @@ import { CommentForm, type FormContext } from './form';
 import { identicon } from './identicon';
 import { type Labels, pickLanguage, plural, type Translate, translator } from './i18n';
 import { LINK_REL, safeWebsite, sanitizeHtml } from './sanitize';
-import { OwnComments } from './store';
+import { OwnComments, saveProof } from './store';
 import { applyStyles } from './styles';
 import { exactTime, relativeTime } from './time';
 
@@ -77,6 +77,7 @@ export class Widget {
   private readonly more: HTMLButtonElement;
   private readonly failure: HTMLElement;
   private readonly ctx: FormContext;
+  private readonly site: string;
   private readonly replyForms = new Map<string, CommentForm>();
   private openReply?: Entry;
   private total = 0;
@@ -93,8 +94,10 @@ export class Widget {
     const base = new URL(options.api ?? '/', location.href).href.replace(/\/?$/, '/');
     this.api = new Api(base, options.site, this.abort.signal);
     this.own = new OwnComments(options.site, this.pageId);
+    this.site = options.site;
     this.ctx = {
       api: this.api,
+      site: options.site,
       t: this.t,
       maxLength: options.maxLength ?? 5000,
       page: {
@@ -378,6 +381,8 @@ export class Widget {
   private published(entry: Entry, justNow: boolean): void {
     if (!entry.own) return;
     entry.own = false;
+    const mine = this.own.list().find((o) => o.comment.id === entry.comment.id);
+    if (mine) saveProof(this.site, mine.authorToken);
     this.own.remove(entry.comment.id);
     entry.li.classList.remove('own');
     entry.badge?.remove();

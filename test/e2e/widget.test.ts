@@ -243,6 +243,15 @@ describe('comment widget in a real browser', () => {
     await page.getByRole('status').getByText('Your comment has been published.').waitFor({ timeout: 15_000 });
     await page.getByRole('heading', { name: '1 comment' }).waitFor();
     expect(await mine.getByText('Awaiting moderation').count()).toBe(0);
+    // The published comment's author token stays, as this browser's proof of authorship on the site.
+    const proofs = (await page.evaluate(
+      'Object.keys(localStorage).filter((k) => k.startsWith("parley:proof:"))',
+    )) as string[];
+    expect(proofs).toHaveLength(1);
+    const posted: string[] = [];
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && /\/comments$/.test(r.url())) posted.push(r.postData() ?? '');
+    });
     await other.reload();
     await other.locator('li.c', { hasText: 'three snow buntings' }).waitFor();
 
@@ -271,6 +280,7 @@ describe('comment widget in a real browser', () => {
     await reply.getByRole('button', { name: 'Post reply' }).click();
     const nested = mine.locator('ul.rep > li.c', { hasText: 'distant flock' });
     await nested.waitFor();
+    expect(JSON.parse(posted[posted.length - 1]).authorProof).toEqual(expect.stringMatching(/^[\w-]{20,}$/));
     await page.getByRole('heading', { name: '2 comments' }).waitFor({ timeout: 15_000 });
     await expect(nested.getByRole('link', { name: 'Bo' }).getAttribute('rel')).resolves.toBe('nofollow ugc noopener');
     expect(await page.locator('form.rf').count()).toBe(0);
@@ -405,7 +415,14 @@ describe('comment widget in a real browser', () => {
       sample.map((text, i) =>
         publish({
           pageId: 'xss',
-          name: i % 2 ? text.slice(0, 80).trim() || 'x' : `Tester ${i}`,
+          // Names refuse control and text-direction characters (a 400), so those become spaces.
+          name:
+            i % 2
+              ? text
+                  .replace(/[\p{Cc}\u200E\u200F\u202A-\u202E\u2066-\u2069\u061C]/gu, ' ')
+                  .slice(0, 80)
+                  .trim() || 'x'
+              : `Tester ${i}`,
           email: `xss${i}@example.test`,
           text,
         }),
@@ -544,7 +561,11 @@ describe('comment widget in a real browser', () => {
         .listen(0, HOST, () => resolve(s));
     });
     const hostOrigin = `http://${HOST}:${(host.address() as AddressInfo).port}`;
-    const elsewhere = await parley.createSite({ origins: [hostOrigin], moderation: 'none' });
+    // The site lists its public origin (the canonical URL's) and the origin the test serves it from.
+    const elsewhere = await parley.createSite({
+      origins: [hostOrigin, 'https://elsewhere.example'],
+      moderation: 'none',
+    });
     try {
       const { page, problems } = await newPage();
       await page.goto(`${hostOrigin}/post.html`);

@@ -39,7 +39,7 @@ describe.each(DIALECTS)('moderation engine on %s', (dialect) => {
       const found = await parley.runtime.commentRepository.find(id);
       return found?.status === 'pending' ? undefined : found;
     });
-    return { id, status: row.status, findings: row.findings };
+    return { id, status: row.status, findings: row.findings, authorToken: res.body.authorToken as string };
   }
 
   it('changes a site policy through the admin API, validated by its schema', async () => {
@@ -69,6 +69,35 @@ describe.each(DIALECTS)('moderation engine on %s', (dialect) => {
     expect(await submit(site, { text: 'I want a refund' })).toMatchObject({ status: 'held' });
     expect(await submit(site, { text: 'You are a piece of shit' })).toMatchObject({ status: 'rejected' });
     expect((await submit(site, { text: 'A calm and kind remark.' })).status).toBe('approved');
+  });
+
+  it('trusts an approved author only with proof: the author token of their published comment, not their email', async () => {
+    const site = await parley.createSite({ moderation: 'first-time' });
+    const email = 'regular.reader@example.com';
+    const first = await submit(site, { email, text: 'My first comment on this blog, about the harbour plans.' });
+    expect(first.status).toBe('held');
+    const approved = await parley.http
+      .post(`/v1/moderation/comments/${first.id}/actions`)
+      .set('Authorization', `Bearer ${admin}`)
+      .send({ action: 'approve' });
+    expect(approved.status).toBe(200);
+
+    // Someone else types the trusted author's email: still a first-time author.
+    const impostor = await submit(site, { email, text: 'Another view on the harbour plans.' });
+    expect(impostor.status).toBe('held');
+    expect(impostor.findings).not.toContainEqual(expect.objectContaining({ check: 'author-history' }));
+    // A proof from another author's comment proves nothing for this email.
+    const stranger = await submit(site, { text: 'A stranger on the harbour plans.' });
+    const borrowed = await submit(site, { email, authorProof: stranger.authorToken, text: 'Borrowed proof.' });
+    expect(borrowed.status).toBe('held');
+    // The author, whose browser kept the token of the published comment, is trusted.
+    const author = await submit(site, {
+      email,
+      authorProof: first.authorToken,
+      text: 'Back again on the harbour plans.',
+    });
+    expect(author.status).toBe('approved');
+    expect(author.findings).toContainEqual(expect.objectContaining({ check: 'author-history', verdict: 'approve' }));
   });
 
   it('springs the time trap on a form sent too fast, and lets a patient one through', async () => {

@@ -31,7 +31,7 @@ function context(overrides: Overrides = {}): ModerationContext {
       policy: sitePolicySchema.parse({}),
       ...site,
     },
-    history: { approved: 0, spam: 0, lastModerated: undefined },
+    history: { approved: 0, spam: 0, lastModerated: undefined, proven: false },
     earlierDuplicateId: undefined,
     matchingBan: undefined,
     flood: { perIpLastMinute: 1, perEmailLastMinute: 1, sameTextLastDay: 0 },
@@ -41,7 +41,7 @@ function context(overrides: Overrides = {}): ModerationContext {
 }
 
 const checksOf = (ctx: ModerationContext) => decide(ctx).findings.map((f) => `${f.check}:${f.verdict}`);
-const trusted = { approved: 1, spam: 0, lastModerated: 'approved' as const };
+const trusted = { approved: 1, spam: 0, lastModerated: 'approved' as const, proven: true };
 
 describe('decide', () => {
   it('approves a clean comment on a site that moderates nothing, with no findings', () => {
@@ -52,6 +52,10 @@ describe('decide', () => {
     expect(checksOf(context({ site: { moderation: 'all' } }))).toEqual(['site-policy:hold']);
     expect(decide(context({ site: { moderation: 'first-time' } })).status).toBe('held');
     expect(decide(context({ site: { moderation: 'first-time' }, history: trusted })).status).toBe('approved');
+    // An approved author's email without the proof that this is them earns no trust.
+    const claimed = { ...trusted, proven: false };
+    expect(decide(context({ site: { moderation: 'first-time' }, history: claimed })).status).toBe('held');
+    expect(checksOf(context({ site: { moderation: 'first-time' }, history: claimed }))).toEqual(['site-policy:hold']);
     // The policy adds nothing to a comment that is already spam.
     expect(checksOf(context({ site: { moderation: 'all' }, comment: { honeypot: 'x' } }))).toEqual(['honeypot:spam']);
   });
@@ -68,17 +72,17 @@ describe('decide', () => {
   it("never lets a trusted author's standing override spam", () => {
     const ctx = context({
       comment: { honeypot: 'bot' },
-      history: { approved: 50, spam: 0, lastModerated: 'approved' },
+      history: { approved: 50, spam: 0, lastModerated: 'approved', proven: true },
       site: { moderation: 'first-time' },
     });
     expect(decide(ctx).status).toBe('spam');
   });
 
   it('treats an author as spam while their latest judged comment is spam, and trusts them once a moderator approves again', () => {
-    expect(decide(context({ history: { approved: 2, spam: 1, lastModerated: 'spam' } })).status).toBe('spam');
+    expect(decide(context({ history: { approved: 2, spam: 1, lastModerated: 'spam', proven: false } })).status).toBe('spam');
     expect(
       decide(
-        context({ history: { approved: 2, spam: 1, lastModerated: 'approved' }, site: { moderation: 'first-time' } }),
+        context({ history: { approved: 2, spam: 1, lastModerated: 'approved', proven: true }, site: { moderation: 'first-time' } }),
       ).status,
     ).toBe('approved');
   });
