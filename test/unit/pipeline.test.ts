@@ -79,10 +79,15 @@ describe('decide', () => {
   });
 
   it('treats an author as spam while their latest judged comment is spam, and trusts them once a moderator approves again', () => {
-    expect(decide(context({ history: { approved: 2, spam: 1, lastModerated: 'spam', proven: false } })).status).toBe('spam');
+    expect(decide(context({ history: { approved: 2, spam: 1, lastModerated: 'spam', proven: false } })).status).toBe(
+      'spam',
+    );
     expect(
       decide(
-        context({ history: { approved: 2, spam: 1, lastModerated: 'approved', proven: true }, site: { moderation: 'first-time' } }),
+        context({
+          history: { approved: 2, spam: 1, lastModerated: 'approved', proven: true },
+          site: { moderation: 'first-time' },
+        }),
       ).status,
     ).toBe('approved');
   });
