@@ -40,6 +40,16 @@ export const defaults = {
   PARLEY_WEBHOOK_TIMEOUT_MS: '10000',
   /** Delays between a failed webhook delivery's retries (`ms`, `s`, `m`, `h`): about a day in all. */
   PARLEY_WEBHOOK_RETRY_SCHEDULE: '5s,5m,30m,2h,5h,10h',
+  /** Outgoing mail server: `smtp://user:pass@host:587` (STARTTLS when offered) or `smtps://user:pass@host:465`; empty turns mail off. */
+  PARLEY_SMTP_URL: '',
+  /** The sender of every mail, e.g. `Parley <comments@blog.example>`. */
+  PARLEY_MAIL_FROM: 'Parley <parley@localhost>',
+  /** The address readers and moderators reach Parley at (`https://comments.blog.example`): the base of every link in a mail; empty means `http://localhost:$PORT`. */
+  PARLEY_PUBLIC_URL: '',
+  /** Mails one address may get per hour; past it, reply notices and held-comment mails wait for a digest. */
+  PARLEY_MAIL_PER_ADDRESS_PER_HOUR: '10',
+  /** Delays between a failed mail's retries (`ms`, `s`, `m`, `h`): a few hours in all, then the mail is marked failed. */
+  PARLEY_MAIL_RETRY_SCHEDULE: '1m,5m,15m,30m,1h,2h',
   /** Log level: `fatal`, `error`, `warn`, `info`, `debug`, `trace`, `silent`. */
   PARLEY_LOG_LEVEL: 'info',
   /**

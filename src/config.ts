@@ -7,6 +7,7 @@ import { DEFAULT_MODEL_PATH } from './moderation/classifier/model-file';
 // 0 asks the OS for a free port (tests, side-by-side instances); the real one is logged.
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
+const durations = z.string().regex(/^\s*\d+(ms|s|m|h)(\s*,\s*\d+(ms|s|m|h))*\s*$/, 'durations such as 5s,5m,2h');
 
 /** One validator per setting; the message says what is expected. */
 const validators = {
@@ -35,9 +36,14 @@ const validators = {
     'comma-separated host names, IP addresses or CIDR ranges',
   ),
   PARLEY_WEBHOOK_TIMEOUT_MS: positiveInt.max(120_000),
-  PARLEY_WEBHOOK_RETRY_SCHEDULE: z
+  PARLEY_WEBHOOK_RETRY_SCHEDULE: durations,
+  PARLEY_SMTP_URL: z
     .string()
-    .regex(/^\s*\d+(ms|s|m|h)(\s*,\s*\d+(ms|s|m|h))*\s*$/, 'durations such as 5s,5m,2h'),
+    .refine((v) => v === '' || /^smtps?:\/\/[^/]/.test(v), 'an smtp:// or smtps:// URL, or empty'),
+  PARLEY_MAIL_FROM: z.string().trim().min(3),
+  PARLEY_PUBLIC_URL: z.string().refine((v) => v === '' || /^https?:\/\/[^/]/.test(v), 'an http(s) URL, or empty'),
+  PARLEY_MAIL_PER_ADDRESS_PER_HOUR: positiveInt.max(10_000),
+  PARLEY_MAIL_RETRY_SCHEDULE: durations,
   PARLEY_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   PARLEY_METRICS_PORT: z.union([z.literal(''), port], 'a port number, or empty for the API port'),
   PARLEY_SUBMITS_PER_MINUTE: positiveInt,
@@ -69,6 +75,10 @@ export interface Config {
   moderation: { modelFile: string | undefined; lessonsPerHour: number };
   /** Present when an Akismet key is configured. */
   akismet: { apiKey: string; baseUrl: string } | undefined;
+  /** Present when PARLEY_SMTP_URL is set: with none, mail is off. */
+  mail: MailConfig | undefined;
+  /** The base of every link in a mail, without a trailing slash. */
+  publicUrl: string;
   logLevel: string;
   /** A port of its own for /metrics; undefined serves it on the API port. */
   metricsPort: number | undefined;
@@ -76,6 +86,13 @@ export interface Config {
   submitsPerMinute: number;
   maxCommentLength: number;
   worker: { concurrency: number; sweepIntervalMs: number; lockDurationMs: number };
+}
+
+export interface MailConfig {
+  smtpUrl: string;
+  from: string;
+  perAddressPerHour: number;
+  retryScheduleMs: number[];
 }
 
 export class ConfigError extends Error {}
@@ -137,6 +154,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     akismet: values.PARLEY_AKISMET_KEY
       ? { apiKey: values.PARLEY_AKISMET_KEY, baseUrl: values.PARLEY_AKISMET_URL }
       : undefined,
+    mail: values.PARLEY_SMTP_URL
+      ? {
+          smtpUrl: values.PARLEY_SMTP_URL,
+          from: values.PARLEY_MAIL_FROM,
+          perAddressPerHour: values.PARLEY_MAIL_PER_ADDRESS_PER_HOUR,
+          retryScheduleMs: values.PARLEY_MAIL_RETRY_SCHEDULE.split(',').map(parseDuration),
+        }
+      : undefined,
+    publicUrl: (values.PARLEY_PUBLIC_URL || `http://localhost:${values.PORT}`).replace(/\/+$/, ''),
     logLevel: values.PARLEY_LOG_LEVEL,
     metricsPort: values.PARLEY_METRICS_PORT || undefined,
     bodyLimit: values.PARLEY_BODY_LIMIT,

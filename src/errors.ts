@@ -56,6 +56,11 @@ export const ERROR_DEFINITIONS = {
     meaning: 'a test delivery cannot be redelivered',
     message: 'A test event is not redelivered; send a new test.',
   },
+  mail_disabled: {
+    status: 409,
+    meaning: 'mail is off: `PARLEY_SMTP_URL` is not set',
+    message: 'Mail is off on this server: set PARLEY_SMTP_URL to turn it on.',
+  },
   payload_too_large: {
     status: 413,
     meaning: 'the body is larger than `PARLEY_BODY_LIMIT`',

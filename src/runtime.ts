@@ -16,6 +16,16 @@ import { ContentClassifier } from './moderation/classifier/content-classifier';
 import { readModelFile } from './moderation/classifier/model-file';
 import { ModelLayers } from './moderation/classifier/model-layers';
 import { findingListSchema } from './moderation/finding';
+import { MailComposer } from './mail/mail-composer';
+import { MailDelivery } from './mail/mail-delivery';
+import { MailLinkService } from './mail/mail-link-service';
+import { MailListener } from './mail/mail-listener';
+import { mailPersonalData } from './mail/mail-personal-data';
+import { MailSender } from './mail/mail-sender';
+import { MailStore } from './mail/mail-store';
+import { NotificationService } from './mail/notification-service';
+import type { PersonalDataSource } from './privacy/personal-data';
+import { MailQueue } from './queue/mail-queue';
 import { CommentModerator } from './moderation/comment-moderator';
 import { ModerationFeedback } from './moderation/feedback';
 import { FloodCounters } from './moderation/flood-counters';
@@ -60,6 +70,13 @@ export interface Runtime extends DatabaseRuntime {
   webhookQueue: WebhookQueue;
   webhookDelivery: WebhookDelivery;
   webhookService: WebhookService;
+  mailQueue: MailQueue;
+  /** Present when mail is on (PARLEY_SMTP_URL): what the mail worker runs, and the client `parley mail test` uses. */
+  mail: { delivery: MailDelivery; sender: MailSender } | undefined;
+  notificationService: NotificationService;
+  mailLinkService: MailLinkService;
+  /** What the privacy export and erase gather from, one source per kind of personal data. */
+  personalDataSources: PersonalDataSource[];
   /** Every queue of this runtime: the metrics and the queue dashboard report these. */
   queues: Queue[];
   /** This process's Prometheus metrics (a registry of its own). */
@@ -115,7 +132,21 @@ export async function openRuntime(
     retrySchedule: config.webhooks.retryScheduleMs,
   });
   const webhookStore = new WebhookStore(db);
-  const eventOutbox = new EventOutbox({ db, webhookStore, webhookQueue, logger, clock });
+  const mailStore = new MailStore(db);
+  const mailQueue = new MailQueue({
+    connection: producerConnection,
+    prefix: config.redis.prefix,
+    retrySchedule: config.mail?.retryScheduleMs ?? [],
+  });
+  const mailListener = new MailListener({ mailStore, mailQueue, secret, logger, clock });
+  const eventOutbox = new EventOutbox({
+    db,
+    webhookStore,
+    webhookQueue,
+    logger,
+    clock,
+    listeners: config.mail ? [mailListener] : [],
+  });
   const targetPolicy = new TargetPolicy({ strict: config.production, allowlist: config.webhooks.allowlist });
   const webhookDelivery = new WebhookDelivery({
     webhookStore,
@@ -126,7 +157,38 @@ export async function openRuntime(
     logger,
     clock,
   });
-  const queues: Queue[] = [moderationQueue.queue, feedbackQueue.queue, webhookQueue.queue];
+  const moderationService = new ModerationService({
+    commentRepository,
+    eventOutbox,
+    banRepository,
+    auditLog: new AuditLog({ db, clock }),
+    feedbackQueue,
+    logger,
+    clock,
+  });
+  const mailSender = config.mail && new MailSender({ smtpUrl: config.mail.smtpUrl, from: config.mail.from });
+  const mailDelivery =
+    config.mail &&
+    mailSender &&
+    new MailDelivery({
+      mailStore,
+      mailQueue,
+      composer: new MailComposer({
+        mailStore,
+        commentRepository,
+        siteRepository,
+        secret,
+        publicUrl: config.publicUrl,
+        clock,
+      }),
+      sender: mailSender,
+      commentRepository,
+      banRepository,
+      perAddressPerHour: config.mail.perAddressPerHour,
+      logger,
+      clock,
+    });
+  const queues: Queue[] = [moderationQueue.queue, feedbackQueue.queue, webhookQueue.queue, mailQueue.queue];
   return {
     ...base,
     logger,
@@ -151,15 +213,7 @@ export async function openRuntime(
     moderationFeedback: new ModerationFeedback({ commentRepository, siteRepository, contentClassifier, akismetClient }),
     contentClassifier,
     modelLayers,
-    moderationService: new ModerationService({
-      commentRepository,
-      eventOutbox,
-      banRepository,
-      auditLog: new AuditLog({ db, clock }),
-      feedbackQueue,
-      logger,
-      clock,
-    }),
+    moderationService,
     webhookQueue,
     webhookDelivery,
     webhookService: new WebhookService({
@@ -170,10 +224,32 @@ export async function openRuntime(
       rotationGraceMs: 24 * 3600_000,
       clock,
     }),
+    mailQueue,
+    mail: mailDelivery && mailSender ? { delivery: mailDelivery, sender: mailSender } : undefined,
+    notificationService: new NotificationService({
+      mailStore: config.mail ? mailStore : undefined,
+      mailQueue,
+      siteRepository,
+      secret,
+      logger,
+      clock,
+    }),
+    mailLinkService: new MailLinkService({
+      mailStore,
+      commentRepository,
+      siteRepository,
+      moderationService,
+      principalIsLive: (principal) => base.tokenService.isLive(principal),
+      secret,
+      publicUrl: config.publicUrl,
+      clock,
+    }),
+    personalDataSources: [...mailPersonalData({ mailStore, secret })],
     queues,
     metrics: new ParleyMetrics({ queues }),
     async close() {
-      await Promise.all([moderationQueue.close(), feedbackQueue.close(), webhookQueue.close()]);
+      await Promise.all([moderationQueue.close(), feedbackQueue.close(), webhookQueue.close(), mailQueue.close()]);
+      mailSender?.close();
       producerConnection.disconnect();
       await base.close();
     },

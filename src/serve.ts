@@ -6,6 +6,7 @@ import type { Express } from 'express';
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import { startFeedbackWorker } from '../workers/feedback.worker';
+import { startMailWorker } from '../workers/mail.worker';
 import { startModerationWorker } from '../workers/moderation.worker';
 import { startWebhookWorker } from '../workers/webhook.worker';
 import { type Config, ConfigError, loadConfig } from './config';
@@ -30,6 +31,8 @@ export function buildApp(runtime: Runtime): Express {
     tokenService: runtime.tokenService,
     moderationService: runtime.moderationService,
     webhookService: runtime.webhookService,
+    notificationService: runtime.notificationService,
+    mailLinkService: runtime.mailLinkService,
     submitLimit: rateLimit({
       redis: runtime.producerConnection,
       prefix: config.redis.prefix,
@@ -70,7 +73,7 @@ export function startApi(runtime: Runtime): Promise<Server> {
   });
 }
 
-/** The moderation, feedback and webhook workers, on one Redis connection of their own. */
+/** The moderation, feedback, webhook and (when mail is on) mail workers, on one Redis connection of their own. */
 export function startWorker(runtime: Runtime): RunningWorker {
   const { config } = runtime;
   const connection = createRedisConnection(runtime.redisAddress, 'worker');
@@ -105,12 +108,28 @@ export function startWorker(runtime: Runtime): RunningWorker {
     concurrency: config.worker.concurrency,
     metrics: runtime.metrics,
   });
+  const mailWorker =
+    runtime.mail &&
+    config.mail &&
+    startMailWorker({
+      connection,
+      prefix: config.redis.prefix,
+      mailDelivery: runtime.mail.delivery,
+      logger: runtime.logger,
+      retrySchedule: config.mail.retryScheduleMs,
+      sweepIntervalMs: config.worker.sweepIntervalMs,
+    });
   let closing: Promise<void> | undefined;
   return {
     worker: running.worker,
     // Idempotent: a second close (a test, a second signal) waits for the first.
     close() {
-      closing ??= Promise.all([running.close(), feedbackWorker.close(), webhookWorker.close()]).then(() => {
+      closing ??= Promise.all([
+        running.close(),
+        feedbackWorker.close(),
+        webhookWorker.close(),
+        mailWorker?.close(),
+      ]).then(() => {
         connection.disconnect();
       });
       return closing;
@@ -141,6 +160,7 @@ export async function serve(role: ProcessRole): Promise<void> {
   const runtime = await openRuntime(config, { logger, redisAddress: redis.address });
 
   if (role !== 'worker') await bootstrapAdminToken(runtime);
+  if (!config.mail) logger.info('mail is off: set PARLEY_SMTP_URL to send notifications');
   const server = role === 'worker' ? undefined : await startApi(runtime);
   const worker = role === 'api' ? undefined : startWorker(runtime);
   if (server)

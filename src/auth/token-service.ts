@@ -125,6 +125,17 @@ export class TokenService {
     return row !== undefined;
   }
 
+  /** Whether the token a principal came from still works (not revoked since): a mail's action link acts only then. */
+  async isLive(principal: Principal): Promise<boolean> {
+    if (principal.id === CONFIGURED_ADMIN.id) return this.options.configuredAdminToken !== undefined;
+    const row = await this.options.db
+      .selectFrom('api_tokens')
+      .select('revoked_at')
+      .where('id', '=', principal.id)
+      .executeTakeFirst();
+    return row !== undefined && row.revoked_at === null;
+  }
+
   /** The principal a bearer token stands for, or undefined for an unknown, malformed or revoked one. */
   async authenticate(token: string): Promise<Principal | undefined> {
     const configured = this.options.configuredAdminToken;

@@ -51,6 +51,8 @@ export const commentSignalsSchema = z.object({
   formToken: z.string().optional(),
   /** The hash of the author proof the submission carried (never the token itself). */
   proofHash: z.string().optional(),
+  /** The author asked to hear about replies by email (issue 15: after confirming the address). */
+  notifyReplies: z.boolean().optional(),
 });
 export type CommentSignals = z.infer<typeof commentSignalsSchema>;
 

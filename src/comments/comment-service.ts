@@ -80,6 +80,7 @@ export class CommentService {
         honeypot: input.hp,
         formToken: input.formToken,
         proofHash: input.authorProof ? hashToken(input.authorProof) : undefined,
+        notifyReplies: input.notifyReplies || undefined,
       },
       authorTokenHash: hashToken(authorToken),
       createdAt: now,

@@ -43,6 +43,8 @@ export function submitCommentSchema(options: { maxLength: number }) {
      */
     authorProof: optional(z.string().max(200)),
     hp: optional(z.string().max(1000)),
+    /** Mail the author when a reply to this comment is published (after they confirm their address). */
+    notifyReplies: optional(z.boolean()),
   });
 }
 

@@ -16,6 +16,10 @@ export interface Database {
   webhook_events: WebhookEventsTable;
   webhook_messages: WebhookMessagesTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  mail_addresses: MailAddressesTable;
+  mail_subscriptions: MailSubscriptionsTable;
+  mail_messages: MailMessagesTable;
+  mail_link_uses: MailLinkUsesTable;
 }
 
 export interface SitesTable {
@@ -175,4 +179,66 @@ export interface WebhookDeliveriesTable {
   response_body: string | null;
   error: string | null;
   created_at: number;
+}
+
+/** An address on a site (or `*`, every site) and its double opt-in. */
+export interface MailAddressesTable {
+  id: string;
+  scope: string;
+  /** Lower-cased: needed to send. */
+  email: string;
+  /** Keyed hash of the email: how the privacy export and the delivery log find it. */
+  email_hash: string;
+  confirmed_at: number | null;
+  confirmation_sent_at: number | null;
+  /** Set by an unsubscribe from everything of the site: nothing more is sent until it opts in and confirms again. */
+  unsubscribed_at: number | null;
+  created_at: number;
+}
+
+export interface MailSubscriptionsTable {
+  id: string;
+  /** `moderator`: held comments of a site (or all); `replies`: replies to one comment. */
+  kind: 'moderator' | 'replies';
+  address_id: string;
+  /** Null for a moderator's subscription to every site. */
+  site_key: string | null;
+  /** The reader's comment whose replies are wanted. */
+  comment_id: string | null;
+  /** JSON array of the statuses a moderator hears about. */
+  events: string;
+  mode: 'instant' | 'hourly' | 'daily';
+  /** JSON of the moderator principal an action link acts as. */
+  principal: string | null;
+  last_digest_at: number | null;
+  unsubscribed_at: number | null;
+  created_at: number;
+}
+
+export type MailStatus = 'pending' | 'sent' | 'failed' | 'skipped' | 'waiting' | 'digested';
+
+/** A mail to send, and once sent (or failed) its entry in the delivery log. */
+export interface MailMessagesTable {
+  id: string;
+  dedupe_key: string;
+  template: string;
+  recipient: string | null;
+  recipient_hash: string;
+  site_key: string | null;
+  subscription_id: string | null;
+  comment_id: string | null;
+  /** JSON of what the template needs beyond the subscription and the comment. */
+  params: string;
+  status: MailStatus;
+  attempts: number;
+  /** The SMTP server's last answer, or the error. */
+  smtp_answer: string | null;
+  created_at: number;
+  updated_at: number;
+  sent_at: number | null;
+}
+
+export interface MailLinkUsesTable {
+  nonce: string;
+  used_at: number;
 }

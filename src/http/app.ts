@@ -5,6 +5,9 @@ import type { TokenService } from '../auth/token-service';
 import type { CommentService } from '../comments/comment-service';
 import type { ModerationService } from '../moderation/moderation-service';
 import type { WebhookService } from '../webhooks/webhook-service';
+import type { MailLinkService } from '../mail/mail-link-service';
+import type { NotificationService } from '../mail/notification-service';
+import { mailRoutes } from './mail-routes';
 import type { SiteRepository } from '../sites/site-repository';
 import { ApiError } from '../errors';
 import { adminRoutes } from './admin-routes';
@@ -31,6 +34,8 @@ export interface AppOptions {
   /** Limits comment submissions per client IP. */
   submitLimit: RequestHandler;
   webhookService: WebhookService;
+  notificationService: NotificationService;
+  mailLinkService: MailLinkService;
   logger: Logger;
   readiness: Readiness;
   /** Express `trust proxy`: which proxies' X-Forwarded-For to believe for the client IP. */
@@ -80,6 +85,7 @@ export function createApp(options: AppOptions): Express {
     tokens: options.tokenService,
     moderation: options.moderationService,
     webhooks: options.webhookService,
+    notifications: options.notificationService,
   };
   app.use(routes.router(opsRoutes(options.readiness)));
   if (options.metrics && options.serveMetrics !== false) app.use(routes.router(metricsRoutes(options.metrics)));
@@ -89,6 +95,7 @@ export function createApp(options: AppOptions): Express {
   app.use(routes.router(moderationRoutes(routeOptions)));
   app.use(routes.router(adminRoutes(routeOptions)));
   app.use(routes.router(webhookRoutes(routeOptions)));
+  app.use(routes.router(mailRoutes(options.mailLinkService)));
   app.use(routes.router(moderatorUiRoutes()));
   app.use(routes.router(widgetRoutes()));
 

@@ -7,6 +7,7 @@ import { auditEntrySchema } from '../moderation/audit-log';
 import { banSchema } from '../moderation/ban-repository';
 import { bulkResultSchema } from '../moderation/moderator-actions';
 import { moderatorViewSchema } from '../moderation/moderator-view';
+import { notificationSchema } from '../mail/notification-service';
 import { siteSchema, siteSummarySchema } from '../sites/site-repository';
 import { deliverySchema, endpointSchema } from '../webhooks/webhook-store';
 
@@ -82,6 +83,13 @@ export const banListSchema = z.object({ bans: z.array(banSchema) }).meta({ id: '
 export const banCreatedSchema = z
   .object({ ban: banSchema, rejected: z.array(z.uuid()).describe('Comments rejected because of `rejectPending`.') })
   .meta({ id: 'BanCreated' });
+
+export const notificationCreatedSchema = z
+  .object({ subscription: notificationSchema })
+  .meta({ id: 'NotificationCreated' });
+export const notificationListSchema = z
+  .object({ subscriptions: z.array(notificationSchema) })
+  .meta({ id: 'NotificationList' });
 
 export const auditLogSchema = z.object({ entries: z.array(auditEntrySchema), nextCursor }).meta({ id: 'AuditLog' });
 

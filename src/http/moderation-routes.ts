@@ -16,6 +16,8 @@ import {
 import { AVATAR, COMMENT_ID, CREATED, DECIDED, SITE_KEY, TOKEN_ID } from './examples';
 import { banRoutes } from './ban-routes';
 import { moderationReportRoutes } from './moderation-report-routes';
+import type { NotificationService } from '../mail/notification-service';
+import { notificationRoutes } from './notification-routes';
 import { pageQuery } from './paging';
 import { json, type Route, route, uuidParam } from './route';
 import { type Mount, mount } from './route-registry';
@@ -25,6 +27,7 @@ export interface ModerationRoutesOptions {
   tokens: TokenService;
   moderation: ModerationService;
   sites: SiteRepository;
+  notifications: NotificationService;
   bodyLimit: number;
   maxCommentLength: number;
 }
@@ -299,5 +302,6 @@ export function moderationRoutes(options: ModerationRoutesOptions): (Route | Mou
 
     ...banRoutes(moderation),
     ...moderationReportRoutes(moderation),
+    ...notificationRoutes(options.notifications),
   ];
 }

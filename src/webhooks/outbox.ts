@@ -14,12 +14,21 @@ export interface CommentChange {
   at: number;
 }
 
+/**
+ * Something else written with a change, in its transaction (mail): it writes its rows
+ * there, and may return what to do once the transaction is committed (queue its jobs).
+ */
+export interface OutboxListener {
+  write(trx: Transaction<Database>, changes: CommentChange[]): Promise<(() => Promise<void>) | undefined>;
+}
+
 export interface EventOutboxOptions {
   db: Db;
   webhookStore: WebhookStore;
   webhookQueue: WebhookQueue;
   logger: Logger;
   clock: () => number;
+  listeners?: OutboxListener[];
 }
 
 /**
@@ -34,15 +43,19 @@ export class EventOutbox {
 
   async commit<T>(change: (trx: Transaction<Database>) => Promise<{ result: T; events: CommentChange[] }>): Promise<T> {
     const { db, webhookStore, clock } = this.options;
-    const { result, events } = await db.transaction().execute(async (trx) => {
+    const { result, events, afterCommit } = await db.transaction().execute(async (trx) => {
       const outcome = await change(trx);
       const events = outcome.events.map(commentEvent);
       for (const event of events) {
         await webhookStore.addEvent(trx, event, clock());
         if (event.type === 'comment.deleted') await webhookStore.eraseFromEvents(trx, event);
       }
-      return { result: outcome.result, events };
+      const afterCommit = [];
+      for (const listener of this.options.listeners ?? []) afterCommit.push(await listener.write(trx, outcome.events));
+      return { result: outcome.result, events, afterCommit };
     });
+    // Each listener's follow-up handles its own failures (its rows are already committed).
+    for (const followUp of afterCommit) await followUp?.();
     for (const event of events) {
       await this.options.webhookQueue.fanOut(event.id).catch((err: Error) => {
         this.options.logger.warn(

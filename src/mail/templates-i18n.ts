@@ -1,0 +1,91 @@
+/** The languages mails are written in, as the widget's; a site's language picks one, else English. */
+export type MailLanguage = 'en' | 'fr';
+
+export function mailLanguage(siteLanguage: string | undefined): MailLanguage {
+  return siteLanguage?.split('-')[0] === 'fr' ? 'fr' : 'en';
+}
+
+/** Every sentence of every mail and mail page, per language. */
+export const STRINGS = {
+  en: {
+    confirmSubject: (site: string) => `Confirm your address for replies on ${site}`,
+    confirmIntro: (site: string) =>
+      `Someone (hopefully you) asked to hear by email about replies on ${site}. Nothing is sent to this address until you confirm.`,
+    confirmButton: 'Confirm my address',
+    confirmIgnore: 'If it was not you, ignore this mail: you will get nothing else.',
+    heldSubject: (site: string, name: string) => `Held for review on ${site}: a comment by ${name}`,
+    heldIntro: (name: string, page: string) => `${name} commented on ${page}. The comment waits for review.`,
+    whyHeld: 'Why it was held',
+    approve: 'Approve',
+    reject: 'Reject',
+    spam: 'Mark as spam',
+    openQueue: 'Open it in the review queue',
+    digestSubject: (site: string, count: number) => `${count} comment(s) waiting for review on ${site}`,
+    digestIntro: (count: number) => `${count} comment(s) were held for review in this period.`,
+    replySubject: (site: string, name: string) => `${name} replied to your comment on ${site}`,
+    replyIntro: (name: string, page: string) => `${name} replied to your comment on ${page}.`,
+    yourComment: 'Your comment',
+    readReply: 'Read the reply',
+    replyDigestSubject: (site: string, count: number) => `${count} new replies to your comments on ${site}`,
+    replyDigestIntro: (count: number) => `${count} replies to your comments were published.`,
+    unsubscribeThread: 'Stop mails about this thread',
+    unsubscribeSite: 'Stop all mails from this site',
+    unsubscribeModerator: 'Stop these notifications',
+    testSubject: 'Parley test mail',
+    testBody: 'This is a test mail from Parley. If you read it, mail works.',
+    // The pages that links open.
+    pageConfirmTitle: 'Confirm your address',
+    pageConfirmed: 'Thank you: your address is confirmed. You will hear about replies.',
+    pageActTitle: (action: string) => `${action} this comment?`,
+    pageActDone: (action: string) => `Done: ${action.toLowerCase()}.`,
+    pageUnsubscribeTitle: 'Unsubscribe',
+    pageUnsubscribed: 'You are unsubscribed: no more of these mails.',
+    pageForged: 'This link is not valid.',
+    pageExpired: 'This link has expired.',
+    pageUsed: 'This link was already used.',
+    pageGone: 'There is nothing left to do here: the comment or the subscription is gone.',
+    pageNotAllowed: 'The moderator this link acts for may no longer do this.',
+    byOn: (name: string, page: string) => `${name}, on ${page}`,
+  },
+  fr: {
+    confirmSubject: (site: string) => `Confirmez votre adresse pour les réponses sur ${site}`,
+    confirmIntro: (site: string) =>
+      `Quelqu’un (vous, espérons-le) a demandé à être prévenu par e-mail des réponses sur ${site}. Rien n’est envoyé à cette adresse avant votre confirmation.`,
+    confirmButton: 'Confirmer mon adresse',
+    confirmIgnore: 'Si ce n’était pas vous, ignorez ce message : vous ne recevrez rien d’autre.',
+    heldSubject: (site: string, name: string) => `En attente de modération sur ${site} : un commentaire de ${name}`,
+    heldIntro: (name: string, page: string) => `${name} a commenté ${page}. Le commentaire attend une modération.`,
+    whyHeld: 'Pourquoi il a été retenu',
+    approve: 'Approuver',
+    reject: 'Refuser',
+    spam: 'Marquer comme spam',
+    openQueue: 'L’ouvrir dans la file de modération',
+    digestSubject: (site: string, count: number) => `${count} commentaire(s) en attente de modération sur ${site}`,
+    digestIntro: (count: number) => `${count} commentaire(s) ont été retenus pour modération sur cette période.`,
+    replySubject: (site: string, name: string) => `${name} a répondu à votre commentaire sur ${site}`,
+    replyIntro: (name: string, page: string) => `${name} a répondu à votre commentaire sur ${page}.`,
+    yourComment: 'Votre commentaire',
+    readReply: 'Lire la réponse',
+    replyDigestSubject: (site: string, count: number) => `${count} nouvelles réponses à vos commentaires sur ${site}`,
+    replyDigestIntro: (count: number) => `${count} réponses à vos commentaires ont été publiées.`,
+    unsubscribeThread: 'Ne plus recevoir de messages sur cette discussion',
+    unsubscribeSite: 'Ne plus recevoir aucun message de ce site',
+    unsubscribeModerator: 'Arrêter ces notifications',
+    testSubject: 'Message de test de Parley',
+    testBody: 'Ceci est un message de test de Parley. Si vous le lisez, l’envoi fonctionne.',
+    pageConfirmTitle: 'Confirmez votre adresse',
+    pageConfirmed: 'Merci : votre adresse est confirmée. Vous serez prévenu des réponses.',
+    pageActTitle: (action: string) => `${action} ce commentaire ?`,
+    pageActDone: (action: string) => `C’est fait : ${action.toLowerCase()}.`,
+    pageUnsubscribeTitle: 'Se désabonner',
+    pageUnsubscribed: 'Vous êtes désabonné : plus aucun de ces messages.',
+    pageForged: 'Ce lien n’est pas valide.',
+    pageExpired: 'Ce lien a expiré.',
+    pageUsed: 'Ce lien a déjà servi.',
+    pageGone: 'Il n’y a plus rien à faire ici : le commentaire ou l’abonnement n’existe plus.',
+    pageNotAllowed: 'Le modérateur pour qui ce lien agit n’a plus le droit de le faire.',
+    byOn: (name: string, page: string) => `${name}, sur ${page}`,
+  },
+} satisfies Record<MailLanguage, Record<string, string | ((...args: never[]) => string)>>;
+
+export type Strings = (typeof STRINGS)['en'];
