@@ -53,13 +53,20 @@ export class MailDelivery {
       await this.finish(message, { status: 'skipped', smtp_answer: reason }, now);
       return { kind: 'skipped', reason };
     }
-    const sent = await mailStore.sentSince(message.recipient_hash, now - HOUR);
-    if (sent.length >= this.options.perAddressPerHour) {
+    const reserved = await mailStore.reserveSlot({
+      id: message.id,
+      recipientHash: message.recipient_hash,
+      since: now - HOUR,
+      limit: this.options.perAddressPerHour,
+      at: now,
+    });
+    if (!reserved) {
       if (DIGESTIBLE.has(message.template)) {
         await mailStore.updateMessage(message.id, { status: 'waiting', updated_at: now });
         return { kind: 'waiting' };
       }
-      return { kind: 'delay', until: sent[0] + HOUR };
+      const [oldest] = await mailStore.sentSince(message.recipient_hash, now - HOUR);
+      return { kind: 'delay', until: (oldest ?? now) + HOUR };
     }
     const result = await this.options.sender.send(composed.mail);
     const attempts = message.attempts + 1;
@@ -68,10 +75,11 @@ export class MailDelivery {
       return { kind: 'sent', answer: result.answer };
     }
     if (options.finalAttempt) {
-      await this.finish(message, { status: 'failed', smtp_answer: result.answer, attempts }, now);
+      await this.finish(message, { status: 'failed', smtp_answer: result.answer, attempts, sent_at: null }, now);
       return { kind: 'failed', answer: result.answer };
     }
-    await mailStore.updateMessage(message.id, { attempts, smtp_answer: result.answer, updated_at: now });
+    // Not sent: the slot of the hour it took is given back.
+    await mailStore.updateMessage(message.id, { attempts, smtp_answer: result.answer, sent_at: null, updated_at: now });
     return { kind: 'retry', answer: result.answer };
   }
 

@@ -262,17 +262,46 @@ export class MailStore {
     return rows.map((r) => r.id);
   }
 
-  /** When each of the mails sent to an address since `since` went out, oldest first. */
+  /** When each of the mails sent (or being sent) to an address since `since` went out, oldest first. */
   async sentSince(recipientHash: string, since: number): Promise<number[]> {
     const rows = await this.db
       .selectFrom('mail_messages')
       .select('sent_at')
       .where('recipient_hash', '=', recipientHash)
-      .where('status', '=', 'sent')
       .where('sent_at', '>=', since)
       .orderBy('sent_at')
       .execute();
     return rows.map((r) => Number(r.sent_at));
+  }
+
+  /**
+   * Takes one of the address's mails of the hour for this message, in one statement so
+   * that two workers sending to the same address at once cannot both take the last one.
+   * False when the address has had its share.
+   */
+  async reserveSlot(options: {
+    id: string;
+    recipientHash: string;
+    since: number;
+    limit: number;
+    at: number;
+  }): Promise<boolean> {
+    const result = await this.db
+      .updateTable('mail_messages')
+      .set({ sent_at: options.at })
+      .where('id', '=', options.id)
+      .where(
+        (eb) =>
+          eb
+            .selectFrom('mail_messages as m')
+            .select((e) => e.fn.countAll().as('n'))
+            .where('m.recipient_hash', '=', options.recipientHash)
+            .where('m.sent_at', '>=', options.since),
+        '<',
+        options.limit,
+      )
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
   }
 
   /** Mails held back by the per-address limit, waiting for a digest, oldest first. */
