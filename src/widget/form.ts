@@ -26,6 +26,8 @@ export class CommentForm {
   private readonly general: HTMLElement;
   private readonly counter: HTMLElement;
   private readonly remember: HTMLInputElement;
+  /** "Notify me of replies by email": off by default, asked for each comment. */
+  private readonly notify: HTMLInputElement;
   private readonly honeypot: HTMLInputElement;
   private readonly button: HTMLButtonElement;
   private formToken: Promise<string | undefined>;
@@ -61,6 +63,7 @@ export class CommentForm {
     this.counter = h('p', { class: 'cnt', id: uid() });
     this.remember = h('input', { type: 'checkbox', id: uid() });
     this.remember.checked = !!remembered;
+    this.notify = h('input', { type: 'checkbox', id: uid(), name: 'notifyReplies' });
     // The honeypot: off-screen, out of the tab order and hidden from assistive technology.
     this.honeypot = h('input', { name: 'hp', tabindex: -1, autocomplete: 'off' });
     this.general = h('p', { class: 'ge', role: 'alert' });
@@ -82,6 +85,7 @@ export class CommentForm {
       h('div', { class: 'row sp' }, textNote, this.counter),
       h('div', { class: 'hp', 'aria-hidden': 'true' }, h('label', null, t('honeypot'), this.honeypot)),
       h('label', { class: 'ck', for: this.remember.id }, this.remember, t('remember')),
+      h('label', { class: 'ck', for: this.notify.id }, this.notify, t('notifyReplies')),
       h(
         'div',
         { class: 'row' },
@@ -134,10 +138,12 @@ export class CommentForm {
         formToken: await this.formToken,
         hp: this.honeypot.value || undefined,
         authorProof: loadProof(this.ctx.site),
+        notifyReplies: this.notify.checked || undefined,
       });
       saveIdentity(this.remember.checked ? identity : undefined);
       this.ctx.identity = identity;
       this.inputs.text.value = '';
+      this.notify.checked = false;
       this.count();
       this.formToken = this.ctx.api.formToken();
       this.ctx.posted(comment, authorToken, this);
