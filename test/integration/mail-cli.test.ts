@@ -25,14 +25,14 @@ async function parley(args: string[], env: NodeJS.ProcessEnv) {
   }
 }
 
-describe('parley mail test', () => {
+describe.each(DIALECTS)('parley mail test on %s', (dialect) => {
   let smtp: SmtpReceiver;
   let database: TestDatabase;
   let env: NodeJS.ProcessEnv;
 
   beforeAll(async () => {
     smtp = await startSmtpReceiver();
-    database = await createTestDatabase('sqlite');
+    database = await createTestDatabase(dialect);
     env = {
       PATH: process.env.PATH,
       NODE_ENV: 'test',
