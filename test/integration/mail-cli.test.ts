@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 import {
   clearRedisPrefix,
   createTestDatabase,
+  DIALECTS,
   type TestDatabase,
   TEST_REDIS_URL,
   uniqueName,
