@@ -101,7 +101,8 @@ export class MailDelivery {
       before: this.options.clock() - options.graceMs,
       limit: options.limit,
     });
-    for (const id of ids) await this.options.mailQueue.send(id);
+    // A mail still pending whose job failed (an error other than SMTP's) is tried again too.
+    for (const id of ids) await this.options.mailQueue.requeue(id);
     return ids.length;
   }
 

@@ -19,6 +19,13 @@ export class MailQueue {
     this.queue.on('error', () => undefined);
   }
 
+  /** Queues a mail again, retrying a job that used up its attempts (its id would block a new one). */
+  async requeue(messageId: string): Promise<void> {
+    const job = await this.queue.getJob(messageId);
+    if (job && (await job.getState()) === 'failed') await job.retry('failed');
+    else await this.send(messageId);
+  }
+
   async send(messageId: string): Promise<void> {
     const job = this.queue.add(
       'send',
