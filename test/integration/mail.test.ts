@@ -254,6 +254,69 @@ describe.each(DIALECTS)('mail on %s', (dialect) => {
     expect(smtp.to(reader)).toHaveLength(2);
   });
 
+  it('unsubscribes one thread only, sends one confirmation per day, and never mails a banned address', async () => {
+    const site = await parley.createSite({ moderation: 'none', name: 'Thread blog' });
+    const reader = `tess-${dialect}@readers.example`;
+    const first = await submit(site, { name: 'Tess', email: reader, notifyReplies: true, text: 'First thread' });
+    const second = await submit(site, { name: 'Tess', email: reader, notifyReplies: true, text: 'Second thread' });
+    expect(await settled(first)).toBe('approved');
+    expect(await settled(second)).toBe('approved');
+    const [confirmation] = await smtp.waitFor(reader);
+    const confirmations = await parley.runtime.db
+      .selectFrom('mail_messages')
+      .select('id')
+      .where('template', '=', 'confirm')
+      .where('site_key', '=', site.key)
+      .execute();
+    expect(confirmations).toHaveLength(1);
+    expect((await follow(links(confirmation.parsed, 'confirm')[0])).status).toBe(200);
+
+    await submit(site, { name: 'Uma', email: 'uma@readers.example', parentId: first, text: 'On the first' });
+    const [, notice] = await smtp.waitFor(reader, 2);
+    // The visible thread link stops this thread; the other one still mails.
+    const [thread] = links(notice.parsed, 'unsubscribe');
+    expect((await follow(thread)).text).toContain('unsubscribed');
+    const late = await submit(site, { name: 'Uma', email: 'uma@readers.example', parentId: first, text: 'Again' });
+    expect(await settled(late)).toBe('approved');
+    const other = await submit(site, { name: 'Uma', email: 'uma@readers.example', parentId: second, text: 'On two' });
+    const [, , secondNotice] = await smtp.waitFor(reader, 3);
+    expect(secondNotice.parsed.text).toContain(`#comment-${other}`);
+    const forLate = await parley.runtime.db
+      .selectFrom('mail_messages')
+      .select('id')
+      .where('comment_id', '=', late)
+      .execute();
+    expect(forLate).toEqual([]);
+
+    // Banned on the site: the notice written before the ban is skipped, not sent.
+    const admin = (await parley.runtime.tokenService.create({ role: 'admin' })).token;
+    await smtp.stop();
+    let stopped = true;
+    try {
+      const reply = await submit(site, { name: 'Uma', email: 'uma@readers.example', parentId: second, text: 'Ban' });
+      expect(await settled(reply)).toBe('approved');
+      const ban = await parley.http
+        .post('/v1/moderation/bans')
+        .set('Authorization', `Bearer ${admin}`)
+        .send({ kind: 'email', value: reader, siteKey: site.key });
+      expect(ban.status).toBe(201);
+      await smtp.start();
+      stopped = false;
+      const skipped = await waitFor(async () => {
+        const row = await parley.runtime.db
+          .selectFrom('mail_messages')
+          .select(['status', 'smtp_answer'])
+          .where('comment_id', '=', reply)
+          .executeTakeFirst();
+        return row?.status === 'skipped' ? row : undefined;
+      });
+      expect(skipped.smtp_answer).toBe('banned');
+    } finally {
+      if (stopped) await smtp.start();
+    }
+    expect(smtp.to(reader)).toHaveLength(3);
+  });
+
   it('sends nothing while a reply is held, and mails it once approved (in French on a French site)', async () => {
     const site = await parley.createSite({ moderation: 'all', name: 'Blog français', policy: { language: 'fr' } });
     const admin = (await parley.runtime.tokenService.create({ role: 'admin' })).token;
