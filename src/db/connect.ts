@@ -10,18 +10,29 @@ export type Db = Kysely<Database>;
 
 const PG_INT8 = 20;
 
-/** Opens the database named by the configuration: SQLite (WAL) or PostgreSQL. */
-export function connectDatabase(config: DatabaseConfig): Db {
+/**
+ * Opens the database named by the configuration: SQLite (WAL) or PostgreSQL.
+ * `onConnectionError` hears about PostgreSQL connections that broke while idle (a
+ * restart, a failover): the pool drops them and the next query connects again.
+ */
+export function connectDatabase(
+  config: DatabaseConfig,
+  options: { onConnectionError?: (err: Error) => void } = {},
+): Db {
   if (config.dialect === 'postgres') {
     const pool = new Pool({
       connectionString: config.url,
       max: 10,
+      // An unreachable server fails a request in seconds (a 503) instead of hanging it.
+      connectionTimeoutMillis: 5000,
       // Epoch-millisecond columns and COUNT(*) are int8; they fit a JS number.
       types: {
         getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
           oid === PG_INT8 ? Number : types.getTypeParser(oid, format)) as typeof types.getTypeParser,
       },
     });
+    // Without a listener, an idle connection's error would crash the process.
+    pool.on('error', (err) => options.onConnectionError?.(err));
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   }
   if (config.file !== ':memory:') {
