@@ -12,8 +12,8 @@ const PG_INT8 = 20;
 
 /**
  * Opens the database named by the configuration: SQLite (WAL) or PostgreSQL.
- * `onConnectionError` hears about PostgreSQL connections that broke while idle (a
- * restart, a failover): the pool drops them and the next query connects again.
+ * `onConnectionError` hears about PostgreSQL connections that broke (a restart, a
+ * failover, a network cut): the pool drops them and the next query connects again.
  */
 export function connectDatabase(
   config: DatabaseConfig,
@@ -31,8 +31,11 @@ export function connectDatabase(
           oid === PG_INT8 ? Number : types.getTypeParser(oid, format)) as typeof types.getTypeParser,
       },
     });
-    // Without a listener, an idle connection's error would crash the process.
-    pool.on('error', (err) => options.onConnectionError?.(err));
+    // Without a listener, a connection's error would crash the process: the pool listens
+    // on idle ones, and this on each one while it is checked out (a query then fails instead).
+    const onError = (err: Error) => options.onConnectionError?.(err);
+    pool.on('error', onError);
+    pool.on('connect', (client) => client.on('error', onError));
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   }
   if (config.file !== ':memory:') {
