@@ -46,13 +46,17 @@ export class EventOutbox {
     const { result, events, afterCommit } = await db.transaction().execute(async (trx) => {
       const outcome = await change(trx);
       const events = outcome.events.map(commentEvent);
+      // A site with no endpoint (most of them) costs no fan-out job; its events are kept all the same.
+      const sites = [...new Set(events.map((e) => e.siteKey))];
+      const wanted = new Set<string>();
+      for (const site of sites) if (await webhookStore.siteHasEndpoints(trx, site)) wanted.add(site);
       for (const event of events) {
-        await webhookStore.addEvent(trx, event, clock());
+        await webhookStore.addEvent(trx, event, clock(), { fannedOut: !wanted.has(event.siteKey) });
         if (event.type === 'comment.deleted') await webhookStore.eraseFromEvents(trx, event);
       }
       const afterCommit = [];
       for (const listener of this.options.listeners ?? []) afterCommit.push(await listener.write(trx, outcome.events));
-      return { result: outcome.result, events, afterCommit };
+      return { result: outcome.result, events: events.filter((e) => wanted.has(e.siteKey)), afterCommit };
     });
     // Each listener's follow-up handles its own failures (its rows are already committed).
     for (const followUp of afterCommit) await followUp?.();
