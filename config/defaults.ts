@@ -53,8 +53,14 @@ export const defaults = {
   PARLEY_BODY_LIMIT: '65536',
   /** Longest comment text, in characters. */
   PARLEY_MAX_COMMENT_LENGTH: '5000',
-  /** Moderation jobs one worker process runs at once. */
+  /** Webhook jobs one worker process runs at once (moderation goes by batches: `PARLEY_MODERATION_BATCH`). */
   PARLEY_WORKER_CONCURRENCY: '4',
+  /**
+   * Most comments one worker process moderates together: their look-ups in a few queries and one Redis round
+   * trip, their decisions in one transaction. It holds twice as many jobs, so the next batch is fetched while
+   * one is stored. `1` moderates one comment at a time.
+   */
+  PARLEY_MODERATION_BATCH: '32',
   /** How often a worker re-queues pending comments that have no job, in ms. */
   PARLEY_SWEEP_INTERVAL_MS: '30000',
   /** A job whose worker stops renewing its lock for this long (ms) is run again: how soon a killed worker's jobs are retried. */

@@ -1,0 +1,57 @@
+import type { BatchResult, ModerationOutcome } from './comment-moderator';
+
+export interface ModerationBatcherOptions {
+  /** Moderates a batch: one result per id, in order (see CommentModerator.moderateMany). */
+  moderateMany(commentIds: string[]): Promise<BatchResult[]>;
+  /** The most comments moderated together. */
+  maxBatch: number;
+}
+
+interface Waiting {
+  commentId: string;
+  resolve(outcome: ModerationOutcome): void;
+  reject(err: Error): void;
+}
+
+/**
+ * Group commit for the moderation worker: the jobs a worker runs at once each ask for
+ * their comment, and the comments asked for while a batch is being moderated (or in
+ * the same event-loop turn) form the next batch. Each job still gets its own result,
+ * so a comment that fails fails its own job only, and BullMQ keeps running, locking
+ * and retrying jobs one comment at a time, which is what keeps a killed worker's
+ * comments safe: their jobs stall and run again.
+ */
+export class ModerationBatcher {
+  private readonly waiting: Waiting[] = [];
+  private draining = false;
+
+  constructor(private readonly options: ModerationBatcherOptions) {}
+
+  moderate(commentId: string): Promise<ModerationOutcome> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ commentId, resolve, reject });
+      if (!this.draining) {
+        this.draining = true;
+        // Wait one turn, so that jobs fetched together are moderated together.
+        setImmediate(() => void this.drain());
+      }
+    });
+  }
+
+  private async drain(): Promise<void> {
+    while (this.waiting.length > 0) {
+      const batch = this.waiting.splice(0, this.options.maxBatch);
+      try {
+        const results = await this.options.moderateMany(batch.map((w) => w.commentId));
+        batch.forEach((w, i) => {
+          const result = results[i];
+          if (result instanceof Error) w.reject(result);
+          else w.resolve(result);
+        });
+      } catch (err) {
+        for (const w of batch) w.reject(err instanceof Error ? err : new Error(String(err)));
+      }
+    }
+    this.draining = false;
+  }
+}
