@@ -57,8 +57,9 @@ export const defaults = {
   PARLEY_WORKER_CONCURRENCY: '4',
   /**
    * Most comments one worker process moderates together: their look-ups in a few queries and one Redis round
-   * trip, their decisions in one transaction. It holds twice as many jobs, so the next batch is fetched while
-   * one is stored. `1` moderates one comment at a time.
+   * trip, their decisions and events in one transaction. Up to three batches are under way at once (one judged
+   * while others wait on Redis or the database), so a worker holds three times as many jobs. `1` moderates one
+   * comment at a time.
    */
   PARLEY_MODERATION_BATCH: '32',
   /** How often a worker re-queues pending comments that have no job, in ms. */

@@ -28,6 +28,12 @@ export interface ModerationWorkerOptions {
 }
 
 /**
+ * Batches under way at once in a worker: while one waits for its events to be queued,
+ * another is judged and a third gathered. Each holds its own jobs.
+ */
+const PARALLEL_BATCHES = 3;
+
+/**
  * Runs the moderation queue: one job per comment, moderated in batches of the jobs
  * running at once, plus the periodic sweep of pending comments without a job.
  */
@@ -35,6 +41,7 @@ export function startModerationWorker(options: ModerationWorkerOptions): Running
   const { logger } = options;
   const batcher = new ModerationBatcher({
     maxBatch: options.maxBatch,
+    maxParallel: PARALLEL_BATCHES,
     moderateMany: (ids) => options.commentModerator.moderateMany(ids),
   });
   const worker = new Worker<ModerationJobData>(
@@ -61,8 +68,7 @@ export function startModerationWorker(options: ModerationWorkerOptions): Running
     {
       connection: options.connection,
       prefix: options.prefix,
-      // One batch is stored while the next is fetched.
-      concurrency: 2 * options.maxBatch,
+      concurrency: PARALLEL_BATCHES * options.maxBatch,
       lockDuration: options.lockDurationMs,
       stalledInterval: options.lockDurationMs,
       maxStalledCount: 2,

@@ -2,7 +2,7 @@ import type { Comment } from '../comments/comment-record';
 import type { CommentRepository } from '../comments/comment-repository';
 import type { Site, SiteRepository } from '../sites/site-repository';
 import { STATUS_EVENT } from '../webhooks/events';
-import type { EventOutbox } from '../webhooks/outbox';
+import type { CommentChange, EventOutbox } from '../webhooks/outbox';
 import { type AkismetClient, type AkismetComment, AkismetError } from './akismet';
 import type { BanRepository } from './ban-repository';
 import type { ContentClassifier } from './classifier/content-classifier';
@@ -157,15 +157,24 @@ export class CommentModerator {
     const { commentRepository, eventOutbox } = this.options;
     const saved = await eventOutbox.commit(async (trx) => {
       const ids = new Set<string>();
+      const events: CommentChange[] = [];
       for (const { comment, html, decision } of judged) {
         const saving = { id: comment.id, version: comment.version, ...decision, html, at: decidedAt };
-        if (await commentRepository.saveDecision(saving, trx)) ids.add(comment.id);
+        if (!(await commentRepository.saveDecision(saving, trx))) continue;
+        ids.add(comment.id);
+        // The row as saveDecision left it, without reading it back.
+        const decided: Comment = {
+          ...comment,
+          status: decision.status,
+          findings: decision.findings,
+          html,
+          decidedAt,
+          updatedAt: decidedAt,
+          version: comment.version + 1,
+        };
+        events.push({ type: STATUS_EVENT[decision.status]!, comment: decided, at: decidedAt });
       }
-      const decided = await commentRepository.findMany([...ids], trx);
-      return {
-        result: ids,
-        events: decided.map((row) => ({ type: STATUS_EVENT[row.status]!, comment: row, at: decidedAt })),
-      };
+      return { result: ids, events };
     });
     const unsaved = judged.filter(({ comment }) => !saved.has(comment.id)).map(({ comment }) => comment.id);
     const stillPending = new Set(

@@ -13,6 +13,7 @@ function recordingBatcher(maxBatch: number, answer: (id: string) => BatchResult 
   const batches: string[][] = [];
   const batcher = new ModerationBatcher({
     maxBatch,
+    maxParallel: 1,
     moderateMany: async (ids) => {
       batches.push(ids);
       await new Promise((resolve) => setTimeout(resolve, 5));
@@ -43,6 +44,31 @@ describe('ModerationBatcher', () => {
     ]);
   });
 
+  it('starts another batch beside a running one only once a full batch is waiting', async () => {
+    const log: string[] = [];
+    let release: () => void = () => undefined;
+    const batcher = new ModerationBatcher({
+      maxBatch: 2,
+      maxParallel: 2,
+      moderateMany: async (ids) => {
+        log.push(`start ${ids.join(',')}`);
+        if (ids[0] === 'a') await new Promise<void>((resolve) => (release = resolve));
+        log.push(`end ${ids.join(',')}`);
+        return ids.map(decided);
+      },
+    });
+    const first = ['a', 'b', 'c'].map((id) => batcher.moderate(id));
+    await new Promise((resolve) => setImmediate(resolve));
+    // c waits alone: half a batch does not start beside a running one.
+    expect(log).toEqual(['start a,b']);
+    const fourth = batcher.moderate('d');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(log).toEqual(['start a,b', 'start c,d', 'end c,d']);
+    release();
+    await Promise.all([...first, fourth]);
+    expect(log).toEqual(['start a,b', 'start c,d', 'end c,d', 'end a,b']);
+  });
+
   it('fails only the comment whose result is an error; a failed batch fails each of its comments', async () => {
     const { batcher } = recordingBatcher(10, (id) => (id === 'bad' ? new Error('refused') : decided(id)));
     const settled = await Promise.allSettled(['a', 'bad', 'c'].map((id) => batcher.moderate(id)));
@@ -52,6 +78,7 @@ describe('ModerationBatcher', () => {
     let calls = 0;
     const flaky = new ModerationBatcher({
       maxBatch: 10,
+      maxParallel: 1,
       moderateMany: async (ids) => {
         calls += 1;
         if (calls === 1) throw new Error('database down');
