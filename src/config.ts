@@ -45,8 +45,7 @@ const validators = {
   PARLEY_SUBMITS_PER_MINUTE: positiveInt,
   PARLEY_BODY_LIMIT: positiveInt,
   PARLEY_MAX_COMMENT_LENGTH: positiveInt.max(100_000),
-  PARLEY_WORKER_CONCURRENCY: positiveInt.max(100),
-  PARLEY_MODERATION_BATCH: positiveInt.max(500),
+  PARLEY_WORKER_CONCURRENCY: positiveInt.max(600),
   PARLEY_SWEEP_INTERVAL_MS: positiveInt,
   PARLEY_JOB_LOCK_MS: positiveInt.min(100),
   NODE_ENV: z.enum(['development', 'production', 'test']),
@@ -85,7 +84,7 @@ export interface Config {
   bodyLimit: number;
   submitsPerMinute: number;
   maxCommentLength: number;
-  worker: { concurrency: number; moderationBatch: number; sweepIntervalMs: number; lockDurationMs: number };
+  worker: { concurrency: number; sweepIntervalMs: number; lockDurationMs: number };
 }
 
 export class ConfigError extends Error {}
@@ -156,7 +155,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxCommentLength: values.PARLEY_MAX_COMMENT_LENGTH,
     worker: {
       concurrency: values.PARLEY_WORKER_CONCURRENCY,
-      moderationBatch: values.PARLEY_MODERATION_BATCH,
       sweepIntervalMs: values.PARLEY_SWEEP_INTERVAL_MS,
       lockDurationMs: values.PARLEY_JOB_LOCK_MS,
     },

@@ -82,7 +82,7 @@ export function startWorker(runtime: Runtime): RunningWorker {
     commentRepository: runtime.commentRepository,
     moderationQueue: runtime.moderationQueue,
     logger: runtime.logger,
-    maxBatch: config.worker.moderationBatch,
+    concurrency: config.worker.concurrency,
     lockDurationMs: config.worker.lockDurationMs,
     sweepIntervalMs: config.worker.sweepIntervalMs,
     metrics: runtime.metrics,

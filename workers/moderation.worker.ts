@@ -18,8 +18,8 @@ export interface ModerationWorkerOptions {
   commentRepository: CommentRepository;
   moderationQueue: ModerationQueue;
   logger: Logger;
-  /** Most comments moderated together; the worker holds twice as many jobs. */
-  maxBatch: number;
+  /** Jobs run at once: they are moderated in batches of up to a third of them. */
+  concurrency: number;
   /** A job whose lock is not renewed for this long (its worker died) is run again. */
   lockDurationMs: number;
   sweepIntervalMs: number;
@@ -40,7 +40,7 @@ const PARALLEL_BATCHES = 3;
 export function startModerationWorker(options: ModerationWorkerOptions): RunningWorker {
   const { logger } = options;
   const batcher = new ModerationBatcher({
-    maxBatch: options.maxBatch,
+    maxBatch: Math.ceil(options.concurrency / PARALLEL_BATCHES),
     maxParallel: PARALLEL_BATCHES,
     moderateMany: (ids) => options.commentModerator.moderateMany(ids),
   });
@@ -68,7 +68,7 @@ export function startModerationWorker(options: ModerationWorkerOptions): Running
     {
       connection: options.connection,
       prefix: options.prefix,
-      concurrency: PARALLEL_BATCHES * options.maxBatch,
+      concurrency: options.concurrency,
       lockDuration: options.lockDurationMs,
       stalledInterval: options.lockDurationMs,
       maxStalledCount: 2,
