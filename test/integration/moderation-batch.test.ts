@@ -155,7 +155,7 @@ describe.each(DIALECTS)('the batching moderation worker on %s', (dialect) => {
 
   it('loses nothing and decides nothing twice when a worker process is killed mid-run', async () => {
     const ids: string[] = [];
-    for (let i = 0; i < 300; i++) ids.push(await submit({ pageId: `kill-${i % 7}` }));
+    for (let i = 0; i < 500; i++) ids.push(await submit({ pageId: `kill-${i % 7}` }));
 
     let child: ChildProcess | undefined;
     let stderr = '';
