@@ -51,7 +51,7 @@ const validators = {
   PARLEY_SUBMITS_PER_MINUTE: positiveInt,
   PARLEY_BODY_LIMIT: positiveInt,
   PARLEY_MAX_COMMENT_LENGTH: positiveInt.max(100_000),
-  PARLEY_WORKER_CONCURRENCY: positiveInt.max(100),
+  PARLEY_WORKER_CONCURRENCY: positiveInt.max(600),
   PARLEY_SWEEP_INTERVAL_MS: positiveInt,
   PARLEY_JOB_LOCK_MS: positiveInt.min(100),
   NODE_ENV: z.enum(['development', 'production', 'test']),

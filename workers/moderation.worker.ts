@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { CommentRepository } from '../src/comments/comment-repository';
 import type { ParleyMetrics } from '../src/metrics/parley-metrics';
 import type { CommentModerator } from '../src/moderation/comment-moderator';
+import { ModerationBatcher } from '../src/moderation/moderation-batcher';
 import { MODERATION_QUEUE, type ModerationJobData, type ModerationQueue } from '../src/queue/moderation-queue';
 import { startPeriodicSweep } from '../src/queue/periodic-sweep';
 import type { RunningWorker } from '../src/queue/running-worker';
@@ -17,6 +18,7 @@ export interface ModerationWorkerOptions {
   commentRepository: CommentRepository;
   moderationQueue: ModerationQueue;
   logger: Logger;
+  /** Jobs run at once: they are moderated in batches of up to a third of them. */
   concurrency: number;
   /** A job whose lock is not renewed for this long (its worker died) is run again. */
   lockDurationMs: number;
@@ -25,17 +27,31 @@ export interface ModerationWorkerOptions {
   metrics?: ParleyMetrics;
 }
 
-/** Runs the moderation queue: one job per comment, plus the periodic sweep of pending comments without a job. */
+/**
+ * Batches under way at once in a worker: while one waits for its events to be queued,
+ * another is judged and a third gathered. Each holds its own jobs.
+ */
+const PARALLEL_BATCHES = 3;
+
+/**
+ * Runs the moderation queue: one job per comment, moderated in batches of the jobs
+ * running at once, plus the periodic sweep of pending comments without a job.
+ */
 export function startModerationWorker(options: ModerationWorkerOptions): RunningWorker {
   const { logger } = options;
+  const batcher = new ModerationBatcher({
+    maxBatch: Math.ceil(options.concurrency / PARALLEL_BATCHES),
+    maxParallel: PARALLEL_BATCHES,
+    moderateMany: (ids) => options.commentModerator.moderateMany(ids),
+  });
   const worker = new Worker<ModerationJobData>(
     MODERATION_QUEUE,
     async (job) => {
-      const result = await options.commentModerator.moderate(job.data.commentId);
-      const log = logger.child({ commentId: job.data.commentId, jobId: job.id, attempt: job.attemptsMade + 1 });
+      const result = await batcher.moderate(job.data.commentId);
+      const about = { commentId: job.data.commentId, jobId: job.id, attempt: job.attemptsMade + 1 };
       if (result.outcome === 'decided') {
-        log.info(
-          { status: result.decision.status, checks: result.decision.findings.map((f) => f.check) },
+        logger.info(
+          { ...about, status: result.decision.status, checks: result.decision.findings.map((f) => f.check) },
           'comment moderated',
         );
         options.metrics?.recordDecision({
@@ -45,7 +61,7 @@ export function startModerationWorker(options: ModerationWorkerOptions): Running
           decidedAt: result.decidedAt,
         });
       } else {
-        log.info({ reason: result.reason }, 'moderation skipped');
+        logger.info({ ...about, reason: result.reason }, 'moderation skipped');
       }
       return result.outcome === 'decided' ? result.decision.status : result.reason;
     },

@@ -177,69 +177,107 @@ export class CommentRepository {
     return Number(row.n);
   }
 
-  /** How the author (by email) has fared on this site so far, this comment excluded. */
-  async authorHistory(options: {
-    siteKey: string;
-    email: string;
-    excludeId: string;
-    /** The hash of the author token the comment came with, if any. */
-    proofHash?: string;
-  }): Promise<AuthorHistory> {
-    const base = this.db
-      .selectFrom('comments')
-      .where('site_key', '=', options.siteKey)
-      .where('author_email', '=', options.email)
-      .where('status', 'in', ['approved', 'spam'])
-      .where('id', '!=', options.excludeId);
-    const { proofHash } = options;
-    const [rows, latest, proof] = await Promise.all([
-      base
-        .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
-        .groupBy('status')
-        .execute(),
-      base.select('status').orderBy('decided_at', 'desc').limit(1).executeTakeFirst(),
-      proofHash
-        ? base
-            .select('id')
-            .where('status', '=', 'approved')
-            .where('author_token_hash', '=', proofHash)
-            .limit(1)
-            .executeTakeFirst()
-        : undefined,
-    ]);
-    const count = (status: CommentStatus) => Number(rows.find((r) => r.status === status)?.n ?? 0);
-    return {
-      approved: count('approved'),
-      spam: count('spam'),
-      lastModerated: latest?.status as AuthorHistory['lastModerated'],
-      proven: proof !== undefined,
-    };
+  /** Several comments by id, in one statement; ids that do not exist are left out. */
+  async findMany(ids: readonly string[], db: Executor = this.db): Promise<Comment[]> {
+    if (ids.length === 0) return [];
+    const rows = await db.selectFrom('comments').selectAll().where('id', 'in', ids).execute();
+    return rows.map((row) => toRecord(row, this.options.parseFindings));
   }
 
   /**
-   * The id of an earlier comment by the same author on the same page with the same
-   * text, if any. "Earlier" matters: of two identical posts only the second is the duplicate.
+   * How each author (by email) has fared on its site so far, for a batch of pending
+   * comments, in two statements. Only decided comments count (approved, spam), so the
+   * pending comments being judged never count themselves.
    */
-  async findEarlierDuplicate(
-    comment: Pick<Comment, 'id' | 'siteKey' | 'authorEmail' | 'textHash' | 'pageId' | 'createdAt'>,
-  ): Promise<string | undefined> {
-    const row = await this.db
+  async authorHistories(
+    authors: ReadonlyArray<{
+      siteKey: string;
+      email: string;
+      /** The hash of the author token the comment came with, if any. */
+      proofHash?: string;
+    }>,
+  ): Promise<AuthorHistory[]> {
+    if (authors.length === 0) return [];
+    const sites = [...new Set(authors.map((a) => a.siteKey))];
+    const emails = [...new Set(authors.map((a) => a.email))];
+    const proofHashes = [...new Set(authors.flatMap((a) => (a.proofHash ? [a.proofHash] : [])))];
+    // The author index (site, email, status) narrows both; the pairs are matched below.
+    const decided = this.db
       .selectFrom('comments')
-      .select('id')
-      .where('site_key', '=', comment.siteKey)
-      .where('author_email', '=', comment.authorEmail)
-      .where('text_hash', '=', comment.textHash)
-      .where('page_id', '=', comment.pageId)
+      .where('site_key', 'in', sites)
+      .where('author_email', 'in', emails)
+      .where('status', 'in', ['approved', 'spam']);
+    const [rows, proofs] = await Promise.all([
+      decided
+        .select([
+          'site_key',
+          'author_email',
+          'status',
+          (eb) => eb.fn.countAll<number>().as('n'),
+          (eb) => eb.fn.max('decided_at').as('last'),
+        ])
+        .groupBy(['site_key', 'author_email', 'status'])
+        .execute(),
+      proofHashes.length === 0
+        ? []
+        : decided
+            .select(['site_key', 'author_email', 'author_token_hash'])
+            .where('status', '=', 'approved')
+            .where('author_token_hash', 'in', proofHashes)
+            .execute(),
+    ]);
+    const pair = (siteKey: string, email: string) => `${siteKey}\n${email}`;
+    const byAuthor = new Map<string, typeof rows>();
+    for (const row of rows) {
+      const key = pair(row.site_key, row.author_email);
+      byAuthor.set(key, [...(byAuthor.get(key) ?? []), row]);
+    }
+    const proven = new Set(proofs.map((p) => `${pair(p.site_key, p.author_email)}\n${p.author_token_hash}`));
+    return authors.map(({ siteKey, email, proofHash }) => {
+      const own = byAuthor.get(pair(siteKey, email)) ?? [];
+      const count = (status: CommentStatus) => Number(own.find((r) => r.status === status)?.n ?? 0);
+      // The status of the latest decision: a moderator's word overrides older ones.
+      const latest = own.reduce<(typeof own)[number] | undefined>(
+        (best, row) => (best === undefined || Number(row.last ?? 0) > Number(best.last ?? 0) ? row : best),
+        undefined,
+      );
+      return {
+        approved: count('approved'),
+        spam: count('spam'),
+        lastModerated: latest?.status as AuthorHistory['lastModerated'],
+        proven: proofHash !== undefined && proven.has(`${pair(siteKey, email)}\n${proofHash}`),
+      };
+    });
+  }
+
+  /**
+   * For each comment of a batch, the id of an earlier comment by the same author on the
+   * same page with the same text, if any, in one statement. "Earlier" matters: of two
+   * identical posts only the second is the duplicate.
+   */
+  async earlierDuplicates(
+    comments: ReadonlyArray<Pick<Comment, 'id' | 'siteKey' | 'authorEmail' | 'textHash' | 'pageId' | 'createdAt'>>,
+  ): Promise<Array<string | undefined>> {
+    if (comments.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('comments')
+      .select(['id', 'site_key', 'author_email', 'text_hash', 'page_id', 'created_at'])
+      .where('site_key', 'in', [...new Set(comments.map((c) => c.siteKey))])
+      .where('author_email', 'in', [...new Set(comments.map((c) => c.authorEmail))])
+      .where('text_hash', 'in', [...new Set(comments.map((c) => c.textHash))])
       .where('status', '!=', 'deleted')
-      .where((eb) =>
-        eb.or([
-          eb('created_at', '<', comment.createdAt),
-          eb.and([eb('created_at', '=', comment.createdAt), eb('id', '<', comment.id)]),
-        ]),
-      )
-      .limit(1)
-      .executeTakeFirst();
-    return row?.id;
+      .execute();
+    return comments.map(
+      (c) =>
+        rows.find(
+          (row) =>
+            row.site_key === c.siteKey &&
+            row.author_email === c.authorEmail &&
+            row.text_hash === c.textHash &&
+            row.page_id === c.pageId &&
+            (Number(row.created_at) < c.createdAt || (Number(row.created_at) === c.createdAt && row.id < c.id)),
+        )?.id,
+    );
   }
 
   /**

@@ -13,7 +13,43 @@ export interface FloodCounts {
   sameTextLastDay: number;
 }
 
+export interface FloodEntry {
+  id: string;
+  email: string;
+  ip: string | null;
+  textHash: string;
+  at: number;
+}
+
 const digest = (value: string) => createHash('sha256').update(value).digest('base64url').slice(0, 22);
+
+/**
+ * Records one comment in its windows and counts them, in one script call instead of
+ * fourteen commands. KEYS: the email, text and (optional) IP windows. ARGV: the
+ * comment id, its time, the minute and the day.
+ */
+const RECORD_SCRIPT = `
+local id, at, minute, day = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local function windowed(key, window)
+  redis.call('ZADD', key, at, id)
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', at - day)
+  redis.call('PEXPIRE', key, window + minute)
+  return redis.call('ZCOUNT', key, at - window, at)
+end
+local perEmail = windowed(KEYS[1], minute)
+redis.call('ZADD', KEYS[2], at, id)
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', at - day)
+redis.call('PEXPIRE', KEYS[2], day)
+-- Strictly earlier ones: of two identical comments only the later is the repeat.
+local sameText = redis.call('ZCOUNT', KEYS[2], at - day, '(' .. at)
+local perIp = 0
+if #KEYS == 3 then perIp = windowed(KEYS[3], minute) end
+return {perEmail, perIp, sameText}
+`;
+
+type RecordingRedis = Redis & {
+  recordFlood(numKeys: number, ...args: Array<string | number>): Promise<[number, number, number]>;
+};
 
 /**
  * Sliding windows in Redis, shared by every worker: one sorted set per author key,
@@ -21,44 +57,39 @@ const digest = (value: string) => createHash('sha256').update(value).digest('bas
  * comment twice (a retried job) changes nothing. Emails and IPs are hashed in key names.
  */
 export class FloodCounters {
-  constructor(private readonly options: { redis: Redis; prefix: string }) {}
+  private readonly redis: RecordingRedis;
 
-  async record(comment: {
-    id: string;
-    email: string;
-    ip: string | null;
-    textHash: string;
-    at: number;
-  }): Promise<FloodCounts> {
+  constructor(private readonly options: { redis: Redis; prefix: string }) {
+    // defineCommand sends EVALSHA, loading the script once per connection when Redis does not know it.
+    if (!('recordFlood' in options.redis)) options.redis.defineCommand('recordFlood', { lua: RECORD_SCRIPT });
+    this.redis = options.redis as RecordingRedis;
+  }
+
+  async record(comment: FloodEntry): Promise<FloodCounts> {
+    return (await this.recordMany([comment]))[0];
+  }
+
+  /** Records a batch of comments in one round trip; a retried batch changes nothing. */
+  async recordMany(comments: FloodEntry[]): Promise<FloodCounts[]> {
     const key = (kind: string, value: string) => `${this.options.prefix}:flood:${kind}:${digest(value)}`;
-    const ipKey = comment.ip ? key('ip', comment.ip) : undefined;
-    const emailKey = key('email', comment.email);
-    // By email only: people behind one IP (an office, a campus) often write the same "Great post!".
-    const textKey = key('text', `${comment.email}\n${comment.textHash}`);
-
-    const multi = this.options.redis.multi();
-    const windowed = (k: string, windowMs: number) => {
-      multi.zadd(k, comment.at, comment.id);
-      multi.zremrangebyscore(k, '-inf', comment.at - DAY);
-      multi.pexpire(k, windowMs + MINUTE);
-      multi.zcount(k, comment.at - windowMs, comment.at);
+    const pipeline = this.redis.pipeline() as ReturnType<Redis['pipeline']> & {
+      recordFlood(numKeys: number, ...args: Array<string | number>): unknown;
     };
-    windowed(emailKey, MINUTE);
-    if (ipKey) windowed(ipKey, MINUTE);
-    multi.zadd(textKey, comment.at, comment.id);
-    multi.zremrangebyscore(textKey, '-inf', comment.at - DAY);
-    multi.pexpire(textKey, DAY);
-    // Strictly earlier ones: of two identical comments only the later is the repeat.
-    multi.zcount(textKey, comment.at - DAY, `(${comment.at}`);
-    const results = (await multi.exec()) ?? [];
-    const counts = results
-      .filter((_, i) => i % 4 === 3)
-      .map(([err, n]) => {
-        if (err) throw err;
-        return Number(n);
-      });
-    const perEmail = counts[0];
-    const perIp = ipKey ? counts[1] : 0;
-    return { perEmailLastMinute: perEmail, perIpLastMinute: perIp, sameTextLastDay: counts[counts.length - 1] };
+    for (const comment of comments) {
+      const keys = [
+        key('email', comment.email),
+        // By email only: people behind one IP (an office, a campus) often write the same "Great post!".
+        key('text', `${comment.email}\n${comment.textHash}`),
+        ...(comment.ip ? [key('ip', comment.ip)] : []),
+      ];
+      pipeline.recordFlood(keys.length, ...keys, comment.id, comment.at, MINUTE, DAY);
+    }
+    const results = (await pipeline.exec()) ?? [];
+    return comments.map((_, i) => {
+      const [err, counts] = results[i] ?? [new Error('no answer')];
+      if (err) throw err;
+      const [perEmail, perIp, sameText] = (counts as number[]).map(Number);
+      return { perEmailLastMinute: perEmail, perIpLastMinute: perIp, sameTextLastDay: sameText };
+    });
   }
 }

@@ -62,7 +62,7 @@ function vectors(input: CommentText): Record<Judgement, FeatureVector> {
 /**
  * The two content judgements, spam and abuse: the shipped model's weights plus what
  * this instance and this site learned. Scoring reads the layers in one Redis round
- * trip; learning replaces, never adds to, what a comment taught before.
+ * trip, for one comment or a batch; learning replaces, never adds to, what a comment taught before.
  */
 export class ContentClassifier {
   private readonly base: Record<Judgement, LinearModel>;
@@ -82,21 +82,31 @@ export class ContentClassifier {
   }
 
   async score(input: CommentText & { siteKey: string }): Promise<ContentScores> {
-    const vector = vectors(input);
-    const site: LayerScope = { scope: 'site', siteKey: input.siteKey };
-    const requests = JUDGEMENTS.flatMap((judgement) => [
-      { judgement, layer: { scope: 'instance' } as LayerScope, ids: vector[judgement].ids },
-      { judgement, layer: site, ids: vector[judgement].ids },
-    ]);
-    const layers = await this.options.modelLayers.read(requests);
-    const scores: ContentScores = {};
-    JUDGEMENTS.forEach((judgement, i) => {
-      const [instance, own] = [layers[2 * i], layers[2 * i + 1]];
-      // Without a model, a judgement nobody has taught has no opinion.
-      if (!this.options.model && instance.examples + own.examples === 0) return;
-      scores[judgement] = scoreVector(this.base[judgement], vector[judgement], [instance, own]);
+    return (await this.scoreMany([input]))[0];
+  }
+
+  /** Scores several comments (a worker's batch) with one read of the layers for all of them. */
+  async scoreMany(inputs: Array<CommentText & { siteKey: string }>): Promise<ContentScores[]> {
+    const perComment = inputs.map((input) => ({ input, vector: vectors(input) }));
+    const requests = perComment.flatMap(({ input, vector }) =>
+      JUDGEMENTS.flatMap((judgement) => [
+        { judgement, layer: { scope: 'instance' } as LayerScope, ids: vector[judgement].ids },
+        { judgement, layer: { scope: 'site', siteKey: input.siteKey } as LayerScope, ids: vector[judgement].ids },
+      ]),
+    );
+    const layers = await this.options.modelLayers.readWeights(requests);
+    const perJudgement = 2;
+    return perComment.map(({ vector }, c) => {
+      const scores: ContentScores = {};
+      JUDGEMENTS.forEach((judgement, j) => {
+        const at = (c * JUDGEMENTS.length + j) * perJudgement;
+        const [instance, own] = [layers[at], layers[at + 1]];
+        // Without a model, a judgement nobody has taught has no opinion.
+        if (!this.options.model && instance.examples + own.examples === 0) return;
+        scores[judgement] = scoreVector(this.base[judgement], vector[judgement], [instance, own]);
+      });
+      return scores;
     });
-    return scores;
   }
 
   /**

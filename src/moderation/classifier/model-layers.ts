@@ -71,7 +71,7 @@ export class ModelLayers {
     return layer.scope === 'instance' ? `${base}:instance` : `${base}:site:${layer.siteKey}`;
   }
 
-  /** The weights each layer holds for each judgement's ids, in one round trip. */
+  /** The weights and AdaGrad sums each layer holds for each judgement's ids, in one round trip: what learning reads. */
   async read(requests: Array<{ judgement: Judgement; layer: LayerScope; ids: number[] }>): Promise<LayerWeights[]> {
     const pipeline = this.options.redis.pipeline();
     for (const { judgement, layer, ids } of requests) {
@@ -88,6 +88,45 @@ export class ModelLayers {
         weights: values.slice(2, 2 + ids.length),
         gradients: values.slice(2 + ids.length),
       };
+    });
+  }
+
+  /**
+   * What scoring needs of the layers (bias, example count and a weight per id, not the
+   * AdaGrad sums, which only learning reads), in one round trip: requests for the same
+   * layer, as a batch of comments makes them, share one HMGET of the union of their ids.
+   */
+  async readWeights(
+    requests: Array<{ judgement: Judgement; layer: LayerScope; ids: number[] }>,
+  ): Promise<Array<Omit<LayerWeights, 'gradients'>>> {
+    const fieldsByKey = new Map<string, Set<number>>();
+    for (const { judgement, layer, ids } of requests) {
+      const key = this.key(judgement, layer);
+      const fields = fieldsByKey.get(key) ?? new Set<number>();
+      for (const id of ids) fields.add(id);
+      fieldsByKey.set(key, fields);
+    }
+    const pipeline = this.options.redis.pipeline();
+    const keys = [...fieldsByKey.keys()];
+    const idLists = keys.map((key) => [...fieldsByKey.get(key)!]);
+    keys.forEach((key, k) => pipeline.hmget(key, 'bias', 'n', ...idLists[k].map(fieldOf)));
+    const results = (await pipeline.exec()) ?? [];
+    const layers = new Map(
+      keys.map((key, k) => {
+        const [err, raw] = results[k] ?? [new Error('no answer')];
+        if (err) throw err;
+        const values = raw as Array<string | null>;
+        const weights = new Map<number, number>();
+        idLists[k].forEach((id, i) => {
+          const value = values[2 + i];
+          if (value !== null) weights.set(id, Number(value));
+        });
+        return [key, { bias: Number(values[0] ?? 0), examples: Number(values[1] ?? 0), weights }];
+      }),
+    );
+    return requests.map(({ judgement, layer, ids }) => {
+      const { bias, examples, weights } = layers.get(this.key(judgement, layer))!;
+      return { bias, examples, weights: ids.map((id) => weights.get(id) ?? 0) };
     });
   }
 
