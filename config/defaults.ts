@@ -41,7 +41,7 @@ export const defaults = {
   /** Webhook deliveries one worker process runs at once (they mostly wait on receivers). */
   PARLEY_WEBHOOK_CONCURRENCY: '16',
   /** Deliveries to one endpoint in flight at once, across all workers: a slow receiver holds up no other. */
-  PARLEY_WEBHOOK_ENDPOINT_CONCURRENCY: '2',
+  PARLEY_WEBHOOK_ENDPOINT_CONCURRENCY: '4',
   /** Delays between a failed webhook delivery's retries (`ms`, `s`, `m`, `h`): about a day in all. */
   PARLEY_WEBHOOK_RETRY_SCHEDULE: '5s,5m,30m,2h,5h,10h',
   /** Outgoing mail server: `smtp://user:pass@host:587` (STARTTLS when offered) or `smtps://user:pass@host:465`; empty turns mail off. */

@@ -85,6 +85,8 @@ export async function startStack(options: StackOptions) {
     PARLEY_JOB_LOCK_MS: '2000',
     PARLEY_SWEEP_INTERVAL_MS: '1000',
     PARLEY_WEBHOOK_RETRY_SCHEDULE: '200ms,500ms,1s,1s,2s,2s,2s,2s,2s,2s',
+    // One receiver takes every event here: let it have the worker's delivery slots.
+    PARLEY_WEBHOOK_ENDPOINT_CONCURRENCY: '16',
     ...database.env,
     ...options.env,
   };
