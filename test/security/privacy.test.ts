@@ -114,7 +114,7 @@ describe.each(DIALECTS)('no email, email hash or IP in public answers, webhooks 
     const endpoint = await parley.http
       .post(`/v1/admin/sites/${site.key}/webhooks`)
       .set('Authorization', `Bearer ${admin}`)
-      .send({ url: receiver.url });
+      .send({ url: receiver.url, events: ['*'] });
     expect(endpoint.status).toBe(201);
 
     // Every status and every event: held (the site holds all), approved, rejected, spam,
