@@ -203,22 +203,21 @@ describe('every XSS payload of the shared lists, published, in the widget and th
       { timeoutMs: 240_000, what: 'the worker to decide every payload' },
     );
     console.info(`XSS: all decided after ${Date.now() - started} ms`);
+    const rows = await db.selectFrom('comments').select(['id', 'status']).where('site_key', '=', site.key).execute();
     const decided = new Map<string, number>();
-    for (let start = 0; start < ids.length; start += 500) {
+    for (const row of rows) decided.set(row.status, (decided.get(row.status) ?? 0) + 1);
+    console.info(`XSS: the pipeline decided ${[...decided].map(([s, n]) => `${s} ${n}`).join(', ')}`);
+    expect(rows).toHaveLength(payloads.length);
+    const unpublished = rows.filter((r) => r.status !== 'approved').map((r) => r.id);
+    for (let start = 0; start < unpublished.length; start += 500) {
       const res = await parley.http
         .post('/v1/moderation/actions')
         .set('Authorization', `Bearer ${ADMIN_TOKEN}`)
-        .send({ ids: ids.slice(start, start + 500), action: 'approve' });
+        .send({ ids: unpublished.slice(start, start + 500), action: 'approve' });
       expect(res.status).toBe(200);
-      for (const r of res.body.results as { ok: boolean; previousStatus: string }[]) {
-        expect(r.ok).toBe(true);
-        decided.set(r.previousStatus, (decided.get(r.previousStatus) ?? 0) + 1);
-      }
+      expect(res.body.results.filter((r: { ok: boolean }) => !r.ok)).toEqual([]);
     }
-    console.info(
-      `XSS: the pipeline's decisions before approval: ${[...decided].map(([s, n]) => `${s} ${n}`).join(', ')}`,
-    );
-    expect([...decided.values()].reduce((a, b) => a + b, 0)).toBe(payloads.length);
+    console.info(`XSS: ${unpublished.length} approved by a moderator; all published after ${Date.now() - started} ms`);
   });
 
   test('shown by the real widget, 100 a request, no payload runs script or loads anything', async () => {
@@ -269,7 +268,8 @@ describe('every XSS payload of the shared lists, published, in the widget and th
       while ((await cards.count()) < count) {
         const before = await cards.count();
         await more.click();
-        await page.waitForFunction(`document.querySelectorAll('ol.queue > li.card').length > ${before}`);
+        // (The UI's CSP allows no string evaluation, which waitForFunction would need.)
+        await cards.nth(before).waitFor();
       }
       await provoke(page);
       expect({ pageId, fired: await firedIn(page), problems, offHost }).toEqual({
