@@ -21,16 +21,9 @@ function trickle(port: number, head: string, trickleBytes: string, everyMs: numb
     const socket = net.connect(port, '127.0.0.1');
     let answer = '';
     let sent = 0;
-    let timer: NodeJS.Timeout | undefined;
     socket.setEncoding('utf8');
-    socket.on('data', (chunk: string) => (answer += chunk));
-    socket.on('error', (err: NodeJS.ErrnoException) => (err.code === 'ECONNRESET' ? undefined : reject(err)));
-    socket.on('close', () => {
-      clearInterval(timer);
-      resolve(answer);
-    });
     socket.write(head);
-    timer = setInterval(() => {
+    const timer = setInterval(() => {
       // Past the whole trickle the server has not cut us off: the test fails on the answer.
       if (sent >= trickleBytes.length) {
         clearInterval(timer);
@@ -39,6 +32,12 @@ function trickle(port: number, head: string, trickleBytes: string, everyMs: numb
       }
       socket.write(trickleBytes[sent++]);
     }, everyMs);
+    socket.on('data', (chunk: string) => (answer += chunk));
+    socket.on('error', (err: NodeJS.ErrnoException) => (err.code === 'ECONNRESET' ? undefined : reject(err)));
+    socket.on('close', () => {
+      clearInterval(timer);
+      resolve(answer);
+    });
   });
 }
 
