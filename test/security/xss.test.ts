@@ -29,7 +29,6 @@ jest.setTimeout(600_000);
  * counts as a payload that ran.
  */
 const NETWORK_TRAP = (api: string) => `(() => {
-  const fired = window.__parleyFired;
   const mark = (what) => { window.__parleyXss = what; };
   const ours = (url) => String(url).startsWith(${JSON.stringify(api)});
   const realFetch = window.fetch.bind(window);
@@ -44,7 +43,6 @@ const NETWORK_TRAP = (api: string) => `(() => {
   window.open = (url) => { mark('window.open ' + url); return null; };
   const RealWebSocket = window.WebSocket;
   window.WebSocket = function (url) { mark('websocket ' + url); return new RealWebSocket(url); };
-  void fired;
 })();`;
 
 /** A display name from a payload: names refuse control, text-direction and stacked combining characters. */
