@@ -21,7 +21,7 @@ const PER_PAGE = 600;
 const CONCURRENCY = 24;
 
 // Thousands of comments through the whole pipeline: minutes on a busy shared machine.
-jest.setTimeout(600_000);
+jest.setTimeout(900_000);
 
 /**
  * Besides the harness's trap (alert, confirm, prompt, print, console, the flag): any
@@ -198,7 +198,7 @@ describe('every XSS payload of the shared lists, published, in the widget and th
           .executeTakeFirstOrThrow();
         return Number(n) === 0 ? true : undefined;
       },
-      { timeoutMs: 240_000, what: 'the worker to decide every payload' },
+      { timeoutMs: 600_000, what: 'the worker to decide every payload' },
     );
     console.info(`XSS: all decided after ${Date.now() - started} ms`);
     const rows = await db.selectFrom('comments').select(['id', 'status']).where('site_key', '=', site.key).execute();
