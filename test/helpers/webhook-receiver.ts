@@ -11,7 +11,7 @@ export interface ReceivedWebhook {
 }
 
 /** A real HTTP receiver on 127.0.0.1 whose answers a test decides, recording every request. */
-export async function startWebhookReceiver() {
+export async function startWebhookReceiver(options: { port?: number } = {}) {
   const received: ReceivedWebhook[] = [];
   const state: {
     answer: (request: { headers: Record<string, string>; body: string }) => number;
@@ -33,7 +33,7 @@ export async function startWebhookReceiver() {
       }, state.delayMs);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`,
     received,

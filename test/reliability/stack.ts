@@ -1,7 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
-import { sql } from 'kysely';
 import { loadConfig } from '../../src/config';
 import { connectDatabase, type Db } from '../../src/db/connect';
 import { migrateToLatest } from '../../src/db/migrate';
@@ -285,12 +284,4 @@ export async function verifyDecidedOnce(stack: Stack, accepted: string[], option
 /** Prints a test's figures on one line, for the CI log. */
 export function report(name: string, figures: Record<string, unknown>): void {
   process.stdout.write(`[reliability] ${name}: ${JSON.stringify(figures)}\n`);
-}
-
-/** The database answers (through the test's own connection). */
-export async function databaseAnswers(db: Db): Promise<boolean> {
-  return sql`select 1`
-    .execute(db)
-    .then(() => true)
-    .catch(() => false);
 }
