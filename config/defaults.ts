@@ -65,6 +65,10 @@ export const defaults = {
   PARLEY_SUBMITS_PER_MINUTE: '30',
   /** Largest request body accepted, in bytes (`413` above). */
   PARLEY_BODY_LIMIT: '65536',
+  /** How long a client may take to send a request's headers, in ms (slow senders are cut off). */
+  PARLEY_HEADERS_TIMEOUT_MS: '15000',
+  /** How long a client may take to send a whole request, headers and body, in ms (`408` and the connection closed past it). */
+  PARLEY_REQUEST_TIMEOUT_MS: '30000',
   /** Longest comment text, in characters. */
   PARLEY_MAX_COMMENT_LENGTH: '5000',
   /**

@@ -50,6 +50,8 @@ const validators = {
   PARLEY_METRICS_PORT: z.union([z.literal(''), port], 'a port number, or empty for the API port'),
   PARLEY_SUBMITS_PER_MINUTE: positiveInt,
   PARLEY_BODY_LIMIT: positiveInt,
+  PARLEY_HEADERS_TIMEOUT_MS: positiveInt.min(100).max(600_000),
+  PARLEY_REQUEST_TIMEOUT_MS: positiveInt.min(100).max(600_000),
   PARLEY_MAX_COMMENT_LENGTH: positiveInt.max(100_000),
   PARLEY_WORKER_CONCURRENCY: positiveInt.max(600),
   PARLEY_SWEEP_INTERVAL_MS: positiveInt,
@@ -92,6 +94,8 @@ export interface Config {
   /** A port of its own for /metrics; undefined serves it on the API port. */
   metricsPort: number | undefined;
   bodyLimit: number;
+  /** How long a client may take to send its headers, and its whole request. */
+  timeouts: { headersMs: number; requestMs: number };
   submitsPerMinute: number;
   maxCommentLength: number;
   worker: { concurrency: number; sweepIntervalMs: number; lockDurationMs: number };
@@ -177,6 +181,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: values.PARLEY_LOG_LEVEL,
     metricsPort: values.PARLEY_METRICS_PORT || undefined,
     bodyLimit: values.PARLEY_BODY_LIMIT,
+    timeouts: { headersMs: values.PARLEY_HEADERS_TIMEOUT_MS, requestMs: values.PARLEY_REQUEST_TIMEOUT_MS },
     submitsPerMinute: values.PARLEY_SUBMITS_PER_MINUTE,
     maxCommentLength: values.PARLEY_MAX_COMMENT_LENGTH,
     worker: {

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import type { Server } from 'node:http';
+import http, { type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Express } from 'express';
@@ -56,20 +56,27 @@ export function buildApp(runtime: Runtime): Express {
 }
 
 /**
- * How long a client may take to send its headers, and its whole request. Node's default
- * (300 s) lets a few slow-sending clients hold connections open for minutes; a comment
- * form sends a few kilobytes.
+ * The API's HTTP server. Slow senders are cut off (PARLEY_HEADERS_TIMEOUT_MS,
+ * PARLEY_REQUEST_TIMEOUT_MS): Node's default (300 s) lets a few slow-sending clients hold
+ * connections open for minutes, and a comment form sends a few kilobytes. Node looks for
+ * expired requests every `connectionsCheckingInterval`, so that follows the timeouts.
  */
-export const HEADERS_TIMEOUT_MS = 15_000;
-export const REQUEST_TIMEOUT_MS = 30_000;
-
 export function startApi(runtime: Runtime): Promise<Server> {
   const app = buildApp(runtime);
+  const { requestMs } = runtime.config.timeouts;
+  // Node refuses a headers timeout longer than the request's, which bounds it anyway.
+  const headersMs = Math.min(runtime.config.timeouts.headersMs, requestMs);
+  const server = http.createServer(
+    {
+      headersTimeout: headersMs,
+      requestTimeout: requestMs,
+      connectionsCheckingInterval: Math.max(50, Math.min(headersMs, 30_000) / 4),
+    },
+    app,
+  );
   return new Promise((resolve, reject) => {
-    const server = app.listen(runtime.config.port, runtime.config.host, () => resolve(server));
-    server.headersTimeout = HEADERS_TIMEOUT_MS;
-    server.requestTimeout = REQUEST_TIMEOUT_MS;
     server.once('error', reject);
+    server.listen(runtime.config.port, runtime.config.host, () => resolve(server));
   });
 }
 

@@ -1,8 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-/** ../shared/datasets beside the project: real public data, read by tests only. */
-export const DATASETS_DIR = path.resolve(__dirname, '../../../shared/datasets');
+/**
+ * ../shared/datasets beside the project: real public data, read by tests only.
+ * PARLEY_DATASETS_DIR points elsewhere (a checkout that is not beside it, a git worktree).
+ */
+export const DATASETS_DIR = process.env.PARLEY_DATASETS_DIR ?? path.resolve(__dirname, '../../../shared/datasets');
 
 /** Every payload of every XSS list, one per line, with the file it came from. */
 export function xssPayloads(): { file: string; payload: string }[] {

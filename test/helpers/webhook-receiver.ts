@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 
 export interface ReceivedWebhook {
   headers: Record<string, string>;
+  /** The path and query it was sent to. */
+  url: string;
   body: string;
   /** The status this receiver answered. */
   answered: number;
@@ -26,7 +28,7 @@ export async function startWebhookReceiver(options: { port?: number } = {}) {
       const headers = req.headers as Record<string, string>;
       const answered = state.answer({ headers, body });
       setTimeout(() => {
-        received.push({ headers, body, answered });
+        received.push({ headers, url: req.url ?? '', body, answered });
         res.writeHead(answered, { 'Content-Type': 'text/plain' }).end(answered < 300 ? 'ok' : 'not now');
       }, state.delayMs);
     });
