@@ -7,6 +7,8 @@ import { CommentService } from './comments/comment-service';
 import type { Config } from './config';
 import { connectDatabase, type Db } from './db/connect';
 import { migrateToLatest } from './db/migrate';
+import { CommentExporter } from './imports/comment-exporter';
+import { CommentImporter } from './imports/comment-importer';
 import { loadInstanceSecret } from './db/settings';
 import { ParleyMetrics } from './metrics/parley-metrics';
 import { AkismetClient } from './moderation/akismet';
@@ -40,6 +42,8 @@ export interface DatabaseRuntime {
   db: Db;
   siteRepository: SiteRepository;
   tokenService: TokenService;
+  commentImporter: CommentImporter;
+  commentExporter: CommentExporter;
   close(): Promise<void>;
 }
 
@@ -69,8 +73,10 @@ export interface Runtime extends DatabaseRuntime {
 /** Opens the database, brings its schema up to date, and builds what needs nothing else. */
 export async function openDatabaseRuntime(config: Config): Promise<DatabaseRuntime> {
   const db = connectDatabase(config.database);
+  let secret: string;
   try {
     await migrateToLatest(db);
+    secret = await loadInstanceSecret(db, config.secret);
   } catch (err) {
     await db.destroy();
     throw err;
@@ -78,6 +84,8 @@ export async function openDatabaseRuntime(config: Config): Promise<DatabaseRunti
   return {
     config,
     db,
+    commentImporter: new CommentImporter({ db, secret, clock }),
+    commentExporter: new CommentExporter({ db }),
     siteRepository: new SiteRepository(db),
     tokenService: new TokenService({ db, configuredAdminToken: config.adminToken, clock }),
     close: () => db.destroy(),

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { addImportCommands } from './imports';
 import { addModelCommands } from './model';
 import { addServeCommands } from './serve';
 import { addSiteCommands } from './sites';
@@ -15,5 +16,6 @@ export function buildCli(): Command {
   addSiteCommands(program);
   addModelCommands(program);
   addTokenCommands(program);
+  addImportCommands(program);
   return program;
 }

@@ -16,6 +16,7 @@ export interface Database {
   webhook_events: WebhookEventsTable;
   webhook_messages: WebhookMessagesTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  import_runs: ImportRunsTable;
 }
 
 export interface SitesTable {
@@ -65,6 +66,12 @@ export interface CommentsTable {
   /** The text as the author sent it, kept when a moderator edits it. */
   original_text: string | null;
   edited_at: number | null;
+  /** `wordpress` or `disqus` for an imported comment; null for one posted through Parley. */
+  source: string | null;
+  /** The comment's id in its source: importing the same file again finds it. */
+  source_id: string | null;
+  /** The parent's id in the source, for linking a reply whose parent comes later. */
+  source_parent_id: string | null;
 }
 
 export type CommentStatusColumn = 'pending' | 'approved' | 'held' | 'spam' | 'rejected' | 'deleted';
@@ -175,4 +182,20 @@ export interface WebhookDeliveriesTable {
   response_body: string | null;
   error: string | null;
   created_at: number;
+}
+
+export interface ImportRunsTable {
+  id: string;
+  site_key: string;
+  source: string;
+  file: string;
+  state: 'running' | 'done' | 'failed';
+  /** Source records read and committed so far. */
+  position: Generated<number>;
+  bytes: Generated<number>;
+  error: string | null;
+  /** JSON of the summary so far. */
+  summary: Generated<string>;
+  started_at: number;
+  finished_at: number | null;
 }
