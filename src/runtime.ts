@@ -24,6 +24,9 @@ import { FloodCounters } from './moderation/flood-counters';
 import { ModerationService } from './moderation/moderation-service';
 import { FeedbackQueue } from './queue/feedback-queue';
 import { ModerationQueue } from './queue/moderation-queue';
+import { BanPersonalData } from './privacy/ban-data';
+import { CommentPersonalData } from './privacy/comment-data';
+import { PrivacyService } from './privacy/privacy-service';
 import { createRedisConnection } from './queue/redis';
 import { WebhookQueue } from './queue/webhook-queue';
 import { SiteRepository } from './sites/site-repository';
@@ -64,6 +67,7 @@ export interface Runtime extends DatabaseRuntime {
   webhookQueue: WebhookQueue;
   webhookDelivery: WebhookDelivery;
   webhookService: WebhookService;
+  privacyService: PrivacyService;
   /** Every queue of this runtime: the metrics and the queue dashboard report these. */
   queues: Queue[];
   /** This process's Prometheus metrics (a registry of its own). */
@@ -135,6 +139,16 @@ export async function openRuntime(
     clock,
   });
   const queues: Queue[] = [moderationQueue.queue, feedbackQueue.queue, webhookQueue.queue];
+  const auditLog = new AuditLog({ db, clock });
+  const moderationService = new ModerationService({
+    commentRepository,
+    eventOutbox,
+    banRepository,
+    auditLog,
+    feedbackQueue,
+    logger,
+    clock,
+  });
   return {
     ...base,
     logger,
@@ -159,13 +173,11 @@ export async function openRuntime(
     moderationFeedback: new ModerationFeedback({ commentRepository, siteRepository, contentClassifier, akismetClient }),
     contentClassifier,
     modelLayers,
-    moderationService: new ModerationService({
-      commentRepository,
-      eventOutbox,
-      banRepository,
-      auditLog: new AuditLog({ db, clock }),
-      feedbackQueue,
-      logger,
+    moderationService,
+    privacyService: new PrivacyService({
+      // The comments source last: it scrubs the logs of what the others erased too.
+      sources: [new BanPersonalData({ db }), new CommentPersonalData({ db, moderationService })],
+      auditLog,
       clock,
     }),
     webhookQueue,

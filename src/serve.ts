@@ -30,6 +30,7 @@ export function buildApp(runtime: Runtime): Express {
     tokenService: runtime.tokenService,
     moderationService: runtime.moderationService,
     webhookService: runtime.webhookService,
+    privacyService: runtime.privacyService,
     submitLimit: rateLimit({
       redis: runtime.producerConnection,
       prefix: config.redis.prefix,

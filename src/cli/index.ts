@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { addImportCommands } from './imports';
 import { addModelCommands } from './model';
+import { addPrivacyCommands } from './privacy';
 import { addServeCommands } from './serve';
 import { addSiteCommands } from './sites';
 import { addTokenCommands } from './tokens';
@@ -17,5 +18,6 @@ export function buildCli(): Command {
   addModelCommands(program);
   addTokenCommands(program);
   addImportCommands(program);
+  addPrivacyCommands(program);
   return program;
 }

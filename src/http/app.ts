@@ -5,6 +5,7 @@ import type { TokenService } from '../auth/token-service';
 import type { CommentService } from '../comments/comment-service';
 import type { ModerationService } from '../moderation/moderation-service';
 import type { WebhookService } from '../webhooks/webhook-service';
+import type { PrivacyService } from '../privacy/privacy-service';
 import type { SiteRepository } from '../sites/site-repository';
 import { ApiError } from '../errors';
 import { adminRoutes } from './admin-routes';
@@ -31,6 +32,7 @@ export interface AppOptions {
   /** Limits comment submissions per client IP. */
   submitLimit: RequestHandler;
   webhookService: WebhookService;
+  privacyService: PrivacyService;
   logger: Logger;
   readiness: Readiness;
   /** Express `trust proxy`: which proxies' X-Forwarded-For to believe for the client IP. */
@@ -80,6 +82,7 @@ export function createApp(options: AppOptions): Express {
     tokens: options.tokenService,
     moderation: options.moderationService,
     webhooks: options.webhookService,
+    privacy: options.privacyService,
   };
   app.use(routes.router(opsRoutes(options.readiness)));
   if (options.metrics && options.serveMetrics !== false) app.use(routes.router(metricsRoutes(options.metrics)));
