@@ -26,8 +26,10 @@ import { FeedbackQueue } from './queue/feedback-queue';
 import { ModerationQueue } from './queue/moderation-queue';
 import { BanPersonalData } from './privacy/ban-data';
 import { CommentPersonalData } from './privacy/comment-data';
+import { IpRetention } from './privacy/ip-retention';
 import { PrivacyService } from './privacy/privacy-service';
 import { createRedisConnection } from './queue/redis';
+import { RetentionQueue } from './queue/retention-queue';
 import { WebhookQueue } from './queue/webhook-queue';
 import { SiteRepository } from './sites/site-repository';
 import { EventOutbox } from './webhooks/outbox';
@@ -68,6 +70,8 @@ export interface Runtime extends DatabaseRuntime {
   webhookDelivery: WebhookDelivery;
   webhookService: WebhookService;
   privacyService: PrivacyService;
+  ipRetention: IpRetention;
+  retentionQueue: RetentionQueue;
   /** Every queue of this runtime: the metrics and the queue dashboard report these. */
   queues: Queue[];
   /** This process's Prometheus metrics (a registry of its own). */
@@ -138,7 +142,8 @@ export async function openRuntime(
     logger,
     clock,
   });
-  const queues: Queue[] = [moderationQueue.queue, feedbackQueue.queue, webhookQueue.queue];
+  const retentionQueue = new RetentionQueue({ connection: producerConnection, prefix: config.redis.prefix });
+  const queues: Queue[] = [moderationQueue.queue, feedbackQueue.queue, webhookQueue.queue, retentionQueue.queue];
   const auditLog = new AuditLog({ db, clock });
   const moderationService = new ModerationService({
     commentRepository,
@@ -180,6 +185,8 @@ export async function openRuntime(
       auditLog,
       clock,
     }),
+    ipRetention: new IpRetention({ db, days: config.ipRetentionDays, clock }),
+    retentionQueue,
     webhookQueue,
     webhookDelivery,
     webhookService: new WebhookService({
@@ -193,7 +200,7 @@ export async function openRuntime(
     queues,
     metrics: new ParleyMetrics({ queues }),
     async close() {
-      await Promise.all([moderationQueue.close(), feedbackQueue.close(), webhookQueue.close()]);
+      await Promise.all([moderationQueue.close(), feedbackQueue.close(), webhookQueue.close(), retentionQueue.close()]);
       producerConnection.disconnect();
       await base.close();
     },

@@ -7,6 +7,7 @@ import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import { startFeedbackWorker } from '../workers/feedback.worker';
 import { startModerationWorker } from '../workers/moderation.worker';
+import { startRetentionWorker } from '../workers/retention.worker';
 import { startWebhookWorker } from '../workers/webhook.worker';
 import { type Config, ConfigError, loadConfig } from './config';
 import { createApp } from './http/app';
@@ -71,7 +72,10 @@ export function startApi(runtime: Runtime): Promise<Server> {
   });
 }
 
-/** The moderation, feedback and webhook workers, on one Redis connection of their own. */
+/** How often the IP retention runs: an IP is anonymized within an hour of its retention period ending. */
+const RETENTION_EVERY_MS = 3600_000;
+
+/** The moderation, feedback, webhook and retention workers, on one Redis connection of their own. */
 export function startWorker(runtime: Runtime): RunningWorker {
   const { config } = runtime;
   const connection = createRedisConnection(runtime.redisAddress, 'worker');
@@ -106,12 +110,28 @@ export function startWorker(runtime: Runtime): RunningWorker {
     concurrency: config.worker.concurrency,
     metrics: runtime.metrics,
   });
+  const retentionWorker = startRetentionWorker({
+    connection,
+    prefix: config.redis.prefix,
+    ipRetention: runtime.ipRetention,
+    logger: runtime.logger,
+  });
+  if (config.ipRetentionDays > 0) {
+    runtime.retentionQueue
+      .schedule(RETENTION_EVERY_MS)
+      .catch((err: Error) => runtime.logger.warn({ err: err.message }, 'could not schedule the IP retention job'));
+  }
   let closing: Promise<void> | undefined;
   return {
     worker: running.worker,
     // Idempotent: a second close (a test, a second signal) waits for the first.
     close() {
-      closing ??= Promise.all([running.close(), feedbackWorker.close(), webhookWorker.close()]).then(() => {
+      closing ??= Promise.all([
+        running.close(),
+        feedbackWorker.close(),
+        webhookWorker.close(),
+        retentionWorker.close(),
+      ]).then(() => {
         connection.disconnect();
       });
       return closing;
