@@ -8,7 +8,7 @@ import type { Db } from '../db/connect';
 import type { Database } from '../db/schema';
 import { htmlToText } from './html-to-text';
 import type { SourceComment, SourceEntry } from './source-comment';
-import { ImportFileError } from './xml-elements';
+import { detached, ImportFileError } from './xml-elements';
 
 export type ImportSource = 'wordpress' | 'disqus';
 
@@ -178,7 +178,8 @@ export class CommentImporter {
         batchIds.set(source.sourceId, { id: comment.id, pageId });
         fresh.push(comment);
         sources.push(source);
-        pages.add(pageId);
+        // Kept for the whole run: a copy, not a slice of the file's chunk.
+        if (!pages.has(pageId)) pages.add(detached(pageId));
         summary.byStatus[comment.status] = (summary.byStatus[comment.status] ?? 0) + 1;
       }
       summary.imported += fresh.length;

@@ -1,7 +1,7 @@
 import type { DecisionStatus } from '../comments/status';
 import { decodeEntities } from './html-to-text';
 import { parseSourceDate, type SourceEntry, type SourcePage } from './source-comment';
-import { child, childText, readXmlElements, type XmlElement } from './xml-elements';
+import { child, childText, detached, readXmlElements, type XmlElement } from './xml-elements';
 
 const DISQUS_NAMESPACE = 'http://disqus.com';
 const DISQUS_INTERNALS = 'http://disqus.com/disqus-internals';
@@ -39,10 +39,12 @@ export async function* readDisqusExport(options: {
   for await (const element of elements) {
     const dsqId = element.attributes.id ?? '';
     if (element.local === 'thread') {
-      threads.set(dsqId, {
-        sourceId: childText(element, 'id').trim(),
-        url: childText(element, 'link').trim(),
-        title: decodeEntities(childText(element, 'title').trim()) || null,
+      // Kept for the whole file: copies, not slices of the file's chunks.
+      const title = decodeEntities(childText(element, 'title').trim());
+      threads.set(detached(dsqId), {
+        sourceId: detached(childText(element, 'id').trim()),
+        url: detached(childText(element, 'link').trim()),
+        title: title ? detached(title) : null,
       });
       continue;
     }

@@ -37,6 +37,14 @@ export interface ReadXmlOptions {
   onProgress?(bytes: number): void;
 }
 
+/**
+ * A copy of a string that holds none of the file's chunks: text read from the file can
+ * be a slice of the 64 KB chunk it came in, which a kept slice would keep in memory.
+ */
+export function detached(text: string): string {
+  return Buffer.from(text, 'utf8').toString('utf8');
+}
+
 /** The first child named `local`, or undefined. */
 export function child(element: XmlElement, local: string): XmlElement | undefined {
   return element.children.find((c) => c.local === local);
