@@ -13,6 +13,9 @@ const DISQUS = path.join(FIXTURES, 'disqus.xml');
 const HELLO = 'https://blog.example/2019/03/hello-world/';
 const ABOUT = 'https://blog.example/about/';
 
+// Each test runs the real command, several times: on a loaded machine that takes a while.
+jest.setTimeout(180_000);
+
 describe.each(DIALECTS)('imports and exports on %s', (dialect) => {
   let parley: TestParley;
   let tmp: string;

@@ -9,6 +9,9 @@ const ALICE = 'alice@example.com';
 // Alice's IPs: two she posted from, and the one of her comment in the Disqus export.
 const ALICE_IPS = ['203.0.113.50', '203.0.113.51', '198.51.100.23'];
 
+// Each test runs the real command, several times: on a loaded machine that takes a while.
+jest.setTimeout(180_000);
+
 describe.each(DIALECTS)('personal data on %s', (dialect) => {
   let parley: TestParley;
   let admin: string;
@@ -25,7 +28,7 @@ describe.each(DIALECTS)('personal data on %s', (dialect) => {
     post: (url: string, body: object) => parley.http.post(url).set('Authorization', `Bearer ${token}`).send(body),
   });
   const cli = (args: string[]) =>
-    spawnSync(process.execPath, [MAIN, ...args], { env: parley.env, encoding: 'utf8', timeout: 30_000 });
+    spawnSync(process.execPath, [MAIN, ...args], { env: parley.env, encoding: 'utf8', timeout: 120_000 });
 
   async function submit(
     siteKey: string,

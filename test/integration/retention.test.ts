@@ -6,6 +6,9 @@ import { DIALECTS, waitFor } from '../helpers/services';
 const MAIN = path.resolve(__dirname, '../../dist/src/main.js');
 const DISQUS = path.resolve(__dirname, '../fixtures/imports/disqus.xml');
 
+// Each test runs the real command, several times: on a loaded machine that takes a while.
+jest.setTimeout(180_000);
+
 describe.each(DIALECTS)('IP retention on %s', (dialect) => {
   let parley: TestParley;
 
