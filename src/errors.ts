@@ -72,6 +72,11 @@ export const ERROR_DEFINITIONS = {
     meaning: 'a bug on our side (never bad input)',
     message: 'Something went wrong on our side.',
   },
+  database_unavailable: {
+    status: 503,
+    meaning: 'the database cannot be reached right now; nothing was written, and `Retry-After` says when to try again',
+    message: 'The database is unavailable right now; nothing was stored. Try again in a few seconds.',
+  },
   ui_not_built: {
     status: 503,
     meaning: 'the moderator UI is not built',

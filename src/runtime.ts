@@ -32,6 +32,7 @@ import { createRedisConnection } from './queue/redis';
 import { RetentionQueue } from './queue/retention-queue';
 import { WebhookQueue } from './queue/webhook-queue';
 import { SiteRepository } from './sites/site-repository';
+import { EndpointSlots } from './webhooks/endpoint-slots';
 import { EventOutbox } from './webhooks/outbox';
 import { TargetPolicy } from './webhooks/target-policy';
 import { WebhookDelivery } from './webhooks/webhook-delivery';
@@ -79,8 +80,10 @@ export interface Runtime extends DatabaseRuntime {
 }
 
 /** Opens the database, brings its schema up to date, and builds what needs nothing else. */
-export async function openDatabaseRuntime(config: Config): Promise<DatabaseRuntime> {
-  const db = connectDatabase(config.database);
+export async function openDatabaseRuntime(config: Config, options: { logger?: Logger } = {}): Promise<DatabaseRuntime> {
+  const db = connectDatabase(config.database, {
+    onConnectionError: (err) => options.logger?.warn({ err: err.message }, 'a database connection broke; reconnecting'),
+  });
   let secret: string;
   try {
     await migrateToLatest(db);
@@ -105,7 +108,7 @@ export async function openRuntime(
   options: { logger: Logger; redisAddress?: string },
 ): Promise<Runtime> {
   const { logger } = options;
-  const base = await openDatabaseRuntime(config);
+  const base = await openDatabaseRuntime(config, { logger });
   const { db, siteRepository } = base;
   const secret = await loadInstanceSecret(db, config.secret);
   const redisAddress = options.redisAddress ?? config.redis.url;
@@ -137,6 +140,13 @@ export async function openRuntime(
     webhookStore,
     webhookQueue,
     targetPolicy,
+    endpointSlots: new EndpointSlots({
+      redis: producerConnection,
+      prefix: config.redis.prefix,
+      perEndpoint: config.webhooks.perEndpoint,
+      holdMs: config.webhooks.timeoutMs + 5000,
+      clock,
+    }),
     timeoutMs: config.webhooks.timeoutMs,
     disableAfterMs: 3 * 24 * 3600_000,
     logger,

@@ -107,7 +107,8 @@ export function startWorker(runtime: Runtime): RunningWorker {
     retrySchedule: config.webhooks.retryScheduleMs,
     orderingWaitMs: Math.min(config.webhooks.retryScheduleMs[0], 5000),
     sweepIntervalMs: config.worker.sweepIntervalMs,
-    concurrency: config.worker.concurrency,
+    lockDurationMs: config.worker.lockDurationMs,
+    concurrency: config.webhooks.concurrency,
     metrics: runtime.metrics,
   });
   const retentionWorker = startRetentionWorker({

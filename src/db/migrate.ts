@@ -5,6 +5,7 @@ import * as m002 from './migrations/002_moderation';
 import * as m003 from './migrations/003_site_policy';
 import * as m004 from './migrations/004_webhooks';
 import * as m005 from './migrations/005_imports';
+import * as m010 from './migrations/010_webhook_recovery';
 
 /** Migrations are listed here, not read from disk, so the compiled build needs no globbing. */
 const migrations: Record<string, Migration> = {
@@ -13,6 +14,7 @@ const migrations: Record<string, Migration> = {
   '003_site_policy': m003,
   '004_webhooks': m004,
   '005_imports': m005,
+  '010_webhook_recovery': m010,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

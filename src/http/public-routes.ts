@@ -99,7 +99,7 @@ export function publicRoutes(options: PublicRoutesOptions): (Route | Mount)[] {
           },
         }),
       },
-      errors: [400, 403, 404, 413, 415, 429],
+      errors: [400, 403, 404, 413, 415, 429, 503],
       use: [options.submitLimit, requireJson],
       handler: async ({ req, res, body }) => {
         const result = await options.comments.submit({

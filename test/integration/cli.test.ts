@@ -164,7 +164,7 @@ describe.each(DIALECTS)('the parley command on %s', (dialect) => {
       await clearRedisPrefix(ownPrefix.PARLEY_REDIS_PREFIX);
       fs.rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, 90_000); // five CLI processes, each loading the shipped model
 
   it('fails with a one-line error and a non-zero exit on misuse', () => {
     const badOrigin = parley(['sites', 'create', '--name', 'x', '--origin', 'not a url']);
