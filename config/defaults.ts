@@ -79,6 +79,8 @@ export const defaults = {
   PARLEY_WORKER_CONCURRENCY: '96',
   /** How often a worker re-queues pending comments that have no job, in ms. */
   PARLEY_SWEEP_INTERVAL_MS: '30000',
+  /** Days a comment's IP is kept whole; after that a worker job, run every hour, cuts it to its network (IPv4 to /24, IPv6 to /48). `0` keeps IPs whole. */
+  PARLEY_IP_RETENTION_DAYS: '30',
   /** A job whose worker stops renewing its lock for this long (ms) is run again: how soon a killed worker's jobs are retried. */
   PARLEY_JOB_LOCK_MS: '30000',
   /** `production` for deployments: the strict defaults, JSON logs only (`development` pretty-prints logs on a terminal). */

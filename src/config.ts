@@ -56,6 +56,7 @@ const validators = {
   PARLEY_WORKER_CONCURRENCY: positiveInt.max(600),
   PARLEY_SWEEP_INTERVAL_MS: positiveInt,
   PARLEY_JOB_LOCK_MS: positiveInt.min(100),
+  PARLEY_IP_RETENTION_DAYS: z.coerce.number().int().min(0).max(36500),
   NODE_ENV: z.enum(['development', 'production', 'test']),
 } satisfies Record<SettingName, z.ZodType>;
 
@@ -99,6 +100,8 @@ export interface Config {
   submitsPerMinute: number;
   maxCommentLength: number;
   worker: { concurrency: number; sweepIntervalMs: number; lockDurationMs: number };
+  /** Days before a comment's IP is anonymized; 0 never. */
+  ipRetentionDays: number;
 }
 
 export interface MailConfig {
@@ -189,6 +192,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       sweepIntervalMs: values.PARLEY_SWEEP_INTERVAL_MS,
       lockDurationMs: values.PARLEY_JOB_LOCK_MS,
     },
+    ipRetentionDays: values.PARLEY_IP_RETENTION_DAYS,
   };
 }
 

@@ -7,6 +7,8 @@ import { CommentService } from './comments/comment-service';
 import type { Config } from './config';
 import { connectDatabase, type Db } from './db/connect';
 import { migrateToLatest } from './db/migrate';
+import { CommentExporter } from './imports/comment-exporter';
+import { CommentImporter } from './imports/comment-importer';
 import { loadInstanceSecret } from './db/settings';
 import { ParleyMetrics } from './metrics/parley-metrics';
 import { AkismetClient } from './moderation/akismet';
@@ -24,7 +26,6 @@ import { mailPersonalData } from './mail/mail-personal-data';
 import { MailSender } from './mail/mail-sender';
 import { MailStore } from './mail/mail-store';
 import { NotificationService } from './mail/notification-service';
-import type { PersonalDataSource } from './privacy/personal-data';
 import { MailQueue } from './queue/mail-queue';
 import { CommentModerator } from './moderation/comment-moderator';
 import { ModerationFeedback } from './moderation/feedback';
@@ -32,7 +33,12 @@ import { FloodCounters } from './moderation/flood-counters';
 import { ModerationService } from './moderation/moderation-service';
 import { FeedbackQueue } from './queue/feedback-queue';
 import { ModerationQueue } from './queue/moderation-queue';
+import { BanPersonalData } from './privacy/ban-data';
+import { CommentPersonalData } from './privacy/comment-data';
+import { IpRetention } from './privacy/ip-retention';
+import { PrivacyService } from './privacy/privacy-service';
 import { createRedisConnection } from './queue/redis';
+import { RetentionQueue } from './queue/retention-queue';
 import { WebhookQueue } from './queue/webhook-queue';
 import { SiteRepository } from './sites/site-repository';
 import { EndpointSlots } from './webhooks/endpoint-slots';
@@ -51,6 +57,8 @@ export interface DatabaseRuntime {
   db: Db;
   siteRepository: SiteRepository;
   tokenService: TokenService;
+  commentImporter: CommentImporter;
+  commentExporter: CommentExporter;
   close(): Promise<void>;
 }
 
@@ -76,8 +84,9 @@ export interface Runtime extends DatabaseRuntime {
   mail: { delivery: MailDelivery; sender: MailSender } | undefined;
   notificationService: NotificationService;
   mailLinkService: MailLinkService;
-  /** What the privacy export and erase gather from, one source per kind of personal data. */
-  personalDataSources: PersonalDataSource[];
+  privacyService: PrivacyService;
+  ipRetention: IpRetention;
+  retentionQueue: RetentionQueue;
   /** Every queue of this runtime: the metrics and the queue dashboard report these. */
   queues: Queue[];
   /** This process's Prometheus metrics (a registry of its own). */
@@ -89,8 +98,10 @@ export async function openDatabaseRuntime(config: Config, options: { logger?: Lo
   const db = connectDatabase(config.database, {
     onConnectionError: (err) => options.logger?.warn({ err: err.message }, 'a database connection broke; reconnecting'),
   });
+  let secret: string;
   try {
     await migrateToLatest(db);
+    secret = await loadInstanceSecret(db, config.secret);
   } catch (err) {
     await db.destroy();
     throw err;
@@ -98,6 +109,8 @@ export async function openDatabaseRuntime(config: Config, options: { logger?: Lo
   return {
     config,
     db,
+    commentImporter: new CommentImporter({ db, secret, clock }),
+    commentExporter: new CommentExporter({ db }),
     siteRepository: new SiteRepository(db),
     tokenService: new TokenService({ db, configuredAdminToken: config.adminToken, clock }),
     close: () => db.destroy(),
@@ -167,11 +180,13 @@ export async function openRuntime(
     logger,
     clock,
   });
+  const retentionQueue = new RetentionQueue({ connection: producerConnection, prefix: config.redis.prefix });
+  const auditLog = new AuditLog({ db, clock });
   const moderationService = new ModerationService({
     commentRepository,
     eventOutbox,
     banRepository,
-    auditLog: new AuditLog({ db, clock }),
+    auditLog,
     feedbackQueue,
     logger,
     clock,
@@ -198,7 +213,13 @@ export async function openRuntime(
       logger,
       clock,
     });
-  const queues: Queue[] = [moderationQueue.queue, feedbackQueue.queue, webhookQueue.queue, mailQueue.queue];
+  const queues: Queue[] = [
+    moderationQueue.queue,
+    feedbackQueue.queue,
+    webhookQueue.queue,
+    retentionQueue.queue,
+    mailQueue.queue,
+  ];
   return {
     ...base,
     logger,
@@ -224,6 +245,18 @@ export async function openRuntime(
     contentClassifier,
     modelLayers,
     moderationService,
+    privacyService: new PrivacyService({
+      // The comments source last: it scrubs the logs of what the others erased too.
+      sources: [
+        new BanPersonalData({ db }),
+        ...mailPersonalData({ mailStore, secret }),
+        new CommentPersonalData({ db, moderationService }),
+      ],
+      auditLog,
+      clock,
+    }),
+    ipRetention: new IpRetention({ db, days: config.ipRetentionDays, clock }),
+    retentionQueue,
     webhookQueue,
     webhookDelivery,
     webhookService: new WebhookService({
@@ -254,11 +287,16 @@ export async function openRuntime(
       publicUrl: config.publicUrl,
       clock,
     }),
-    personalDataSources: [...mailPersonalData({ mailStore, secret })],
     queues,
     metrics: new ParleyMetrics({ queues }),
     async close() {
-      await Promise.all([moderationQueue.close(), feedbackQueue.close(), webhookQueue.close(), mailQueue.close()]);
+      await Promise.all([
+        moderationQueue.close(),
+        feedbackQueue.close(),
+        webhookQueue.close(),
+        retentionQueue.close(),
+        mailQueue.close(),
+      ]);
       mailSender?.close();
       producerConnection.disconnect();
       await base.close();

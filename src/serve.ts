@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { startFeedbackWorker } from '../workers/feedback.worker';
 import { startMailWorker } from '../workers/mail.worker';
 import { startModerationWorker } from '../workers/moderation.worker';
+import { startRetentionWorker } from '../workers/retention.worker';
 import { startWebhookWorker } from '../workers/webhook.worker';
 import { type Config, ConfigError, loadConfig } from './config';
 import { createApp } from './http/app';
@@ -33,6 +34,7 @@ export function buildApp(runtime: Runtime): Express {
     webhookService: runtime.webhookService,
     notificationService: runtime.notificationService,
     mailLinkService: runtime.mailLinkService,
+    privacyService: runtime.privacyService,
     submitLimit: rateLimit({
       redis: runtime.producerConnection,
       prefix: config.redis.prefix,
@@ -80,7 +82,10 @@ export function startApi(runtime: Runtime): Promise<Server> {
   });
 }
 
-/** The moderation, feedback, webhook and (when mail is on) mail workers, on one Redis connection of their own. */
+/** How often the IP retention runs: an IP is anonymized within an hour of its retention period ending. */
+const RETENTION_EVERY_MS = 3600_000;
+
+/** The moderation, feedback, webhook, retention and (when mail is on) mail workers, on one Redis connection of their own. */
 export function startWorker(runtime: Runtime): RunningWorker {
   const { config } = runtime;
   const connection = createRedisConnection(runtime.redisAddress, 'worker');
@@ -127,6 +132,17 @@ export function startWorker(runtime: Runtime): RunningWorker {
       retrySchedule: config.mail.retryScheduleMs,
       sweepIntervalMs: config.worker.sweepIntervalMs,
     });
+  const retentionWorker = startRetentionWorker({
+    connection,
+    prefix: config.redis.prefix,
+    ipRetention: runtime.ipRetention,
+    logger: runtime.logger,
+  });
+  if (config.ipRetentionDays > 0) {
+    runtime.retentionQueue
+      .schedule(RETENTION_EVERY_MS)
+      .catch((err: Error) => runtime.logger.warn({ err: err.message }, 'could not schedule the IP retention job'));
+  }
   let closing: Promise<void> | undefined;
   return {
     worker: running.worker,
@@ -137,6 +153,7 @@ export function startWorker(runtime: Runtime): RunningWorker {
         feedbackWorker.close(),
         webhookWorker.close(),
         mailWorker?.close(),
+        retentionWorker.close(),
       ]).then(() => {
         connection.disconnect();
       });

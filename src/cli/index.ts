@@ -1,6 +1,8 @@
 import { Command } from 'commander';
 import { addMailCommands } from './mail';
+import { addImportCommands } from './imports';
 import { addModelCommands } from './model';
+import { addPrivacyCommands } from './privacy';
 import { addServeCommands } from './serve';
 import { addSiteCommands } from './sites';
 import { addTokenCommands } from './tokens';
@@ -17,5 +19,7 @@ export function buildCli(): Command {
   addModelCommands(program);
   addTokenCommands(program);
   addMailCommands(program);
+  addImportCommands(program);
+  addPrivacyCommands(program);
   return program;
 }

@@ -4,6 +4,7 @@ import * as m001 from './migrations/001_initial';
 import * as m002 from './migrations/002_moderation';
 import * as m003 from './migrations/003_site_policy';
 import * as m004 from './migrations/004_webhooks';
+import * as m005 from './migrations/005_imports';
 import * as m006 from './migrations/006_mail';
 import * as m010 from './migrations/010_webhook_recovery';
 
@@ -13,6 +14,7 @@ const migrations: Record<string, Migration> = {
   '002_moderation': m002,
   '003_site_policy': m003,
   '004_webhooks': m004,
+  '005_imports': m005,
   '006_mail': m006,
   '010_webhook_recovery': m010,
 };

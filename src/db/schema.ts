@@ -20,6 +20,7 @@ export interface Database {
   mail_subscriptions: MailSubscriptionsTable;
   mail_messages: MailMessagesTable;
   mail_link_uses: MailLinkUsesTable;
+  import_runs: ImportRunsTable;
 }
 
 export interface SitesTable {
@@ -69,6 +70,12 @@ export interface CommentsTable {
   /** The text as the author sent it, kept when a moderator edits it. */
   original_text: string | null;
   edited_at: number | null;
+  /** `wordpress` or `disqus` for an imported comment; null for one posted through Parley. */
+  source: string | null;
+  /** The comment's id in its source: importing the same file again finds it. */
+  source_id: string | null;
+  /** The parent's id in the source, for linking a reply whose parent comes later. */
+  source_parent_id: string | null;
 }
 
 export type CommentStatusColumn = 'pending' | 'approved' | 'held' | 'spam' | 'rejected' | 'deleted';
@@ -243,4 +250,20 @@ export interface MailMessagesTable {
 export interface MailLinkUsesTable {
   nonce: string;
   used_at: number;
+}
+
+export interface ImportRunsTable {
+  id: string;
+  site_key: string;
+  source: string;
+  file: string;
+  state: 'running' | 'done' | 'failed';
+  /** Source records read and committed so far. */
+  position: Generated<number>;
+  bytes: Generated<number>;
+  error: string | null;
+  /** JSON of the summary so far. */
+  summary: Generated<string>;
+  started_at: number;
+  finished_at: number | null;
 }

@@ -1,7 +1,14 @@
 import { newTokenSchema, type TokenRecord, type TokenService } from '../auth/token-service';
 import { ApiError } from '../errors';
+import {
+  type PrivacyService,
+  privacyErasureSchema,
+  privacyEraseRequestSchema,
+  privacyExportRequestSchema,
+  privacyExportSchema,
+} from '../privacy/privacy-service';
 import { newSiteSchema, type Site, siteChangesSchema, type SiteRepository, siteSchema } from '../sites/site-repository';
-import { requireRole } from './auth';
+import { principalOf, requireRole } from './auth';
 import { siteListSchema, tokenCreatedSchema, tokenListSchema } from './envelopes';
 import { SITE_KEY, TOKEN, TOKEN_ID } from './examples';
 import { json, noContent, type Route, route } from './route';
@@ -11,6 +18,7 @@ import { jsonBody } from './json-body';
 export interface AdminRoutesOptions {
   tokens: TokenService;
   sites: SiteRepository;
+  privacy: PrivacyService;
   bodyLimit: number;
 }
 
@@ -49,7 +57,7 @@ const tokenRecordExample: TokenRecord = {
   revokedAt: null,
 };
 
-/** Sites and tokens: admin tokens only. */
+/** Sites, tokens and personal data requests: admin tokens only. */
 export function adminRoutes(options: AdminRoutesOptions): (Route | Mount)[] {
   return [
     mount('/v1/admin', requireRole(options.tokens, 'admin'), jsonBody({ limit: options.bodyLimit })),
@@ -170,6 +178,50 @@ export function adminRoutes(options: AdminRoutesOptions): (Route | Mount)[] {
         if (!(await options.tokens.revoke(params.id))) throw ApiError.notFound('Token');
         res.status(204).end();
       },
+    }),
+
+    route({
+      method: 'post',
+      path: '/v1/admin/privacy/export',
+      tag: 'Admin',
+      auth: 'admin',
+      summary: 'Everything stored about an email address',
+      description:
+        'Gathers what every part of Parley stores about the address, on every site: its comments (with their IPs), bans of it or its IPs, and mail subscriptions and deliveries where mail is set up. Recorded in the audit log by its counts.',
+      body: privacyExportRequestSchema,
+      bodyExample: { email: 'reader@example.com' },
+      responses: {
+        200: json(privacyExportSchema, {
+          description: 'The records, by kind.',
+          example: {
+            email: 'reader@example.com',
+            exportedAt: '2025-11-03T10:00:00.000Z',
+            data: { bans: [], comments: [{ id: '9b1f3c1e-0000-4000-8000-000000000001', text: 'Nice post!' }] },
+          },
+        }),
+      },
+      errors: [400, 401, 403],
+      handler: ({ res, body }) => options.privacy.export(principalOf(res), body.email),
+    }),
+
+    route({
+      method: 'post',
+      path: '/v1/admin/privacy/erase',
+      tag: 'Admin',
+      auth: 'admin',
+      summary: 'Erase everything stored about an email address',
+      description:
+        'Tombstones (or, with `comments: "delete"`, deletes) the comments of the address on every site, sending `comment.deleted` for each; deletes bans of the address and its IPs; replaces every remaining mention of the address or its IPs in the audit log and stored webhook payloads. Recorded in the audit log by its counts, without the address.',
+      body: privacyEraseRequestSchema,
+      bodyExample: { email: 'reader@example.com', comments: 'tombstone' },
+      responses: {
+        200: json(privacyErasureSchema, {
+          description: 'What was erased, by kind.',
+          example: { comments: 'tombstone', erased: { bans: 0, comments: 3 } },
+        }),
+      },
+      errors: [400, 401, 403],
+      handler: ({ res, body }) => options.privacy.erase(principalOf(res), body),
     }),
   ];
 }

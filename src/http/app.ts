@@ -8,6 +8,7 @@ import type { WebhookService } from '../webhooks/webhook-service';
 import type { MailLinkService } from '../mail/mail-link-service';
 import type { NotificationService } from '../mail/notification-service';
 import { mailRoutes } from './mail-routes';
+import type { PrivacyService } from '../privacy/privacy-service';
 import type { SiteRepository } from '../sites/site-repository';
 import { ApiError } from '../errors';
 import { adminRoutes } from './admin-routes';
@@ -36,6 +37,7 @@ export interface AppOptions {
   webhookService: WebhookService;
   notificationService: NotificationService;
   mailLinkService: MailLinkService;
+  privacyService: PrivacyService;
   logger: Logger;
   readiness: Readiness;
   /** Express `trust proxy`: which proxies' X-Forwarded-For to believe for the client IP. */
@@ -86,6 +88,7 @@ export function createApp(options: AppOptions): Express {
     moderation: options.moderationService,
     webhooks: options.webhookService,
     notifications: options.notificationService,
+    privacy: options.privacyService,
   };
   app.use(routes.router(opsRoutes(options.readiness)));
   if (options.metrics && options.serveMetrics !== false) app.use(routes.router(metricsRoutes(options.metrics)));

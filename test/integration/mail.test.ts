@@ -470,15 +470,25 @@ describe.each(DIALECTS)('mail on %s', (dialect) => {
     expect(links(digest.parsed, 'act')).toHaveLength(3);
   });
 
-  it('exports and erases subscriptions and the delivery log of an address', async () => {
+  it('exports and erases subscriptions and the delivery log of an address, through the privacy routes', async () => {
     const site = await parley.createSite({ moderation: 'none' });
     const reader = `private-${dialect}@readers.example`;
     await confirmedReader(site, reader);
-    const sources = parley.runtime.personalDataSources;
-    const exported = Object.fromEntries(await Promise.all(sources.map(async (s) => [s.name, await s.export(reader)])));
-    expect(exported.mailSubscriptions).toEqual([expect.objectContaining({ email: reader, confirmed: true })]);
-    expect(exported.mailDeliveries).toEqual([expect.objectContaining({ template: 'confirm', status: 'sent' })]);
-    for (const source of sources) expect(await source.erase(reader, { comments: 'tombstone' })).toBeGreaterThan(0);
-    for (const source of sources) expect(await source.export(reader)).toEqual([]);
+    const admin = (await parley.runtime.tokenService.create({ role: 'admin' })).token;
+    const privacy = (action: 'export' | 'erase') =>
+      parley.http.post(`/v1/admin/privacy/${action}`).set('Authorization', `Bearer ${admin}`).send({ email: reader });
+    const exported = await privacy('export');
+    expect(exported.status).toBe(200);
+    expect(exported.body.data.mailSubscriptions).toEqual([expect.objectContaining({ email: reader, confirmed: true })]);
+    expect(exported.body.data.mailDeliveries).toEqual([
+      expect.objectContaining({ template: 'confirm', status: 'sent' }),
+    ]);
+    const erased = await privacy('erase');
+    expect(erased.status).toBe(200);
+    expect(erased.body.erased.mailSubscriptions).toBeGreaterThan(0);
+    expect(erased.body.erased.mailDeliveries).toBeGreaterThan(0);
+    const after = await privacy('export');
+    expect(after.body.data.mailSubscriptions).toEqual([]);
+    expect(after.body.data.mailDeliveries).toEqual([]);
   });
 });

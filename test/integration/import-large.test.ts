@@ -1,0 +1,65 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { writeGeneratedWxr } from '../helpers/generated-wxr';
+import { startTestParley, type TestParley } from '../helpers/parley';
+
+const MAIN = path.resolve(__dirname, '../../dist/src/main.js');
+
+/** Runs the command to its end without blocking the test's event loop; resolves with its exit code and output. */
+function parley(args: string[], options: { env: NodeJS.ProcessEnv; nodeArgs?: string[] }) {
+  return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), MAIN, ...args], { env: options.env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+// The memory an import needs does not grow with the file: a 50 MB export goes through
+// with the process's heap capped far below the file's size, which reading the file
+// whole (or keeping what was read) could not do.
+describe('a large import on sqlite', () => {
+  let instance: TestParley;
+  let tmp: string;
+
+  beforeAll(async () => {
+    instance = await startTestParley({ dialect: 'sqlite', worker: false });
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-large-'));
+  });
+  afterAll(async () => {
+    await instance.close();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('imports a generated 50 MB WXR file in constant memory, every comment counted', async () => {
+    const file = path.join(tmp, 'large.xml');
+    const expected = await writeGeneratedWxr({ file, comments: 75_000, padding: 40 });
+    expect(expected.bytes).toBeGreaterThan(50e6);
+    const site = await instance.createSite();
+    const result = await parley(['import', 'wordpress', file, '--site', site.key, '--json'], {
+      env: instance.env,
+      nodeArgs: ['--max-old-space-size=96'],
+    });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    const summary = JSON.parse(result.stdout);
+    expect(summary).toMatchObject({
+      read: 75_000,
+      imported: expected.comments,
+      skipped: { pingback: expected.pingbacks },
+      bytes: expected.bytes,
+    });
+    // Far below the file's size in memory (a JS string of it alone would be twice its bytes).
+    expect(summary.peakRssBytes).toBeLessThan(2 * expected.bytes + 100e6);
+    const count = await instance.runtime.db
+      .selectFrom('comments')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('site_key', '=', site.key)
+      .executeTakeFirstOrThrow();
+    expect(Number(count.n)).toBe(expected.comments);
+  }, 600_000);
+});
