@@ -98,7 +98,10 @@ describe.each(DIALECTS)('personal data on %s', (dialect) => {
 
     const erased = await as(admin).post('/v1/admin/privacy/erase', { email: ALICE });
     expect(erased.status).toBe(200);
-    expect(erased.body).toEqual({ comments: 'tombstone', erased: { bans: 2, comments: 3 } });
+    expect(erased.body).toEqual({
+      comments: 'tombstone',
+      erased: { bans: 2, comments: 3, mailDeliveries: 0, mailSubscriptions: 0 },
+    });
 
     // Nothing of hers anywhere: comments, audit log, webhook payloads, bans.
     const stored = await everything();
@@ -114,14 +117,17 @@ describe.each(DIALECTS)('personal data on %s', (dialect) => {
     expect(shown.find((c) => c.id === first)).toMatchObject({ deleted: true, name: '' });
     expect(shown.find((c) => c.id === reply)).toMatchObject({ parentId: first, name: 'Bob' });
     const again = await as(admin).post('/v1/admin/privacy/export', { email: ALICE });
-    expect(again.body.data).toEqual({ bans: [], comments: [] });
+    expect(again.body.data).toEqual({ bans: [], comments: [], mailDeliveries: [], mailSubscriptions: [] });
 
     const audit = await parley.runtime.db
       .selectFrom('audit_log')
       .selectAll()
       .where('action', '=', 'privacy.erase')
       .executeTakeFirstOrThrow();
-    expect(JSON.parse(audit.details)).toEqual({ comments: 'tombstone', erased: { bans: 2, comments: 3 } });
+    expect(JSON.parse(audit.details)).toEqual({
+      comments: 'tombstone',
+      erased: { bans: 2, comments: 3, mailDeliveries: 0, mailSubscriptions: 0 },
+    });
     expect(audit.site_key).toBeNull();
   });
 
@@ -144,7 +150,10 @@ describe.each(DIALECTS)('personal data on %s', (dialect) => {
     );
     const result = cli(['privacy', 'erase', '--email', 'carla@example.com', '--delete', '--json']);
     expect(result.status).toBe(0);
-    expect(JSON.parse(result.stdout)).toEqual({ comments: 'delete', erased: { bans: 0, comments: 2 } });
+    expect(JSON.parse(result.stdout)).toEqual({
+      comments: 'delete',
+      erased: { bans: 0, comments: 2, mailDeliveries: 0, mailSubscriptions: 0 },
+    });
     expect(await parley.runtime.commentRepository.find(parent)).toBeUndefined();
     expect(await parley.runtime.commentRepository.find(child)).toBeUndefined();
     // The answer moved up a level instead of pointing at nothing.
