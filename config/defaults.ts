@@ -53,6 +53,12 @@ export const defaults = {
   PARLEY_BODY_LIMIT: '65536',
   /** Longest comment text, in characters. */
   PARLEY_MAX_COMMENT_LENGTH: '5000',
+  /**
+   * How long an API process may answer from memory a site's settings and a thread's first page, in ms
+   * (`0`: always read the database). A change on any replica drops them at once through Redis; this bounds
+   * how stale a lost message could leave them.
+   */
+  PARLEY_CACHE_MS: '1000',
   /** Moderation jobs one worker process runs at once. */
   PARLEY_WORKER_CONCURRENCY: '4',
   /** How often a worker re-queues pending comments that have no job, in ms. */

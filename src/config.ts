@@ -43,6 +43,7 @@ const validators = {
   PARLEY_SUBMITS_PER_MINUTE: positiveInt,
   PARLEY_BODY_LIMIT: positiveInt,
   PARLEY_MAX_COMMENT_LENGTH: positiveInt.max(100_000),
+  PARLEY_CACHE_MS: z.coerce.number().int().min(0).max(60_000),
   PARLEY_WORKER_CONCURRENCY: positiveInt.max(100),
   PARLEY_SWEEP_INTERVAL_MS: positiveInt,
   PARLEY_JOB_LOCK_MS: positiveInt.min(100),
@@ -75,6 +76,8 @@ export interface Config {
   bodyLimit: number;
   submitsPerMinute: number;
   maxCommentLength: number;
+  /** How long (ms) an API process keeps sites and first thread pages in memory; 0 turns the caches off. */
+  cacheMs: number;
   worker: { concurrency: number; sweepIntervalMs: number; lockDurationMs: number };
 }
 
@@ -142,6 +145,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimit: values.PARLEY_BODY_LIMIT,
     submitsPerMinute: values.PARLEY_SUBMITS_PER_MINUTE,
     maxCommentLength: values.PARLEY_MAX_COMMENT_LENGTH,
+    cacheMs: values.PARLEY_CACHE_MS,
     worker: {
       concurrency: values.PARLEY_WORKER_CONCURRENCY,
       sweepIntervalMs: values.PARLEY_SWEEP_INTERVAL_MS,

@@ -72,6 +72,11 @@ export const ERROR_DEFINITIONS = {
     meaning: 'a bug on our side (never bad input)',
     message: 'Something went wrong on our side.',
   },
+  storage_unavailable: {
+    status: 503,
+    meaning: 'the database did not take the comment (nothing was stored): try again',
+    message: 'The comment could not be stored right now; nothing was saved. Try again.',
+  },
   ui_not_built: {
     status: 503,
     meaning: 'the moderator UI is not built',

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { TokenService } from './auth/token-service';
 import { CommentRepository } from './comments/comment-repository';
 import { CommentService } from './comments/comment-service';
+import { ThreadCache } from './comments/thread-cache';
 import type { Config } from './config';
 import { connectDatabase, type Db } from './db/connect';
 import { migrateToLatest } from './db/migrate';
@@ -20,10 +21,12 @@ import { CommentModerator } from './moderation/comment-moderator';
 import { ModerationFeedback } from './moderation/feedback';
 import { FloodCounters } from './moderation/flood-counters';
 import { ModerationService } from './moderation/moderation-service';
+import { ChangeFeed } from './queue/change-feed';
 import { FeedbackQueue } from './queue/feedback-queue';
 import { ModerationQueue } from './queue/moderation-queue';
 import { createRedisConnection } from './queue/redis';
 import { WebhookQueue } from './queue/webhook-queue';
+import { SiteCache } from './sites/site-cache';
 import { SiteRepository } from './sites/site-repository';
 import { EventOutbox } from './webhooks/outbox';
 import { TargetPolicy } from './webhooks/target-policy';
@@ -50,6 +53,10 @@ export interface Runtime extends DatabaseRuntime {
   producerConnection: Redis;
   commentRepository: CommentRepository;
   commentService: CommentService;
+  /** Tells every API replica what changed, so their caches drop it. */
+  changeFeed: ChangeFeed;
+  /** Sites as the request path finds them: in memory, dropped when they change. */
+  siteCache: SiteCache;
   commentModerator: CommentModerator;
   moderationQueue: ModerationQueue;
   feedbackQueue: FeedbackQueue;
@@ -96,7 +103,28 @@ export async function openRuntime(
   const producerConnection = createRedisConnection(redisAddress, 'producer');
   producerConnection.on('error', (err) => logger.debug({ err: err.message }, 'redis connection error'));
 
-  const commentRepository = new CommentRepository({ db, parseFindings: (json) => findingListSchema.parse(json) });
+  const changeFeed = new ChangeFeed({
+    publisher: producerConnection,
+    subscriber: () => createRedisConnection(redisAddress, 'worker'),
+    prefix: config.redis.prefix,
+    logger,
+  });
+  const threadCache = new ThreadCache({ maxAgeMs: config.cacheMs, clock });
+  const siteCache = new SiteCache({ sites: siteRepository, maxAgeMs: config.cacheMs, clock });
+  changeFeed.onChange((change) => {
+    if (change.kind === 'page') threadCache.dropPage(change.siteKey, change.pageId);
+    else if (change.kind === 'site') siteCache.drop(change.siteKey);
+    else {
+      threadCache.dropAll();
+      siteCache.dropAll();
+    }
+  });
+  siteRepository.onChange((siteKey) => changeFeed.publish({ kind: 'site', siteKey }));
+  const commentRepository = new CommentRepository({
+    db,
+    parseFindings: (json) => findingListSchema.parse(json),
+    onPageChange: (page) => changeFeed.publish({ kind: 'page', ...page }),
+  });
   const moderationQueue = new ModerationQueue({ connection: producerConnection, prefix: config.redis.prefix });
   const banRepository = new BanRepository({ db, clock });
   const feedbackQueue = new FeedbackQueue({ connection: producerConnection, prefix: config.redis.prefix });
@@ -133,7 +161,17 @@ export async function openRuntime(
     redisAddress,
     producerConnection,
     commentRepository,
-    commentService: new CommentService({ commentRepository, moderationQueue, eventOutbox, secret, clock, logger }),
+    commentService: new CommentService({
+      commentRepository,
+      moderationQueue,
+      eventOutbox,
+      threadCache,
+      secret,
+      clock,
+      logger,
+    }),
+    changeFeed,
+    siteCache,
     commentModerator: new CommentModerator({
       commentRepository,
       eventOutbox,
@@ -174,6 +212,7 @@ export async function openRuntime(
     metrics: new ParleyMetrics({ queues }),
     async close() {
       await Promise.all([moderationQueue.close(), feedbackQueue.close(), webhookQueue.close()]);
+      changeFeed.close();
       producerConnection.disconnect();
       await base.close();
     },

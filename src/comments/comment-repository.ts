@@ -66,6 +66,13 @@ export interface CommentFilters {
   search?: string;
 }
 
+/** Two lists in (created_at, id) order, merged in that order. */
+function mergeByCreation<Row extends { created_at: number; id: string }>(a: Row[], b: Row[]): Row[] {
+  return [...a, ...b].sort(
+    (x, y) => Number(x.created_at) - Number(y.created_at) || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0),
+  );
+}
+
 /** The database or a transaction: what a statement runs on. */
 type Executor = Db | Transaction<Database>;
 
@@ -86,6 +93,12 @@ export interface CommentRepositoryOptions {
   db: Db;
   /** Reads a decision's stored findings: the moderation module's schema (comments/ must not import it). */
   parseFindings: FindingsParser;
+  /**
+   * Told of every change that may alter a page's published thread (the caches of the
+   * read path drop it). Called when the statement ran, which may be before its
+   * transaction commits: the caches' expiry covers a read in between.
+   */
+  onPageChange?: (page: { siteKey: string; pageId: string }) => void;
 }
 
 export class CommentRepository {
@@ -95,8 +108,9 @@ export class CommentRepository {
     this.db = options.db;
   }
 
-  async insert(comment: NewComment, db: Executor = this.db): Promise<void> {
-    await db.insertInto('comments').values(insertColumns(comment)).execute();
+  /** Inserts comments with one statement. */
+  async insertMany(comments: NewComment[], db: Executor = this.db): Promise<void> {
+    if (comments.length > 0) await db.insertInto('comments').values(comments.map(insertColumns)).execute();
   }
 
   async find(id: string, db: Executor = this.db): Promise<Comment | undefined> {
@@ -119,6 +133,9 @@ export class CommentRepository {
   /**
    * A page's published thread, oldest first, `limit` at a time: approved comments,
    * and the tombstones of deleted ones that have approved replies, so those still thread.
+   * Each status is read on its own, in the order of the thread index, and the two are
+   * merged: one query with `approved OR (deleted AND EXISTS ...)` read every row of the
+   * page and sorted them.
    */
   async approvedThread(options: {
     siteKey: string;
@@ -127,41 +144,45 @@ export class CommentRepository {
     limit: number;
   }): Promise<Page<PublicFields>> {
     const after = options.cursor ? decodeCursor(options.cursor) : undefined;
-    let query = this.db
-      .selectFrom('comments')
-      .select(PUBLIC_COLUMNS)
-      .where('site_key', '=', options.siteKey)
-      .where('page_id', '=', options.pageId)
-      .where((eb) =>
-        eb.or([
-          eb('status', '=', 'approved'),
-          eb.and([
-            eb('status', '=', 'deleted'),
-            eb.exists(
-              eb
-                .selectFrom('comments as reply')
-                .select('reply.id')
-                .whereRef('reply.parent_id', '=', 'comments.id')
-                .where('reply.status', '=', 'approved'),
-            ),
+    const inStatus = (status: 'approved' | 'deleted') => {
+      let query = this.db
+        .selectFrom('comments')
+        .select(PUBLIC_COLUMNS)
+        .where('site_key', '=', options.siteKey)
+        .where('page_id', '=', options.pageId)
+        .where('status', '=', status);
+      if (after) {
+        query = query.where((eb) =>
+          eb.or([
+            eb('created_at', '>', after.createdAt),
+            eb.and([eb('created_at', '=', after.createdAt), eb('id', '>', after.id)]),
           ]),
-        ]),
-      );
-    if (after) {
-      query = query.where((eb) =>
-        eb.or([
-          eb('created_at', '>', after.createdAt),
-          eb.and([eb('created_at', '=', after.createdAt), eb('id', '>', after.id)]),
-        ]),
-      );
-    }
-    const rows = await query
-      .orderBy('created_at')
-      .orderBy('id')
-      .limit(options.limit + 1)
-      .execute();
+        );
+      }
+      return query
+        .orderBy('created_at')
+        .orderBy('id')
+        .limit(options.limit + 1);
+    };
+    const [approved, tombstones] = await Promise.all([
+      inStatus('approved').execute(),
+      inStatus('deleted')
+        .where((eb) =>
+          eb.exists(
+            eb
+              .selectFrom('comments as reply')
+              .select('reply.id')
+              .whereRef('reply.parent_id', '=', 'comments.id')
+              .where('reply.status', '=', 'approved'),
+          ),
+        )
+        .execute(),
+    ]);
+    const rows = tombstones.length === 0 ? approved : mergeByCreation(approved, tombstones);
     return this.page(
-      rows.map((row) => toRecord<(typeof PUBLIC_FIELDS)[number]>(row, this.options.parseFindings)),
+      rows
+        .slice(0, options.limit + 1)
+        .map((row) => toRecord<(typeof PUBLIC_FIELDS)[number]>(row, this.options.parseFindings)),
       options.limit,
     );
   }
@@ -265,8 +286,10 @@ export class CommentRepository {
       .where('status', '=', 'pending')
       // The version the worker read: a moderator's edit in the meantime is not overwritten.
       .where('version', '=', options.version)
+      .returning(['site_key', 'page_id'])
       .executeTakeFirst();
-    return Number(result.numUpdatedRows) === 1;
+    if (result && options.status === 'approved') this.pageChanged(result);
+    return result !== undefined;
   }
 
   /** One page of comments in a status, for moderators. */
@@ -378,8 +401,10 @@ export class CommentRepository {
       .set({ ...changedColumns(options.changes), version: options.version + 1 })
       .where('id', '=', options.id)
       .where('version', '=', options.version)
+      .returning(['site_key', 'page_id'])
       .executeTakeFirst();
-    return Number(result.numUpdatedRows) === 1;
+    if (result) this.pageChanged(result);
+    return result !== undefined;
   }
 
   /** Pending comments accepted before `before`: candidates for the sweep. */
@@ -393,6 +418,10 @@ export class CommentRepository {
       .limit(options.limit)
       .execute();
     return rows.map((r) => r.id);
+  }
+
+  private pageChanged(row: { site_key: string; page_id: string }): void {
+    this.options.onPageChange?.({ siteKey: row.site_key, pageId: row.page_id });
   }
 
   /** The first `limit` of `rows` (which holds one more when there is a next page) and the cursor after them. */

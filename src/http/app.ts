@@ -5,6 +5,7 @@ import type { TokenService } from '../auth/token-service';
 import type { CommentService } from '../comments/comment-service';
 import type { ModerationService } from '../moderation/moderation-service';
 import type { WebhookService } from '../webhooks/webhook-service';
+import type { SiteCache } from '../sites/site-cache';
 import type { SiteRepository } from '../sites/site-repository';
 import { ApiError } from '../errors';
 import { adminRoutes } from './admin-routes';
@@ -25,6 +26,8 @@ import { widgetRoutes } from './widget-routes';
 
 export interface AppOptions {
   siteRepository: SiteRepository;
+  /** Sites as the public routes look them up on every request. */
+  siteCache: SiteCache;
   commentService: CommentService;
   tokenService: TokenService;
   moderationService: ModerationService;
