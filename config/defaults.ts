@@ -38,6 +38,10 @@ export const defaults = {
   PARLEY_WEBHOOK_ALLOWLIST: '',
   /** How long a webhook receiver has to answer, in ms. */
   PARLEY_WEBHOOK_TIMEOUT_MS: '10000',
+  /** Webhook deliveries one worker process runs at once (they mostly wait on receivers). */
+  PARLEY_WEBHOOK_CONCURRENCY: '16',
+  /** Deliveries to one endpoint in flight at once, across all workers: a slow receiver holds up no other. */
+  PARLEY_WEBHOOK_ENDPOINT_CONCURRENCY: '2',
   /** Delays between a failed webhook delivery's retries (`ms`, `s`, `m`, `h`): about a day in all. */
   PARLEY_WEBHOOK_RETRY_SCHEDULE: '5s,5m,30m,2h,5h,10h',
   /** Log level: `fatal`, `error`, `warn`, `info`, `debug`, `trace`, `silent`. */

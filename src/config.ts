@@ -35,6 +35,8 @@ const validators = {
     'comma-separated host names, IP addresses or CIDR ranges',
   ),
   PARLEY_WEBHOOK_TIMEOUT_MS: positiveInt.max(120_000),
+  PARLEY_WEBHOOK_CONCURRENCY: positiveInt.max(1000),
+  PARLEY_WEBHOOK_ENDPOINT_CONCURRENCY: positiveInt.max(100),
   PARLEY_WEBHOOK_RETRY_SCHEDULE: z
     .string()
     .regex(/^\s*\d+(ms|s|m|h)(\s*,\s*\d+(ms|s|m|h))*\s*$/, 'durations such as 5s,5m,2h'),
@@ -65,7 +67,14 @@ export interface Config {
   trustProxy: boolean | number | string;
   secret: string | undefined;
   adminToken: string | undefined;
-  webhooks: { allowlist: string[]; timeoutMs: number; retryScheduleMs: number[] };
+  webhooks: {
+    allowlist: string[];
+    timeoutMs: number;
+    retryScheduleMs: number[];
+    /** Deliveries one worker runs at once, and to one endpoint across all workers. */
+    concurrency: number;
+    perEndpoint: number;
+  };
   /** The model file to load (undefined: `none`), and how much one moderator may teach per hour. */
   moderation: { modelFile: string | undefined; lessonsPerHour: number };
   /** Present when an Akismet key is configured. */
@@ -126,6 +135,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         .map((s: string) => s.trim())
         .filter(Boolean),
       timeoutMs: values.PARLEY_WEBHOOK_TIMEOUT_MS,
+      concurrency: values.PARLEY_WEBHOOK_CONCURRENCY,
+      perEndpoint: values.PARLEY_WEBHOOK_ENDPOINT_CONCURRENCY,
       retryScheduleMs: values.PARLEY_WEBHOOK_RETRY_SCHEDULE.split(',').map(parseDuration),
     },
     moderation: {

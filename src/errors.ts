@@ -72,10 +72,10 @@ export const ERROR_DEFINITIONS = {
     meaning: 'a bug on our side (never bad input)',
     message: 'Something went wrong on our side.',
   },
-  storage_unavailable: {
+  database_unavailable: {
     status: 503,
-    meaning: 'the database did not take the comment (nothing was stored): try again',
-    message: 'The comment could not be stored right now; nothing was saved. Try again.',
+    meaning: 'the database cannot be reached right now; nothing was written, and `Retry-After` says when to try again',
+    message: 'The database is unavailable right now; nothing was stored. Try again in a few seconds.',
   },
   ui_not_built: {
     status: 503,

@@ -28,6 +28,7 @@ import { createRedisConnection } from './queue/redis';
 import { WebhookQueue } from './queue/webhook-queue';
 import { SiteCache } from './sites/site-cache';
 import { SiteRepository } from './sites/site-repository';
+import { EndpointSlots } from './webhooks/endpoint-slots';
 import { EventOutbox } from './webhooks/outbox';
 import { TargetPolicy } from './webhooks/target-policy';
 import { WebhookDelivery } from './webhooks/webhook-delivery';
@@ -74,8 +75,10 @@ export interface Runtime extends DatabaseRuntime {
 }
 
 /** Opens the database, brings its schema up to date, and builds what needs nothing else. */
-export async function openDatabaseRuntime(config: Config): Promise<DatabaseRuntime> {
-  const db = connectDatabase(config.database);
+export async function openDatabaseRuntime(config: Config, options: { logger?: Logger } = {}): Promise<DatabaseRuntime> {
+  const db = connectDatabase(config.database, {
+    onConnectionError: (err) => options.logger?.warn({ err: err.message }, 'a database connection broke; reconnecting'),
+  });
   try {
     await migrateToLatest(db);
   } catch (err) {
@@ -96,7 +99,7 @@ export async function openRuntime(
   options: { logger: Logger; redisAddress?: string },
 ): Promise<Runtime> {
   const { logger } = options;
-  const base = await openDatabaseRuntime(config);
+  const base = await openDatabaseRuntime(config, { logger });
   const { db, siteRepository } = base;
   const secret = await loadInstanceSecret(db, config.secret);
   const redisAddress = options.redisAddress ?? config.redis.url;
@@ -149,6 +152,13 @@ export async function openRuntime(
     webhookStore,
     webhookQueue,
     targetPolicy,
+    endpointSlots: new EndpointSlots({
+      redis: producerConnection,
+      prefix: config.redis.prefix,
+      perEndpoint: config.webhooks.perEndpoint,
+      holdMs: config.webhooks.timeoutMs + 5000,
+      clock,
+    }),
     timeoutMs: config.webhooks.timeoutMs,
     disableAfterMs: 3 * 24 * 3600_000,
     logger,

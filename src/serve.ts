@@ -103,7 +103,8 @@ export function startWorker(runtime: Runtime): RunningWorker {
     retrySchedule: config.webhooks.retryScheduleMs,
     orderingWaitMs: Math.min(config.webhooks.retryScheduleMs[0], 5000),
     sweepIntervalMs: config.worker.sweepIntervalMs,
-    concurrency: config.worker.concurrency,
+    lockDurationMs: config.worker.lockDurationMs,
+    concurrency: config.webhooks.concurrency,
     metrics: runtime.metrics,
   });
   let closing: Promise<void> | undefined;

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { GroupCommit } from '../db/group-commit';
+import { isDatabaseOutage } from '../db/outage';
 import { ApiError } from '../errors';
 import { ENQUEUE_TIMEOUT_MS, withinTimeout } from '../queue/redis';
 import { newCommentId } from './comment-id';
@@ -123,8 +124,9 @@ export class CommentService {
         return { result: undefined, events };
       });
     } catch (err) {
+      // Nothing of the batch was written: every request in it may simply be sent again.
       logger.error({ err: (err as Error).message, comments: comments.length }, 'could not store submissions');
-      throw ApiError.unavailable('storage_unavailable');
+      throw isDatabaseOutage(err) ? err : ApiError.unavailable('database_unavailable');
     }
     try {
       const jobs = comments.map(({ id }) => ({ name: 'moderate', data: { commentId: id }, opts: { jobId: id } }));

@@ -10,18 +10,32 @@ export type Db = Kysely<Database>;
 
 const PG_INT8 = 20;
 
-/** Opens the database named by the configuration: SQLite (WAL) or PostgreSQL. */
-export function connectDatabase(config: DatabaseConfig): Db {
+/**
+ * Opens the database named by the configuration: SQLite (WAL) or PostgreSQL.
+ * `onConnectionError` hears about PostgreSQL connections that broke (a restart, a
+ * failover, a network cut): the pool drops them and the next query connects again.
+ */
+export function connectDatabase(
+  config: DatabaseConfig,
+  options: { onConnectionError?: (err: Error) => void } = {},
+): Db {
   if (config.dialect === 'postgres') {
     const pool = new Pool({
       connectionString: config.url,
       max: 10,
+      // An unreachable server fails a request in seconds (a 503) instead of hanging it.
+      connectionTimeoutMillis: 5000,
       // Epoch-millisecond columns and COUNT(*) are int8; they fit a JS number.
       types: {
         getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
           oid === PG_INT8 ? Number : types.getTypeParser(oid, format)) as typeof types.getTypeParser,
       },
     });
+    // Without a listener, a connection's error would crash the process: the pool listens
+    // on idle ones, and this on each one while it is checked out (a query then fails instead).
+    const onError = (err: Error) => options.onConnectionError?.(err);
+    pool.on('error', onError);
+    pool.on('connect', (client) => client.on('error', onError));
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   }
   if (config.file !== ':memory:') {

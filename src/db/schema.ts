@@ -158,6 +158,8 @@ export interface WebhookMessagesTable {
   attempts: number;
   created_at: number;
   finished_at: number | null;
+  /** The job delivering it when that is not the message id (a redelivery); null otherwise. */
+  job_id: Generated<string | null>;
 }
 
 export interface WebhookDeliveriesTable {

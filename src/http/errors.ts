@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
+import { isDatabaseOutage } from '../db/outage';
 import { ApiError } from '../errors';
 
 /** body-parser's error types, answered as client errors rather than 500s. */
@@ -27,9 +28,23 @@ export const notFoundHandler: RequestHandler = (req, _res, next) => {
   next(ApiError.noRoute(req.method, req.path));
 };
 
-/** Every error becomes `{error: {code, message, details?}}`; only bugs are 500s, and they never show a stack. */
+/** Seconds a client is asked to wait when the database is unreachable. */
+const OUTAGE_RETRY_AFTER_S = 5;
+
+/**
+ * Every error becomes `{error: {code, message, details?}}`; only bugs are 500s, and they
+ * never show a stack. A database outage is a 503 with `Retry-After`: the request changed
+ * nothing (each write is one transaction), so the client may simply send it again.
+ */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
+    if (isDatabaseOutage(err)) {
+      (req.log ?? logger).warn({ err: (err as Error).message, method: req.method }, 'database unavailable');
+      if (res.headersSent) return;
+      res.set('Retry-After', String(OUTAGE_RETRY_AFTER_S));
+      res.status(503).json(ApiError.unavailable('database_unavailable').toBody());
+      return;
+    }
     const known =
       err instanceof ApiError ? err : (BODY_ERRORS[(err as { type?: string })?.type ?? ''] ?? clientError(err));
     // req.log (request-logging.ts) carries the request id, so the failure can be matched with its request line.

@@ -60,7 +60,7 @@ const ERROR_EXAMPLES: Record<ErrorStatus, ApiError> = {
   415: ApiError.unsupportedMediaType('Send the comment as application/json.'),
   429: ApiError.rateLimited(42),
   500: ApiError.internal(),
-  503: ApiError.unavailable('ui_not_built'),
+  503: ApiError.unavailable('database_unavailable'),
 };
 
 /** A shared error answer: every code of that status, from the table in src/errors.ts, and an example. */

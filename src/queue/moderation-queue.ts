@@ -38,7 +38,8 @@ export class ModerationQueue {
 
   /**
    * Makes sure a pending comment has a live job: adds one if there is none, and
-   * retries one that used up its attempts (say, during a long database outage).
+   * retries one that used up its attempts (say, during a long database outage) or
+   * that completed while the comment stayed pending.
    */
   async requeue(commentId: string): Promise<RequeueResult> {
     const job = await this.queue.getJob(commentId);
@@ -46,8 +47,9 @@ export class ModerationQueue {
       await this.enqueue(commentId);
       return 'added';
     }
-    if ((await job.getState()) === 'failed') {
-      await job.retry('failed');
+    const state = await job.getState();
+    if (state === 'failed' || state === 'completed') {
+      await job.retry(state, { resetAttemptsMade: true, resetAttemptsStarted: true });
       return 'retried';
     }
     return 'present';

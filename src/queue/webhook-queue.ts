@@ -26,6 +26,21 @@ export class WebhookQueue {
     else await this.fanOut(eventId);
   }
 
+  /**
+   * Makes sure a pending message has a live delivery job: adds one if its job is gone,
+   * retries one that failed (its worker died twice, the database was down) or completed
+   * without delivering, with its attempts counted afresh. Returns whether it had to.
+   */
+  async requeueDelivery(messageId: string, jobId = messageId): Promise<'requeued' | 'present'> {
+    const job = await this.queue.getJob(jobId);
+    const state = job ? await job.getState() : 'unknown';
+    if (state === 'failed' || state === 'completed')
+      await job!.retry(state, { resetAttemptsMade: true, resetAttemptsStarted: true });
+    else if (state === 'unknown') await this.deliver(messageId, jobId);
+    else return 'present';
+    return 'requeued';
+  }
+
   /** The job id is the event id: queueing an event twice makes one job. */
   async fanOut(eventId: string): Promise<void> {
     const job = this.queue.add(
@@ -51,9 +66,17 @@ export class WebhookQueue {
   }
 }
 
-/** BullMQ backoff for deliveries: the schedule's delay for this attempt, ±10% jitter so retries do not arrive in herds. */
+/** The receiver did not take a delivery (an error status, a timeout, a refused connection). */
+export class ReceiverFailed extends Error {}
+
+/**
+ * BullMQ backoff for deliveries. A receiver's failure waits the schedule's delay for this
+ * attempt, ±10% jitter so retries do not arrive in herds. Any other failure is ours (the
+ * database down, say): it is retried within seconds rather than hours later.
+ */
 export function webhookBackoff(schedule: number[]) {
-  return (attemptsMade: number): number => {
+  return (attemptsMade: number, _type?: string, err?: Error): number => {
+    if (!(err instanceof ReceiverFailed)) return Math.min(1000 * attemptsMade, 30_000);
     const base = schedule[Math.min(attemptsMade, schedule.length) - 1] ?? schedule[schedule.length - 1];
     return Math.round(base * (0.9 + Math.random() * 0.2));
   };

@@ -37,11 +37,15 @@ export class EventOutbox {
     const { result, events } = await db.transaction().execute(async (trx) => {
       const outcome = await change(trx);
       const events = outcome.events.map(commentEvent);
+      // A site with no endpoint (most of them) costs no fan-out job; its events are kept all the same.
+      const sites = [...new Set(events.map((e) => e.siteKey))];
+      const wanted = new Set<string>();
+      for (const site of sites) if (await webhookStore.siteHasEndpoints(trx, site)) wanted.add(site);
       for (const event of events) {
-        await webhookStore.addEvent(trx, event, clock());
+        await webhookStore.addEvent(trx, event, clock(), { fannedOut: !wanted.has(event.siteKey) });
         if (event.type === 'comment.deleted') await webhookStore.eraseFromEvents(trx, event);
       }
-      return { result: outcome.result, events };
+      return { result: outcome.result, events: events.filter((e) => wanted.has(e.siteKey)) };
     });
     for (const event of events) {
       await this.options.webhookQueue.fanOut(event.id).catch((err: Error) => {

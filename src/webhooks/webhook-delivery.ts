@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { WebhookQueue } from '../queue/webhook-queue';
+import type { EndpointSlots } from './endpoint-slots';
 import { signatureHeaders } from './signing';
 import type { SendResult } from './send';
 import { sendWebhook } from './send';
@@ -10,6 +11,8 @@ export type DeliveryOutcome =
   | { kind: 'delivered' }
   /** An earlier event of the same comment is still on its way to this endpoint. */
   | { kind: 'wait' }
+  /** The endpoint has as many deliveries in flight as it may: try again shortly, not an attempt. */
+  | { kind: 'busy' }
   | { kind: 'retry'; error: string }
   | { kind: 'failed'; reason: string }
   | { kind: 'skipped'; reason: string };
@@ -18,6 +21,7 @@ export interface WebhookDeliveryOptions {
   webhookStore: WebhookStore;
   webhookQueue: WebhookQueue;
   targetPolicy: TargetPolicy;
+  endpointSlots: EndpointSlots;
   timeoutMs: number;
   /** An endpoint whose deliveries have all failed for this long is disabled. */
   disableAfterMs: number;
@@ -36,6 +40,9 @@ export function signingSecrets(endpoint: EndpointRow, now: number): string[] {
 
 /** The worker side of webhooks: fan events out to endpoints, and deliver each message. */
 export class WebhookDelivery {
+  /** Where the sweep's walk through pending messages stopped: it goes on from there next time. */
+  private messageCursor: { createdAt: number; id: string } | undefined;
+
   constructor(private readonly options: WebhookDeliveryOptions) {}
 
   async fanOut(eventId: string): Promise<number> {
@@ -44,14 +51,29 @@ export class WebhookDelivery {
     return messageIds.length;
   }
 
-  /** Re-queues events whose fan-out job was lost. */
+  /**
+   * Finds work whose job was lost and queues it again: events not fanned out (the
+   * process died between the change's commit and the queue add, or Redis was down), and
+   * pending messages without a live delivery job (a fan-out interrupted while queueing
+   * them, a job failed by its worker dying twice, or by the database being down on every
+   * try). Each run looks at `limit` of the pending messages, walking on from where the
+   * last run stopped. Returns how many it queued again.
+   */
   async sweep(options: { graceMs: number; limit: number }): Promise<number> {
-    const ids = await this.options.webhookStore.eventsNotFannedOut({
-      before: this.options.clock() - options.graceMs,
-      limit: options.limit,
-    });
-    for (const id of ids) await this.options.webhookQueue.requeueFanOut(id);
-    return ids.length;
+    const { webhookStore, webhookQueue } = this.options;
+    const before = this.options.clock() - options.graceMs;
+    const events = await webhookStore.eventsNotFannedOut({ before, limit: options.limit });
+    for (const id of events) await webhookQueue.requeueFanOut(id);
+
+    const messages = await webhookStore.pendingMessages({ before, after: this.messageCursor, limit: options.limit });
+    const last = messages.at(-1);
+    this.messageCursor =
+      messages.length < options.limit || !last ? undefined : { createdAt: Number(last.created_at), id: last.id };
+    let requeued = 0;
+    for (const message of messages) {
+      if ((await webhookQueue.requeueDelivery(message.id, message.job_id ?? message.id)) === 'requeued') requeued += 1;
+    }
+    return events.length + requeued;
   }
 
   async deliver(options: { messageId: string; finalAttempt: boolean }): Promise<DeliveryOutcome> {
@@ -66,10 +88,20 @@ export class WebhookDelivery {
     }
     if (await webhookStore.hasEarlierPending(message)) return { kind: 'wait' };
     const event = await webhookStore.event(message.event_id);
-    if (!event) return { kind: 'skipped', reason: 'no such event' };
+    if (!event) {
+      await webhookStore.updateMessage(message.id, { state: 'failed', finished_at: clock() });
+      return { kind: 'skipped', reason: 'no such event' };
+    }
 
+    const { endpointSlots } = this.options;
+    if (!(await endpointSlots.acquire(endpoint.id, message.id))) return { kind: 'busy' };
+    let result: SendResult;
+    try {
+      result = await this.send(endpoint, event.id, event.payload);
+    } finally {
+      await endpointSlots.release(endpoint.id, message.id);
+    }
     const attempt = Number(message.attempts) + 1;
-    const result = await this.send(endpoint, event.id, event.payload);
     await webhookStore.recordDelivery({
       message_id: message.id,
       endpoint_id: endpoint.id,

@@ -143,8 +143,14 @@ export class WebhookService {
     const delivery = await this.options.webhookStore.delivery(deliveryId);
     if (!delivery || delivery.endpoint_id !== endpoint.id) throw ApiError.notFound('Delivery');
     if (!delivery.message_id) throw ApiError.conflict('not_redeliverable');
-    await this.options.webhookStore.updateMessage(delivery.message_id, { state: 'pending', finished_at: null });
-    await this.options.webhookQueue.deliver(delivery.message_id, `${delivery.message_id}.redeliver.${randomUUID()}`);
+    // Under a job id of its own (the first one may still be kept as completed), recorded so the sweep finds it.
+    const jobId = `${delivery.message_id}.redeliver.${randomUUID()}`;
+    await this.options.webhookStore.updateMessage(delivery.message_id, {
+      state: 'pending',
+      finished_at: null,
+      job_id: jobId,
+    });
+    await this.options.webhookQueue.deliver(delivery.message_id, jobId);
     return { messageId: delivery.message_id };
   }
 

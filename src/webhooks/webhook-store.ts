@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Selectable, Transaction } from 'kysely';
+import type { Selectable, Transaction, Updateable } from 'kysely';
 import { z } from 'zod';
 import type { Db } from '../db/connect';
 import type { Database, WebhookDeliveriesTable, WebhookEndpointsTable, WebhookMessagesTable } from '../db/schema';
@@ -111,7 +111,20 @@ export class WebhookStore {
   }
 
   /** Adds an event in the caller's transaction; adding the same event twice changes nothing. */
-  async addEvent(trx: Executor, event: NewEvent, at: number): Promise<void> {
+  /** Whether any enabled endpoint of the site could want an event: if none, the event needs no fan-out. */
+  async siteHasEndpoints(trx: Executor, siteKey: string): Promise<boolean> {
+    const row = await trx
+      .selectFrom('webhook_endpoints')
+      .select('id')
+      .where('site_key', '=', siteKey)
+      .where('enabled', '=', 1)
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  /** Stores an event; `fannedOut` marks one that no endpoint wants, so no fan-out job is made for it. */
+  async addEvent(trx: Executor, event: NewEvent, at: number, options: { fannedOut: boolean }): Promise<void> {
     await trx
       .insertInto('webhook_events')
       .values({
@@ -122,7 +135,7 @@ export class WebhookStore {
         sequence: event.sequence,
         payload: JSON.stringify(event.payload),
         created_at: at,
-        fanned_out_at: null,
+        fanned_out_at: options.fannedOut ? at : null,
       })
       .onConflict((oc) => oc.column('id').doNothing())
       .execute();
@@ -224,6 +237,35 @@ export class WebhookStore {
   }
 
   /** Whether an earlier event of the same comment is still on its way to this endpoint. */
+  /**
+   * Pending messages made before `before`, in the order they were made, after `after`
+   * (the last one a previous page ended on): the sweep walks them page by page.
+   */
+  async pendingMessages(options: {
+    before: number;
+    after?: { createdAt: number; id: string };
+    limit: number;
+  }): Promise<Pick<MessageRow, 'id' | 'job_id' | 'created_at'>[]> {
+    const { after } = options;
+    return this.db
+      .selectFrom('webhook_messages')
+      .select(['id', 'job_id', 'created_at'])
+      .where('state', '=', 'pending')
+      .where('created_at', '<', options.before)
+      .$if(after !== undefined, (q) =>
+        q.where((eb) =>
+          eb.or([
+            eb('created_at', '>', after!.createdAt),
+            eb.and([eb('created_at', '=', after!.createdAt), eb('id', '>', after!.id)]),
+          ]),
+        ),
+      )
+      .orderBy('created_at')
+      .orderBy('id')
+      .limit(options.limit)
+      .execute();
+  }
+
   async hasEarlierPending(message: MessageRow): Promise<boolean> {
     const row = await this.db
       .selectFrom('webhook_messages')
@@ -236,7 +278,7 @@ export class WebhookStore {
     return row !== undefined;
   }
 
-  async updateMessage(id: string, changes: Partial<WebhookMessagesTable>): Promise<void> {
+  async updateMessage(id: string, changes: Updateable<WebhookMessagesTable>): Promise<void> {
     await this.db.updateTable('webhook_messages').set(changes).where('id', '=', id).execute();
   }
 

@@ -11,8 +11,13 @@ export interface ReceivedWebhook {
 /** A real HTTP receiver on 127.0.0.1 whose answers a test decides, recording every request. */
 export async function startWebhookReceiver() {
   const received: ReceivedWebhook[] = [];
-  const state: { answer: (request: { headers: Record<string, string>; body: string }) => number } = {
+  const state: {
+    answer: (request: { headers: Record<string, string>; body: string }) => number;
+    /** How long the receiver takes to answer: a slow receiver. */
+    delayMs: number;
+  } = {
     answer: () => 200,
+    delayMs: 0,
   };
   const server = http.createServer((req, res) => {
     let body = '';
@@ -20,8 +25,10 @@ export async function startWebhookReceiver() {
     req.on('end', () => {
       const headers = req.headers as Record<string, string>;
       const answered = state.answer({ headers, body });
-      received.push({ headers, body, answered });
-      res.writeHead(answered, { 'Content-Type': 'text/plain' }).end(answered < 300 ? 'ok' : 'not now');
+      setTimeout(() => {
+        received.push({ headers, body, answered });
+        res.writeHead(answered, { 'Content-Type': 'text/plain' }).end(answered < 300 ? 'ok' : 'not now');
+      }, state.delayMs);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -101,7 +101,7 @@ describe.each(DIALECTS)('comments API and worker on %s', (dialect) => {
     expect(published.body.comments).toEqual([]);
   });
 
-  it('lets an author with an approved comment through on a first-time site', async () => {
+  it('lets an author with an approved comment through on a first-time site, given proof, not a typed email', async () => {
     const email = 'regular@example.com';
     const first = await post(firstTime, comment({ pageId: 'trust', email, text: 'first' }));
     expect((await decided(first.body.comment.id)).status).toBe('held');
@@ -111,7 +111,15 @@ describe.each(DIALECTS)('comments API and worker on %s', (dialect) => {
       .where('id', '=', first.body.comment.id)
       .execute();
 
-    const second = await post(firstTime, comment({ pageId: 'trust', email: 'REGULAR@example.com', text: 'second' }));
+    // Someone else typing the same address gets no trust from it.
+    const impostor = await post(firstTime, comment({ pageId: 'trust', email, text: 'pretending' }));
+    expect((await decided(impostor.body.comment.id)).status).toBe('held');
+
+    // The author's browser sends the earlier comment's author token as its proof.
+    const second = await post(
+      firstTime,
+      comment({ pageId: 'trust', email: 'REGULAR@example.com', text: 'second', authorProof: first.body.authorToken }),
+    );
     const { status, row } = await decided(second.body.comment.id);
     expect(status).toBe('approved');
     expect(row.findings).toEqual([expect.objectContaining({ check: 'author-history', verdict: 'approve' })]);

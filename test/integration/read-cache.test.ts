@@ -157,7 +157,7 @@ describe.each(DIALECTS)('read caches and group commit on %s', (dialect) => {
         expect(outcome.status).toBe('rejected');
         const err = (outcome as PromiseRejectedResult).reason as ApiError;
         expect(err).toBeInstanceOf(ApiError);
-        expect(err.code).toBe('storage_unavailable');
+        expect(err.code).toBe('database_unavailable');
       }
       const texts = await a.runtime.db
         .selectFrom('comments')
@@ -174,7 +174,7 @@ describe.each(DIALECTS)('read caches and group commit on %s', (dialect) => {
         .set('Content-Type', 'application/json')
         .send({ pageId: 'batch', name: 'Bo', email: 'bo@example.com', text: 'boom' });
       expect(res.status).toBe(503);
-      expect(res.body.error.code).toBe('storage_unavailable');
+      expect(res.body.error.code).toBe('database_unavailable');
       expect(JSON.stringify(res.body)).not.toMatch(/trigger|raise|at .*\.ts/);
     });
   });

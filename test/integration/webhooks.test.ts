@@ -5,7 +5,13 @@ import { DIALECTS, waitFor } from '../helpers/services';
 import { startWebhookReceiver } from '../helpers/webhook-receiver';
 
 // Retries in milliseconds instead of hours, so a test can watch the whole schedule.
-const FAST_RETRIES = { PARLEY_WEBHOOK_RETRY_SCHEDULE: '50ms,100ms,150ms,200ms', PARLEY_TRUST_PROXY: 'loopback' };
+// Few delivery slots, one per endpoint, so a slow receiver would visibly hold up the others.
+const FAST_RETRIES = {
+  PARLEY_WEBHOOK_RETRY_SCHEDULE: '50ms,100ms,150ms,200ms',
+  PARLEY_TRUST_PROXY: 'loopback',
+  PARLEY_WEBHOOK_CONCURRENCY: '3',
+  PARLEY_WEBHOOK_ENDPOINT_CONCURRENCY: '1',
+};
 
 describe.each(DIALECTS)('webhooks on %s', (dialect) => {
   let parley: TestParley;
@@ -173,6 +179,91 @@ describe.each(DIALECTS)('webhooks on %s', (dialect) => {
       'comment.created',
       'comment.approved',
     ]);
+  });
+
+  it('delivers again a pending message whose delivery job was lost or completed', async () => {
+    const { site } = await siteWithEndpoint(['comment.created']);
+    const ids = [await postComment(site), await postComment(site)];
+    await waitFor(async () => (accepted().length === 2 ? true : undefined), { what: 'two deliveries' });
+    const { db, webhookQueue, webhookDelivery } = parley.runtime;
+    // Both deliveries finished: their jobs completed.
+    const messages = await waitFor(async () => {
+      const rows = await db
+        .selectFrom('webhook_messages')
+        .select('id')
+        .where('comment_id', 'in', ids)
+        .where('state', '=', 'succeeded')
+        .execute();
+      const jobs = await Promise.all(rows.map(async (m) => (await webhookQueue.queue.getJob(m.id))?.getState()));
+      return rows.length === 2 && jobs.every((state) => state === 'completed') ? rows : undefined;
+    });
+    // The states a kill can leave behind: the message still pending, and its job gone, or
+    // completed (it ran before a stalled fan-out wrote the message again, say).
+    const lost = messages.map((m) => m.id);
+    await webhookQueue.queue.remove(lost[0]);
+    await db
+      .updateTable('webhook_messages')
+      .set({ state: 'pending', finished_at: null })
+      .where('id', 'in', lost)
+      .execute();
+    receiver.received.length = 0;
+
+    expect(await webhookDelivery.sweep({ graceMs: 0, limit: 100 })).toBeGreaterThanOrEqual(2);
+    await waitFor(async () => (accepted().length === 2 ? true : undefined), { what: 'the two redeliveries' });
+    const redelivered = accepted().map((r) => r.headers['webhook-id']);
+    const expected = await db.selectFrom('webhook_messages').select('event_id').where('id', 'in', lost).execute();
+    expect(redelivered.sort()).toEqual(expected.map((m) => m.event_id).sort());
+    await waitFor(async () => {
+      const rows = await db.selectFrom('webhook_messages').select('state').where('id', 'in', lost).execute();
+      return rows.every((m) => m.state === 'succeeded') ? true : undefined;
+    });
+    // Nothing left to do: a second sweep queues nothing.
+    expect(await webhookDelivery.sweep({ graceMs: 0, limit: 100 })).toBe(0);
+  });
+
+  it("keeps other sites' webhooks flowing while one receiver is slow", async () => {
+    const slow = await siteWithEndpoint(['comment.created'], 'none');
+    receiver.state.delayMs = 700;
+    for (let i = 0; i < 6; i++) await postComment(slow.site);
+    const fastReceiver = await startWebhookReceiver();
+    try {
+      const fast = await parley.createSite({ moderation: 'none' });
+      const created = await api.post(`/v1/admin/sites/${fast.key}/webhooks`, {
+        url: fastReceiver.url,
+        events: ['comment.created'],
+      });
+      expect(created.status).toBe(201);
+      await postComment(fast);
+      await waitFor(async () => (fastReceiver.received.length === 1 ? true : undefined), {
+        what: "the other site's event",
+      });
+      // The slow receiver has at most one delivery at a time, so most of its backlog is still waiting.
+      expect(receiver.received.length).toBeLessThan(4);
+      await waitFor(async () => (receiver.received.length === 6 ? true : undefined), {
+        what: "the slow receiver's backlog",
+        timeoutMs: 20_000,
+      });
+    } finally {
+      await fastReceiver.close();
+    }
+  });
+
+  it('makes no fan-out job for a site without endpoints, and still keeps its events', async () => {
+    const site = await parley.createSite({ moderation: 'none' });
+    const id = await postComment(site);
+    const events = await waitFor(async () => {
+      const rows = await parley.runtime.db
+        .selectFrom('webhook_events')
+        .select(['id', 'type', 'fanned_out_at'])
+        .where('comment_id', '=', id)
+        .execute();
+      return rows.length === 2 ? rows : undefined;
+    });
+    expect(events.map((e) => e.type).sort()).toEqual(['comment.approved', 'comment.created']);
+    for (const event of events) {
+      expect(event.fanned_out_at).not.toBeNull();
+      expect(await parley.runtime.webhookQueue.queue.getJob(event.id)).toBeUndefined();
+    }
   });
 
   it('disables an endpoint that answers 410 Gone, and says why', async () => {
