@@ -55,9 +55,11 @@ export function startProcess(options: {
   args: string[];
   env: Record<string, string>;
   command?: string;
+  /** Options for node itself, before the script (e.g. --cpu-prof). */
+  nodeArgs?: string[];
 }): BenchProcess {
   const command = options.command ?? process.execPath;
-  const argv = options.command ? options.args : [options.script, ...options.args];
+  const argv = options.command ? options.args : [...(options.nodeArgs ?? []), options.script, ...options.args];
   const child: ChildProcess = spawn(command, argv, {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...options.env },
     stdio: ['ignore', 'ignore', 'inherit'],

@@ -83,7 +83,9 @@ async function deploy(dialect: Dialect, name: string): Promise<Deployment> {
     PARLEY_ADMIN_TOKEN: adminToken,
   };
   const port = await freePort();
-  const api = startProcess({ script: PARLEY_MAIN, args: ['api'], env: { ...env, PORT: String(port) } });
+  // BENCH_API_NODE_ARGS="--cpu-prof --cpu-prof-dir=DIR" profiles the API process (written when it stops).
+  const nodeArgs = process.env.BENCH_API_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const api = startProcess({ script: PARLEY_MAIN, args: ['api'], nodeArgs, env: { ...env, PORT: String(port) } });
   const url = `http://127.0.0.1:${port}`;
   await waitForHttp(`${url}/readyz`);
   const db = connectDatabase(loadConfig(env).database);
@@ -371,14 +373,14 @@ async function benchDialect(dialect: Dialect, texts: Texts, runId: string, redis
     await obliterate(d, 'feedback');
 
     log(`${dialect}: pipeline`);
+    const regular = (n: number) => ({ name: `Regular ${n}`, email: `regular${n}@example.com` });
     const trustedSeed = await submitMany(
       d,
       settings.trustedAuthors,
       (i) =>
         JSON.stringify({
           pageId: 'bench-regulars',
-          name: `Regular ${i}`,
-          email: `regular${i}@example.com`,
+          ...regular(i - 8_000_000),
           text: `${texts.ham[i % texts.ham.length]} (${i})`,
         }),
       8_000_000,
@@ -388,11 +390,7 @@ async function benchDialect(dialect: Dialect, texts: Texts, runId: string, redis
       trustedSeed.map((s) => s.id),
     );
     await obliterate(d, 'moderation');
-    const trusted: TrustedAuthor[] = trustedSeed.map((s, i) => ({
-      name: `Regular ${i}`,
-      email: `regular${i}@example.com`,
-      authorToken: s.authorToken,
-    }));
+    const trusted: TrustedAuthor[] = trustedSeed.map((s, n) => ({ ...regular(n), authorToken: s.authorToken }));
     const workload = (pageIds: string[]): WorkloadOptions => ({ pageIds, texts, trusted, ...WORKLOAD_SHARES });
 
     const onePages = Array.from({ length: 20 }, (_, i) => `bench-pipeline-a${i}`);
