@@ -42,7 +42,7 @@ export interface SubmitRequest {
 /** Accepting and reading comments: the request path, which does only cheap work. */
 export class CommentService {
   /** Concurrent submissions are written together: one transaction, one job add. */
-  private readonly submissions: GroupCommit<Comment>;
+  private readonly submissions: GroupCommit<Comment, { queued: Promise<void> }>;
 
   constructor(private readonly options: CommentServiceOptions) {
     this.submissions = new GroupCommit({ commit: (comments) => this.store(comments), maxBatch: MAX_SUBMIT_BATCH });
@@ -104,15 +104,19 @@ export class CommentService {
       originalText: null,
       editedAt: null,
     };
-    await this.submissions.add(comment);
+    const { queued } = await this.submissions.add(comment);
+    await queued;
 
     const answer = { ...toPublicComment(comment), avatar: pendingAvatar({ secret, commentId: comment.id }) };
     return { comment: { ...answer, status: 'pending' as const }, authorToken };
   }
 
-  /** One batch of submissions: inserted with their events in one transaction, then queued with one add. */
-  private async store(comments: Comment[]): Promise<void> {
-    const { commentRepository, moderationQueue, eventOutbox, logger } = this.options;
+  /**
+   * One batch of submissions: inserted with their events in one transaction, then queued
+   * with one add. The next batch is written while this one's jobs are being queued.
+   */
+  private async store(comments: Comment[]): Promise<{ queued: Promise<void> }> {
+    const { commentRepository, eventOutbox, logger } = this.options;
     try {
       await eventOutbox.commit(async (trx) => {
         await commentRepository.insertMany(comments, trx);
@@ -128,11 +132,16 @@ export class CommentService {
       logger.error({ err: (err as Error).message, comments: comments.length }, 'could not store submissions');
       throw isDatabaseOutage(err) ? err : ApiError.unavailable('database_unavailable');
     }
+    return { queued: this.enqueue(comments) };
+  }
+
+  /** Queues a stored batch; a failure only delays it (the sweep queues pending comments). */
+  private async enqueue(comments: Comment[]): Promise<void> {
     try {
       const jobs = comments.map(({ id }) => ({ name: 'moderate', data: { commentId: id }, opts: { jobId: id } }));
-      await withinTimeout(moderationQueue.queue.addBulk(jobs), ENQUEUE_TIMEOUT_MS, 'enqueue');
+      await withinTimeout(this.options.moderationQueue.queue.addBulk(jobs), ENQUEUE_TIMEOUT_MS, 'enqueue');
     } catch (err) {
-      logger.warn(
+      this.options.logger.warn(
         { comments: comments.length, err: (err as Error).message },
         'enqueue failed; the sweep will queue the comments',
       );

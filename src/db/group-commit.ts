@@ -1,13 +1,17 @@
-export interface GroupCommitOptions<Item> {
-  /** Writes a batch, all or nothing (one transaction); rejecting fails every item of it. */
-  commit: (items: Item[]) => Promise<void>;
+export interface GroupCommitOptions<Item, Result> {
+  /**
+   * Writes a batch, all or nothing (one transaction); rejecting fails every item of it.
+   * What it resolves to is each item's result: follow-up work (say, a promise of the
+   * batch's jobs being queued) runs while the next batch is written.
+   */
+  commit: (items: Item[]) => Promise<Result>;
   /** At most this many items per batch. */
   maxBatch: number;
 }
 
-interface Waiting<Item> {
+interface Waiting<Item, Result> {
   item: Item;
-  resolve: () => void;
+  resolve: (result: Result) => void;
   reject: (err: unknown) => void;
 }
 
@@ -17,15 +21,15 @@ interface Waiting<Item> {
  * transaction (and its fsync, its round trips) instead of queueing for one each. One
  * batch is written at a time; `add` settles when its item's batch has committed or failed.
  */
-export class GroupCommit<Item> {
-  private queued: Waiting<Item>[] = [];
+export class GroupCommit<Item, Result = void> {
+  private queued: Waiting<Item, Result>[] = [];
   private writing = false;
   private scheduled = false;
 
-  constructor(private readonly options: GroupCommitOptions<Item>) {}
+  constructor(private readonly options: GroupCommitOptions<Item, Result>) {}
 
-  add(item: Item): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
+  add(item: Item): Promise<Result> {
+    return new Promise<Result>((resolve, reject) => {
       this.queued.push({ item, resolve, reject });
       this.schedule();
     });
@@ -46,8 +50,8 @@ export class GroupCommit<Item> {
     if (batch.length === 0) return;
     this.writing = true;
     try {
-      await this.options.commit(batch.map((w) => w.item));
-      for (const waiting of batch) waiting.resolve();
+      const result = await this.options.commit(batch.map((w) => w.item));
+      for (const waiting of batch) waiting.resolve(result);
     } catch (err) {
       for (const waiting of batch) waiting.reject(err);
     } finally {
