@@ -16,7 +16,7 @@ import type { ModeratorAction } from '../src/moderation/moderator-actions';
 import { type SitePolicy, sitePolicyChangesSchema } from '../src/sites/policy-schema';
 import type { Site } from '../src/sites/site-repository';
 import { startFeedbackWorker } from '../workers/feedback.worker';
-import { clearRedisPrefix } from './parley-instance';
+import { clearRedisPrefix } from '../test/helpers/services';
 
 /**
  * `npm run eval:moderation -- --test FILE... [--train FILE...] [--model default|none|PATH] [--learn] [--json]`

@@ -7,7 +7,7 @@ import { abuseFeatures, spamFeatures, tokenize } from '../src/moderation/classif
 import { scoreVector, vectorize } from '../src/moderation/classifier/linear-model';
 import { readModelFile } from '../src/moderation/classifier/model-file';
 import { ModelLayers } from '../src/moderation/classifier/model-layers';
-import { clearRedisPrefix } from './parley-instance';
+import { clearRedisPrefix } from '../test/helpers/services';
 import { loadSharedDatasets } from './shared-datasets';
 
 /**

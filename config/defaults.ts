@@ -72,6 +72,12 @@ export const defaults = {
   /** Longest comment text, in characters. */
   PARLEY_MAX_COMMENT_LENGTH: '5000',
   /**
+   * How long an API process may answer from memory a site's settings and a thread's first page, in ms
+   * (`0`: always read the database). A change on any replica drops them at once through Redis; this bounds
+   * how stale a lost message could leave them.
+   */
+  PARLEY_CACHE_MS: '1000',
+  /**
    * Moderation jobs one worker process runs at once. They are moderated together, up to three batches under way
    * at once (one judged while the others wait on Redis or the database), each of up to a third of them: their
    * look-ups in a few queries and one Redis round trip, their decisions and events in one transaction.

@@ -53,6 +53,7 @@ const validators = {
   PARLEY_HEADERS_TIMEOUT_MS: positiveInt.min(100).max(600_000),
   PARLEY_REQUEST_TIMEOUT_MS: positiveInt.min(100).max(600_000),
   PARLEY_MAX_COMMENT_LENGTH: positiveInt.max(100_000),
+  PARLEY_CACHE_MS: z.coerce.number().int().min(0).max(60_000),
   PARLEY_WORKER_CONCURRENCY: positiveInt.max(600),
   PARLEY_SWEEP_INTERVAL_MS: positiveInt,
   PARLEY_JOB_LOCK_MS: positiveInt.min(100),
@@ -99,6 +100,8 @@ export interface Config {
   timeouts: { headersMs: number; requestMs: number };
   submitsPerMinute: number;
   maxCommentLength: number;
+  /** How long (ms) an API process keeps sites and first thread pages in memory; 0 turns the caches off. */
+  cacheMs: number;
   worker: { concurrency: number; sweepIntervalMs: number; lockDurationMs: number };
   /** Days before a comment's IP is anonymized; 0 never. */
   ipRetentionDays: number;
@@ -187,6 +190,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     timeouts: { headersMs: values.PARLEY_HEADERS_TIMEOUT_MS, requestMs: values.PARLEY_REQUEST_TIMEOUT_MS },
     submitsPerMinute: values.PARLEY_SUBMITS_PER_MINUTE,
     maxCommentLength: values.PARLEY_MAX_COMMENT_LENGTH,
+    cacheMs: values.PARLEY_CACHE_MS,
     worker: {
       concurrency: values.PARLEY_WORKER_CONCURRENCY,
       sweepIntervalMs: values.PARLEY_SWEEP_INTERVAL_MS,

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { TokenService } from './auth/token-service';
 import { CommentRepository } from './comments/comment-repository';
 import { CommentService } from './comments/comment-service';
+import { ThreadCache } from './comments/thread-cache';
 import type { Config } from './config';
 import { connectDatabase, type Db } from './db/connect';
 import { migrateToLatest } from './db/migrate';
@@ -31,6 +32,7 @@ import { CommentModerator } from './moderation/comment-moderator';
 import { ModerationFeedback } from './moderation/feedback';
 import { FloodCounters } from './moderation/flood-counters';
 import { ModerationService } from './moderation/moderation-service';
+import { ChangeFeed } from './queue/change-feed';
 import { FeedbackQueue } from './queue/feedback-queue';
 import { ModerationQueue } from './queue/moderation-queue';
 import { BanPersonalData } from './privacy/ban-data';
@@ -40,6 +42,7 @@ import { PrivacyService } from './privacy/privacy-service';
 import { createRedisConnection } from './queue/redis';
 import { RetentionQueue } from './queue/retention-queue';
 import { WebhookQueue } from './queue/webhook-queue';
+import { SiteCache } from './sites/site-cache';
 import { SiteRepository } from './sites/site-repository';
 import { EndpointSlots } from './webhooks/endpoint-slots';
 import { EventOutbox } from './webhooks/outbox';
@@ -69,6 +72,10 @@ export interface Runtime extends DatabaseRuntime {
   producerConnection: Redis;
   commentRepository: CommentRepository;
   commentService: CommentService;
+  /** Tells every API replica what changed, so their caches drop it. */
+  changeFeed: ChangeFeed;
+  /** Sites as the request path finds them: in memory, dropped when they change. */
+  siteCache: SiteCache;
   commentModerator: CommentModerator;
   moderationQueue: ModerationQueue;
   feedbackQueue: FeedbackQueue;
@@ -129,7 +136,28 @@ export async function openRuntime(
   const producerConnection = createRedisConnection(redisAddress, 'producer');
   producerConnection.on('error', (err) => logger.debug({ err: err.message }, 'redis connection error'));
 
-  const commentRepository = new CommentRepository({ db, parseFindings: (json) => findingListSchema.parse(json) });
+  const changeFeed = new ChangeFeed({
+    publisher: producerConnection,
+    subscriber: () => createRedisConnection(redisAddress, 'worker'),
+    prefix: config.redis.prefix,
+    logger,
+  });
+  const threadCache = new ThreadCache({ maxAgeMs: config.cacheMs, clock });
+  const siteCache = new SiteCache({ sites: siteRepository, maxAgeMs: config.cacheMs, clock });
+  changeFeed.onChange((change) => {
+    if (change.kind === 'page') threadCache.dropPage(change.siteKey, change.pageId);
+    else if (change.kind === 'site') siteCache.drop(change.siteKey);
+    else {
+      threadCache.dropAll();
+      siteCache.dropAll();
+    }
+  });
+  siteRepository.onChange((siteKey) => changeFeed.publish({ kind: 'site', siteKey }));
+  const commentRepository = new CommentRepository({
+    db,
+    parseFindings: (json) => findingListSchema.parse(json),
+    onPageChange: (page) => changeFeed.publish({ kind: 'page', ...page }),
+  });
   const moderationQueue = new ModerationQueue({ connection: producerConnection, prefix: config.redis.prefix });
   const banRepository = new BanRepository({ db, clock });
   const feedbackQueue = new FeedbackQueue({ connection: producerConnection, prefix: config.redis.prefix });
@@ -226,7 +254,17 @@ export async function openRuntime(
     redisAddress,
     producerConnection,
     commentRepository,
-    commentService: new CommentService({ commentRepository, moderationQueue, eventOutbox, secret, clock, logger }),
+    commentService: new CommentService({
+      commentRepository,
+      moderationQueue,
+      eventOutbox,
+      threadCache,
+      secret,
+      clock,
+      logger,
+    }),
+    changeFeed,
+    siteCache,
     commentModerator: new CommentModerator({
       commentRepository,
       eventOutbox,
@@ -298,6 +336,7 @@ export async function openRuntime(
         mailQueue.close(),
       ]);
       mailSender?.close();
+      changeFeed.close();
       producerConnection.disconnect();
       await base.close();
     },

@@ -28,6 +28,7 @@ export function buildApp(runtime: Runtime): Express {
   const { config } = runtime;
   return createApp({
     siteRepository: runtime.siteRepository,
+    siteCache: runtime.siteCache,
     commentService: runtime.commentService,
     tokenService: runtime.tokenService,
     moderationService: runtime.moderationService,

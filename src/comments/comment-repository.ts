@@ -12,12 +12,8 @@ import {
   type NewComment,
   toRecord,
 } from './comment-record';
+import { decodeCursor, mergeByCreation, type Page, pageOf } from './cursor';
 import { COMMENT_STATUSES, type CommentStatus, type DecisionStatus, type StatusCounts } from './status';
-
-export interface Page<Row> {
-  rows: Row[];
-  nextCursor: string | null;
-}
 
 /** The fields the public thread shows: reading only these keeps the hot read path lean. */
 const PUBLIC_FIELDS = [
@@ -45,16 +41,6 @@ export interface AuthorHistory {
    * email's, and anyone can type an email.
    */
   proven: boolean;
-}
-
-/** Cursor of the read path: the (created_at, id) of the last comment shown. */
-export function encodeCursor(comment: Pick<Comment, 'createdAt' | 'id'>): string {
-  return Buffer.from(`${comment.createdAt}:${comment.id}`).toString('base64url');
-}
-
-export function decodeCursor(cursor: string): { createdAt: number; id: string } | undefined {
-  const match = /^(\d{1,16}):(.{1,100})$/.exec(Buffer.from(cursor, 'base64url').toString());
-  return match ? { createdAt: Number(match[1]), id: match[2] } : undefined;
 }
 
 /** What moderators filter the comment list by. */
@@ -86,6 +72,12 @@ export interface CommentRepositoryOptions {
   db: Db;
   /** Reads a decision's stored findings: the moderation module's schema (comments/ must not import it). */
   parseFindings: FindingsParser;
+  /**
+   * Told of every change that may alter a page's published thread (the caches of the
+   * read path drop it). Called when the statement ran, which may be before its
+   * transaction commits: the caches' expiry covers a read in between.
+   */
+  onPageChange?: (page: { siteKey: string; pageId: string }) => void;
 }
 
 export class CommentRepository {
@@ -95,8 +87,9 @@ export class CommentRepository {
     this.db = options.db;
   }
 
-  async insert(comment: NewComment, db: Executor = this.db): Promise<void> {
-    await db.insertInto('comments').values(insertColumns(comment)).execute();
+  /** Inserts comments with one statement. */
+  async insertMany(comments: NewComment[], db: Executor = this.db): Promise<void> {
+    if (comments.length > 0) await db.insertInto('comments').values(comments.map(insertColumns)).execute();
   }
 
   async find(id: string, db: Executor = this.db): Promise<Comment | undefined> {
@@ -119,6 +112,9 @@ export class CommentRepository {
   /**
    * A page's published thread, oldest first, `limit` at a time: approved comments,
    * and the tombstones of deleted ones that have approved replies, so those still thread.
+   * Each status is read on its own, in the order of the thread index, and the two are
+   * merged: one query with `approved OR (deleted AND EXISTS ...)` read every row of the
+   * page and sorted them.
    */
   async approvedThread(options: {
     siteKey: string;
@@ -127,41 +123,45 @@ export class CommentRepository {
     limit: number;
   }): Promise<Page<PublicFields>> {
     const after = options.cursor ? decodeCursor(options.cursor) : undefined;
-    let query = this.db
-      .selectFrom('comments')
-      .select(PUBLIC_COLUMNS)
-      .where('site_key', '=', options.siteKey)
-      .where('page_id', '=', options.pageId)
-      .where((eb) =>
-        eb.or([
-          eb('status', '=', 'approved'),
-          eb.and([
-            eb('status', '=', 'deleted'),
-            eb.exists(
-              eb
-                .selectFrom('comments as reply')
-                .select('reply.id')
-                .whereRef('reply.parent_id', '=', 'comments.id')
-                .where('reply.status', '=', 'approved'),
-            ),
+    const inStatus = (status: 'approved' | 'deleted') => {
+      let query = this.db
+        .selectFrom('comments')
+        .select(PUBLIC_COLUMNS)
+        .where('site_key', '=', options.siteKey)
+        .where('page_id', '=', options.pageId)
+        .where('status', '=', status);
+      if (after) {
+        query = query.where((eb) =>
+          eb.or([
+            eb('created_at', '>', after.createdAt),
+            eb.and([eb('created_at', '=', after.createdAt), eb('id', '>', after.id)]),
           ]),
-        ]),
-      );
-    if (after) {
-      query = query.where((eb) =>
-        eb.or([
-          eb('created_at', '>', after.createdAt),
-          eb.and([eb('created_at', '=', after.createdAt), eb('id', '>', after.id)]),
-        ]),
-      );
-    }
-    const rows = await query
-      .orderBy('created_at')
-      .orderBy('id')
-      .limit(options.limit + 1)
-      .execute();
-    return this.page(
-      rows.map((row) => toRecord<(typeof PUBLIC_FIELDS)[number]>(row, this.options.parseFindings)),
+        );
+      }
+      return query
+        .orderBy('created_at')
+        .orderBy('id')
+        .limit(options.limit + 1);
+    };
+    const [approved, tombstones] = await Promise.all([
+      inStatus('approved').execute(),
+      inStatus('deleted')
+        .where((eb) =>
+          eb.exists(
+            eb
+              .selectFrom('comments as reply')
+              .select('reply.id')
+              .whereRef('reply.parent_id', '=', 'comments.id')
+              .where('reply.status', '=', 'approved'),
+          ),
+        )
+        .execute(),
+    ]);
+    const rows = tombstones.length === 0 ? approved : mergeByCreation(approved, tombstones);
+    return pageOf(
+      rows
+        .slice(0, options.limit + 1)
+        .map((row) => toRecord<(typeof PUBLIC_FIELDS)[number]>(row, this.options.parseFindings)),
       options.limit,
     );
   }
@@ -303,8 +303,10 @@ export class CommentRepository {
       .where('status', '=', 'pending')
       // The version the worker read: a moderator's edit in the meantime is not overwritten.
       .where('version', '=', options.version)
+      .returning(['site_key', 'page_id'])
       .executeTakeFirst();
-    return Number(result.numUpdatedRows) === 1;
+    if (result && options.status === 'approved') this.pageChanged(result);
+    return result !== undefined;
   }
 
   /** One page of comments in a status, for moderators. */
@@ -333,7 +335,7 @@ export class CommentRepository {
       .orderBy('id', direction)
       .limit(options.limit + 1)
       .execute();
-    return this.page(
+    return pageOf(
       rows.map((row) => toRecord(row, this.options.parseFindings)),
       options.limit,
     );
@@ -416,8 +418,10 @@ export class CommentRepository {
       .set({ ...changedColumns(options.changes), version: options.version + 1 })
       .where('id', '=', options.id)
       .where('version', '=', options.version)
+      .returning(['site_key', 'page_id'])
       .executeTakeFirst();
-    return Number(result.numUpdatedRows) === 1;
+    if (result) this.pageChanged(result);
+    return result !== undefined;
   }
 
   /** Pending comments accepted before `before`: candidates for the sweep. */
@@ -433,10 +437,7 @@ export class CommentRepository {
     return rows.map((r) => r.id);
   }
 
-  /** The first `limit` of `rows` (which holds one more when there is a next page) and the cursor after them. */
-  private page<T extends Pick<Comment, 'createdAt' | 'id'>>(rows: T[], limit: number): Page<T> {
-    const hasMore = rows.length > limit;
-    const pageRows = hasMore ? rows.slice(0, limit) : rows;
-    return { rows: pageRows, nextCursor: hasMore ? encodeCursor(pageRows[pageRows.length - 1]) : null };
+  private pageChanged(row: { site_key: string; page_id: string }): void {
+    this.options.onPageChange?.({ siteKey: row.site_key, pageId: row.page_id });
   }
 }

@@ -1,6 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
+import { GroupCommit } from '../db/group-commit';
+import { isDatabaseOutage } from '../db/outage';
 import { ApiError } from '../errors';
+import { ENQUEUE_TIMEOUT_MS, withinTimeout } from '../queue/redis';
+import { newCommentId } from './comment-id';
 import { issueFormToken } from './form-token';
 import { renderCommentHtml } from './render';
 import type { ModerationQueue } from '../queue/moderation-queue';
@@ -12,16 +15,22 @@ import { authorHash, hashToken, newAuthorToken, pendingAvatar, textHash, tokenMa
 import { toPublicComment } from './public-comment';
 import type { CommentStatus } from './status';
 import type { SubmitComment } from './submit-schema';
+import { type SerializedPage, serializePage, type ThreadCache } from './thread-cache';
 
 export interface CommentServiceOptions {
   commentRepository: CommentRepository;
   moderationQueue: ModerationQueue;
   /** Writes the comment.created event with the comment. */
   eventOutbox: EventOutbox;
+  /** First pages of threads, serialized. */
+  threadCache: ThreadCache;
   secret: string;
   clock: () => number;
   logger: Logger;
 }
+
+/** Submissions written by one transaction at most (SQLite binds at most 32,766 values per statement). */
+const MAX_SUBMIT_BATCH = 100;
 
 export interface SubmitRequest {
   site: Site;
@@ -32,15 +41,21 @@ export interface SubmitRequest {
 
 /** Accepting and reading comments: the request path, which does only cheap work. */
 export class CommentService {
-  constructor(private readonly options: CommentServiceOptions) {}
+  /** Concurrent submissions are written together: one transaction, one job add. */
+  private readonly submissions: GroupCommit<Comment, { queued: Promise<void> }>;
+
+  constructor(private readonly options: CommentServiceOptions) {
+    this.submissions = new GroupCommit({ commit: (comments) => this.store(comments), maxBatch: MAX_SUBMIT_BATCH });
+  }
 
   /**
    * Stores the comment as pending, then queues it. The database comes first: once
    * this returns, the comment cannot be lost, even if the enqueue failed (the
-   * sweep picks it up when Redis is back).
+   * sweep picks it up when Redis is back). It is stored with the submissions that
+   * arrived with it; if their transaction fails, none is stored and each gets a 503.
    */
   async submit(request: SubmitRequest) {
-    const { commentRepository, moderationQueue, eventOutbox, secret, clock, logger } = this.options;
+    const { commentRepository, secret, clock } = this.options;
     const { site, input } = request;
     if (input.parentId) {
       const parentOk = await commentRepository.isApprovedOnPage({
@@ -57,7 +72,7 @@ export class CommentService {
     const authorToken = newAuthorToken();
     const now = clock();
     const comment: Comment = {
-      id: randomUUID(),
+      id: newCommentId(now),
       siteKey: site.key,
       pageId: input.pageId,
       // Shown to moderators and sent in webhooks: only a page of the site's own, not whatever a submitter claims.
@@ -90,27 +105,67 @@ export class CommentService {
       originalText: null,
       editedAt: null,
     };
-    await eventOutbox.commit(async (trx) => {
-      await commentRepository.insert(comment, trx);
-      return { result: undefined, events: [{ type: 'comment.created', comment, at: now }] };
-    });
-
-    try {
-      await moderationQueue.enqueue(comment.id);
-    } catch (err) {
-      logger.warn(
-        { commentId: comment.id, err: (err as Error).message },
-        'enqueue failed; the sweep will queue the comment',
-      );
-    }
+    const { queued } = await this.submissions.add(comment);
+    await queued;
 
     const answer = { ...toPublicComment(comment), avatar: pendingAvatar({ secret, commentId: comment.id }) };
     return { comment: { ...answer, status: 'pending' as const }, authorToken };
   }
 
+  /**
+   * One batch of submissions: inserted with their events in one transaction, then queued
+   * with one add. The next batch is written while this one's jobs are being queued.
+   */
+  private async store(comments: Comment[]): Promise<{ queued: Promise<void> }> {
+    const { commentRepository, eventOutbox, logger } = this.options;
+    try {
+      await eventOutbox.commit(async (trx) => {
+        await commentRepository.insertMany(comments, trx);
+        const events = comments.map((comment) => ({
+          type: 'comment.created' as const,
+          comment,
+          at: comment.createdAt,
+        }));
+        return { result: undefined, events };
+      });
+    } catch (err) {
+      // Nothing of the batch was written: every request in it may simply be sent again.
+      logger.error({ err: (err as Error).message, comments: comments.length }, 'could not store submissions');
+      throw isDatabaseOutage(err) ? err : ApiError.unavailable('database_unavailable');
+    }
+    return { queued: this.enqueue(comments) };
+  }
+
+  /** Queues a stored batch; a failure only delays it (the sweep queues pending comments). */
+  private async enqueue(comments: Comment[]): Promise<void> {
+    try {
+      const jobs = comments.map(({ id }) => ({ name: 'moderate', data: { commentId: id }, opts: { jobId: id } }));
+      await withinTimeout(this.options.moderationQueue.queue.addBulk(jobs), ENQUEUE_TIMEOUT_MS, 'enqueue');
+    } catch (err) {
+      this.options.logger.warn(
+        { comments: comments.length, err: (err as Error).message },
+        'enqueue failed; the sweep will queue the comments',
+      );
+    }
+  }
+
   /** A signed, timestamped token for the widget's form: the time trap's start. */
   formToken(site: Site): string {
     return issueFormToken({ secret: this.options.secret, siteKey: site.key, now: this.options.clock() });
+  }
+
+  /**
+   * A page of a thread as JSON, with its ETag. The first page comes from the cache,
+   * which the repository's changes drop: it is what every reader of the page asks for.
+   */
+  async serializedThread(options: {
+    siteKey: string;
+    pageId: string;
+    cursor?: string;
+    limit: number;
+  }): Promise<SerializedPage> {
+    if (options.cursor) return serializePage(await this.thread(options));
+    return this.options.threadCache.firstPage(options, () => this.thread(options));
   }
 
   /** A page's published comments, oldest first. */

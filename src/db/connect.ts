@@ -50,5 +50,30 @@ export function connectDatabase(
   sqlite.pragma('foreign_keys = ON');
   // Several processes (api, worker) may share the file; wait for a lock rather than fail.
   sqlite.pragma('busy_timeout = 5000');
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+}
+
+/** Distinct statements kept prepared: Kysely's queries have a few hundred shapes (IN lists, batch sizes). */
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * The database as Kysely sees it, preparing each distinct SQL text once: Kysely asks
+ * for a new statement on every query, and preparing costs as much as running a small
+ * one. A statement still being iterated is busy, so that one query gets a fresh one.
+ */
+function withStatementCache(sqlite: SqliteDatabase.Database) {
+  const statements = new Map<string, SqliteDatabase.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(text: string) {
+      const cached = statements.get(text);
+      if (cached && !cached.busy) return cached;
+      const statement = sqlite.prepare(text);
+      if (!cached) {
+        if (statements.size >= STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value!);
+        statements.set(text, statement);
+      }
+      return statement;
+    },
+  };
 }

@@ -9,6 +9,7 @@ import type { MailLinkService } from '../mail/mail-link-service';
 import type { NotificationService } from '../mail/notification-service';
 import { mailRoutes } from './mail-routes';
 import type { PrivacyService } from '../privacy/privacy-service';
+import type { SiteCache } from '../sites/site-cache';
 import type { SiteRepository } from '../sites/site-repository';
 import { ApiError } from '../errors';
 import { adminRoutes } from './admin-routes';
@@ -29,6 +30,8 @@ import { widgetRoutes } from './widget-routes';
 
 export interface AppOptions {
   siteRepository: SiteRepository;
+  /** Sites as the public routes look them up on every request. */
+  siteCache: SiteCache;
   commentService: CommentService;
   tokenService: TokenService;
   moderationService: ModerationService;

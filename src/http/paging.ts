@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { decodeCursor } from '../comments/comment-repository';
+import { decodeCursor } from '../comments/cursor';
 
 /** The query of a list that comes in pages: `cursor` (the `nextCursor` of the page before) and `limit`. */
 export const pageQuery = {

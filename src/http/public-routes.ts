@@ -5,7 +5,8 @@ import type { CommentService } from '../comments/comment-service';
 import { submitCommentSchema } from '../comments/submit-schema';
 import { ApiError } from '../errors';
 import type { ParleyMetrics } from '../metrics/parley-metrics';
-import type { Site, SiteRepository } from '../sites/site-repository';
+import type { SiteCache } from '../sites/site-cache';
+import type { Site } from '../sites/site-repository';
 import { bearerToken } from './auth';
 import { authorStatusSchema, formTokenSchema, submitResultSchema, threadSchema } from './envelopes';
 import { AVATAR, COMMENT_ID, CREATED } from './examples';
@@ -16,7 +17,8 @@ import { allowSiteOrigin, answerPreflight, refuseOrigin } from './site-access';
 import { jsonBody } from './json-body';
 
 export interface PublicRoutesOptions {
-  sites: SiteRepository;
+  /** Every request looks its site up: from memory. */
+  siteCache: SiteCache;
   comments: CommentService;
   bodyLimit: number;
   maxCommentLength: number;
@@ -65,7 +67,7 @@ export function publicRoutes(options: PublicRoutesOptions): (Route | Mount)[] {
     // In front of every route of a site: an unknown site is a 404, a browser of another
     // origin a 403, and a preflight is answered here.
     mount('/v1/sites/:siteKey', async (req, res, next) => {
-      const found = await options.sites.find(String(req.params.siteKey));
+      const found = await options.siteCache.find(String(req.params.siteKey));
       if (!found) throw ApiError.notFound('Site');
       allowSiteOrigin(found, req, res);
       if (req.method === 'OPTIONS') return answerPreflight(res);
@@ -151,14 +153,19 @@ export function publicRoutes(options: PublicRoutesOptions): (Route | Mount)[] {
       },
       errors: [400, 403, 404],
       handler: async ({ res, params, query }) => {
-        const thread = await options.comments.thread({
+        const page = await options.comments.serializedThread({
           siteKey: siteOf(res).key,
           pageId: params.pageId,
           cursor: query.cursor,
           limit: query.limit,
         });
-        res.set('Cache-Control', THREAD_CACHE_CONTROL);
-        return thread;
+        // The JSON text as it was serialized once, with its ETag: Express answers a matching If-None-Match with 304.
+        res.set({
+          'Cache-Control': THREAD_CACHE_CONTROL,
+          ETag: page.etag,
+          'Content-Type': 'application/json; charset=utf-8',
+        });
+        res.send(page.json);
       },
     }),
 
@@ -175,7 +182,7 @@ export function publicRoutes(options: PublicRoutesOptions): (Route | Mount)[] {
         const siteKey = commentIdSchema.safeParse(params.id).success
           ? await options.comments.siteKeyOf(params.id)
           : undefined;
-        const owner = siteKey ? await options.sites.find(siteKey) : undefined;
+        const owner = siteKey ? await options.siteCache.find(siteKey) : undefined;
         if (owner) allowSiteOrigin(owner, req, res);
         else refuseOrigin(req, res);
         answerPreflight(res);
@@ -201,7 +208,7 @@ export function publicRoutes(options: PublicRoutesOptions): (Route | Mount)[] {
         const token = authorToken(req);
         if (!commentIdSchema.safeParse(params.id).success) throw ApiError.notFound('Comment');
         const { siteKey, ...status } = await options.comments.statusForAuthor({ id: params.id, authorToken: token });
-        const owner = await options.sites.find(siteKey);
+        const owner = await options.siteCache.find(siteKey);
         if (owner) allowSiteOrigin(owner, req, res);
         res.set('Cache-Control', 'private, no-store');
         return status;

@@ -15,6 +15,14 @@ export interface RateLimitOptions {
   logger: Logger;
 }
 
+/** Counts a request in its window and returns the count: one command, one round trip. */
+const COUNT_SCRIPT = `
+local n = redis.call('INCR', KEYS[1])
+if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+return n`;
+
+type CountingRedis = Redis & { parleyRateCount(key: string, windowMs: number): Promise<number> };
+
 /**
  * A per-IP limit at the door, counted in Redis so every API replica shares it: past
  * the limit, 429 with Retry-After. If Redis cannot answer, requests go through: during
@@ -22,6 +30,10 @@ export interface RateLimitOptions {
  * a flood. IPs are hashed in key names.
  */
 export function rateLimit(options: RateLimitOptions): RequestHandler {
+  const redis = options.redis as CountingRedis;
+  // ioredis sends the script's SHA, and the script itself only when Redis does not know it yet.
+  if (typeof redis.parleyRateCount !== 'function')
+    redis.defineCommand('parleyRateCount', { numberOfKeys: 1, lua: COUNT_SCRIPT });
   return async (req, res, next) => {
     const now = Date.now();
     const window = Math.floor(now / options.windowMs);
@@ -32,8 +44,7 @@ export function rateLimit(options: RateLimitOptions): RequestHandler {
     const key = `${options.prefix}:ratelimit:${options.name}:${ip}:${window}`;
     let count: number;
     try {
-      const results = await options.redis.multi().incr(key).pexpire(key, options.windowMs).exec();
-      count = Number(results?.[0]?.[1] ?? 0);
+      count = Number(await redis.parleyRateCount(key, options.windowMs));
     } catch (err) {
       options.logger.debug(
         { err: (err as Error).message, limit: options.name },

@@ -35,6 +35,8 @@ export class RouteRegistry {
   private readonly entries: (Route | Mount)[] = [];
   private matchers: Matcher[] | undefined;
   private readonly named = new WeakMap<Request, string>();
+  /** Templates by method and path: every request is named, and most ask for the same few paths. */
+  private readonly byPath = new Map<string, string>();
 
   /** An Express router for these routes and mounts, in this order; each is recorded here. */
   router(entries: (Route | Mount)[]): Router {
@@ -45,6 +47,7 @@ export class RouteRegistry {
       this.entries.push(entry);
     }
     this.matchers = undefined;
+    this.byPath.clear();
     return router;
   }
 
@@ -63,9 +66,16 @@ export class RouteRegistry {
     const cached = this.named.get(req);
     if (cached) return cached;
     const path = (req.originalUrl ?? req.url).split('?')[0];
-    const wanted = req.method === 'HEAD' ? ['HEAD', 'GET'] : [req.method];
-    const found = this.matchersOf().find((m) => (m.method === '*' || wanted.includes(m.method)) && m.matches(path));
-    const template = found?.template ?? 'unmatched';
+    const key = `${req.method} ${path}`;
+    let template = this.byPath.get(key);
+    if (template === undefined) {
+      const wanted = req.method === 'HEAD' ? ['HEAD', 'GET'] : [req.method];
+      const found = this.matchersOf().find((m) => (m.method === '*' || wanted.includes(m.method)) && m.matches(path));
+      template = found?.template ?? 'unmatched';
+      // A bound on memory (paths hold page ids), not an eviction policy.
+      if (this.byPath.size >= 10_000) this.byPath.clear();
+      this.byPath.set(key, template);
+    }
     this.named.set(req, template);
     return template;
   }

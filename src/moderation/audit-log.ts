@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import { z } from 'zod';
 import type { Principal } from '../auth/token-service';
-import { decodeCursor, encodeCursor } from '../comments/comment-repository';
+import { decodeCursor, encodeCursor } from '../comments/cursor';
 import type { Db } from '../db/connect';
 import type { AuditLogTable, Database } from '../db/schema';
 import { isoTime, isoTimestamp } from '../db/timestamps';

@@ -61,7 +61,14 @@ export function normalizeOrigin(url: string): string {
 }
 
 export class SiteRepository {
+  private readonly listeners: Array<(key: string) => void> = [];
+
   constructor(private readonly db: Db) {}
+
+  /** Calls `listener` with the key of every site this repository changes (caches drop it). */
+  onChange(listener: (key: string) => void): void {
+    this.listeners.push(listener);
+  }
 
   async create(input: NewSite): Promise<Site> {
     const row = {
@@ -97,6 +104,7 @@ export class SiteRepository {
       })
       .where('key', '=', key)
       .execute();
+    for (const listener of this.listeners) listener(key);
     return this.find(key);
   }
 
