@@ -11,7 +11,6 @@ describe('SIGTERM during load', () => {
     stack = await startStack({ dialect: 'postgres' });
     const api = await stack.startApi();
     await stack.addEndpoint();
-    const worker = await stack.startWorker();
 
     // The API is told to stop while submissions pour in: each one either gets its answer (a
     // 202 that is stored) or finds the port closed, never a cut-off answer.
@@ -30,19 +29,26 @@ describe('SIGTERM during load', () => {
     expect(accepted.length).toBeGreaterThanOrEqual(300);
     expect(await stack.storedCount()).toBe(accepted.length);
 
+    // A backlog for the worker, through a new API process.
+    await stack.startApi();
+    const more = await offer(1000, 16, (i) => stack.submit(OFFERED + i));
+    expect(more.every((r) => r.status === 202)).toBe(true);
+    accepted.push(...more.map((r) => r.id!));
+
     // The worker is told to stop while it has jobs in hand; a new one finishes the rest.
+    const worker = await stack.startWorker();
     await waitFor(async () => ((await stack.pending(accepted)) < accepted.length ? true : undefined), {
       what: 'the worker to start deciding',
     });
     worker.signal('SIGTERM');
     expect(await worker.exited).toBe(0);
     const pendingAtStop = await stack.pending(accepted);
-    await stack.startApi();
+    expect(pendingAtStop).toBeGreaterThan(0);
     await stack.startWorker();
 
     const end = await verifyDecidedOnce(stack, accepted, { timeoutMs: 120_000 });
     report('SIGTERM during load', {
-      offered: OFFERED,
+      offered: OFFERED + 1000,
       accepted: accepted.length,
       refusedAfterStop: unanswered,
       pendingAtWorkerStop: pendingAtStop,
