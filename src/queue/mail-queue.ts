@@ -1,5 +1,6 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { ensureLiveJob, type RequeueResult } from './live-job';
 import { ENQUEUE_TIMEOUT_MS, withinTimeout } from './redis';
 
 export const MAIL_QUEUE = 'mail';
@@ -19,11 +20,9 @@ export class MailQueue {
     this.queue.on('error', () => undefined);
   }
 
-  /** Queues a mail again, retrying a job that used up its attempts (its id would block a new one). */
-  async requeue(messageId: string): Promise<void> {
-    const job = await this.queue.getJob(messageId);
-    if (job && (await job.getState()) === 'failed') await job.retry('failed');
-    else await this.send(messageId);
+  /** Makes sure a pending mail has a live job (see ensureLiveJob). */
+  async requeue(messageId: string): Promise<RequeueResult> {
+    return ensureLiveJob(this.queue, messageId, () => this.send(messageId));
   }
 
   async send(messageId: string): Promise<void> {

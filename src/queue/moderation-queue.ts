@@ -1,5 +1,6 @@
 import { type JobsOptions, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { ensureLiveJob, type RequeueResult } from './live-job';
 import { ENQUEUE_TIMEOUT_MS, withinTimeout } from './redis';
 
 export const MODERATION_QUEUE = 'moderation';
@@ -14,8 +15,6 @@ const jobOptions: JobsOptions = {
   removeOnComplete: { age: 24 * 3600, count: 10_000 },
   removeOnFail: { age: 7 * 24 * 3600 },
 };
-
-export type RequeueResult = 'added' | 'retried' | 'present';
 
 /** The producer side of the moderation queue. The job id is the comment id, so adding twice is harmless. */
 export class ModerationQueue {
@@ -36,23 +35,9 @@ export class ModerationQueue {
     await withinTimeout(this.queue.add('moderate', { commentId }, { jobId: commentId }), ENQUEUE_TIMEOUT_MS, 'enqueue');
   }
 
-  /**
-   * Makes sure a pending comment has a live job: adds one if there is none, and
-   * retries one that used up its attempts (say, during a long database outage) or
-   * that completed while the comment stayed pending.
-   */
+  /** Makes sure a pending comment has a live job (see ensureLiveJob). */
   async requeue(commentId: string): Promise<RequeueResult> {
-    const job = await this.queue.getJob(commentId);
-    if (!job) {
-      await this.enqueue(commentId);
-      return 'added';
-    }
-    const state = await job.getState();
-    if (state === 'failed' || state === 'completed') {
-      await job.retry(state, { resetAttemptsMade: true, resetAttemptsStarted: true });
-      return 'retried';
-    }
-    return 'present';
+    return ensureLiveJob(this.queue, commentId, () => this.enqueue(commentId));
   }
 
   async close(): Promise<void> {

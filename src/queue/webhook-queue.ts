@@ -1,5 +1,6 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { ensureLiveJob, type RequeueResult } from './live-job';
 import { ENQUEUE_TIMEOUT_MS, withinTimeout } from './redis';
 
 export const WEBHOOK_QUEUE = 'webhooks';
@@ -19,26 +20,14 @@ export class WebhookQueue {
     this.queue.on('error', () => undefined);
   }
 
-  /** Queues a fan-out again, retrying a job that used up its attempts (its id would block a new one). */
-  async requeueFanOut(eventId: string): Promise<void> {
-    const job = await this.queue.getJob(eventId);
-    if (job && (await job.getState()) === 'failed') await job.retry('failed');
-    else await this.fanOut(eventId);
+  /** Makes sure an event not yet fanned out has a live fan-out job (see ensureLiveJob). */
+  async requeueFanOut(eventId: string): Promise<RequeueResult> {
+    return ensureLiveJob(this.queue, eventId, () => this.fanOut(eventId));
   }
 
-  /**
-   * Makes sure a pending message has a live delivery job: adds one if its job is gone,
-   * retries one that failed (its worker died twice, the database was down) or completed
-   * without delivering, with its attempts counted afresh. Returns whether it had to.
-   */
-  async requeueDelivery(messageId: string, jobId = messageId): Promise<'requeued' | 'present'> {
-    const job = await this.queue.getJob(jobId);
-    const state = job ? await job.getState() : 'unknown';
-    if (state === 'failed' || state === 'completed')
-      await job!.retry(state, { resetAttemptsMade: true, resetAttemptsStarted: true });
-    else if (state === 'unknown') await this.deliver(messageId, jobId);
-    else return 'present';
-    return 'requeued';
+  /** Makes sure a pending message has a live delivery job (see ensureLiveJob); a redelivery runs under its own job id. */
+  async requeueDelivery(messageId: string, jobId = messageId): Promise<RequeueResult> {
+    return ensureLiveJob(this.queue, jobId, () => this.deliver(messageId, jobId));
   }
 
   /** The job id is the event id: queueing an event twice makes one job. */

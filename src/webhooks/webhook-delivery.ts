@@ -71,7 +71,7 @@ export class WebhookDelivery {
       messages.length < options.limit || !last ? undefined : { createdAt: Number(last.created_at), id: last.id };
     let requeued = 0;
     for (const message of messages) {
-      if ((await webhookQueue.requeueDelivery(message.id, message.job_id ?? message.id)) === 'requeued') requeued += 1;
+      if ((await webhookQueue.requeueDelivery(message.id, message.job_id ?? message.id)) !== 'present') requeued += 1;
     }
     return events.length + requeued;
   }
