@@ -276,14 +276,26 @@ export async function verifyDecidedOnce(stack: Stack, accepted: string[], option
     .where('site_key', '=', stack.site.key)
     .groupBy('status')
     .execute();
+  const pending = await stack.pending(accepted);
   return {
+    decided: accepted.length - pending,
+    lost: pending,
     lostEvents,
     decidedTwice: decidedTwice + storedDecisions.length,
     statuses: Object.fromEntries(statuses.map((s) => [s.status, Number(s.n)])),
   };
 }
 
-/** Prints a test's figures on one line, for the CI log. */
-export function report(name: string, figures: Record<string, unknown>): void {
-  process.stdout.write(`[reliability] ${name}: ${JSON.stringify(figures)}\n`);
+export type EndState = Awaited<ReturnType<typeof verifyDecidedOnce>>;
+
+/**
+ * Prints a fault test's figures on one line, for the CI log, with its end state, and
+ * checks that end state: no accepted comment left undecided, no event lost, nothing
+ * decided twice.
+ */
+export function reportNothingLost(name: string, figures: Record<string, unknown>, end: EndState): void {
+  process.stdout.write(`[reliability] ${name}: ${JSON.stringify({ ...figures, ...end })}\n`);
+  expect(end.lost).toBe(0);
+  expect(end.lostEvents).toBe(0);
+  expect(end.decidedTwice).toBe(0);
 }
