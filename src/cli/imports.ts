@@ -10,6 +10,7 @@ import { ImportFileError } from '../imports/xml-elements';
 import type { DatabaseRuntime } from '../runtime';
 import { parseCount } from './arguments';
 import { withDatabase, withRuntime } from './open-runtime';
+import { peakRssBytes } from './peak-memory';
 import { ProgressBar } from './progress-bar';
 
 const READERS = { wordpress: readWordpressExport, disqus: readDisqusExport };
@@ -86,8 +87,7 @@ async function runImport(options: {
     });
     bar?.done();
     // Peak memory is part of the report: an import is meant to run in constant memory, whatever the file's size.
-    const peakRssBytes = process.resourceUsage().maxRSS * 1024;
-    console.log(opts.json ? JSON.stringify({ ...summary, peakRssBytes }) : describe(summary));
+    console.log(opts.json ? JSON.stringify({ ...summary, peakRssBytes: peakRssBytes() }) : describe(summary));
   } catch (err) {
     bar?.done();
     if (!(err instanceof ImportFileError)) throw err;

@@ -53,7 +53,8 @@ describe('a large import on sqlite', () => {
       skipped: { pingback: expected.pingbacks },
       bytes: expected.bytes,
     });
-    // Far below the file's size in memory (a JS string of it alone would be twice its bytes).
+    // Far below the file's size in memory (a JS string of it alone would be twice its bytes). The
+    // figure is the command's own peak (VmHWM): rusage's maxRSS would report this test runner's.
     expect(summary.peakRssBytes).toBeLessThan(2 * expected.bytes + 100e6);
     const count = await instance.runtime.db
       .selectFrom('comments')
