@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ExpressionBuilder, Transaction } from 'kysely';
+import { newCommentId } from '../comments/comment-id';
 import { insertColumns, type NewComment } from '../comments/comment-record';
 import { authorHash, textHash } from '../comments/identity';
 import { renderCommentHtml } from '../comments/render';
@@ -245,7 +246,8 @@ export class CommentImporter {
     const name = source.authorName || 'Anonymous';
     const status = run.moderate ? 'pending' : source.status;
     return {
-      id: randomUUID(),
+      // Time-ordered like every new comment's id: appended to the key's B-tree, not scattered over it.
+      id: newCommentId(this.options.clock()),
       siteKey: run.siteKey,
       pageId,
       pageUrl: /^https?:\/\//i.test(source.page.url) ? source.page.url : null,
