@@ -46,6 +46,8 @@ const SPAM_FIT: FitOptions = {
   rules: [
     // A link is evidence, but news readers cite sources: no more than a hold alone.
     { prefix: 'urls:', l2: 0.05, prior: 1.5 },
+    // Engagement bait is held on any site: its prior holds unless many examples say otherwise.
+    { prefix: 'cta:like-farming', l2: 1, prior: 2 },
     { prefix: 'cta:', l2: 0.02 },
     { prefix: 'email', l2: 0.05, prior: 1 },
     { prefix: 'website', l2: 0.05, prior: 0.5 },

@@ -43,7 +43,21 @@ describe('spam signals', () => {
     expect(signalsOf('[url=http://pills.example]pills[/url]')).toContain('markup-link');
   });
 
+  it('finds pirate-stream offers, wallet addresses and links written with "(dot)"', () => {
+    expect(signalsOf('If you wanna watch the full movie online for free, go to moviesfree here')).toEqual([
+      'free-stream',
+    ]);
+    expect(signalsOf('Please donate bitcoins to me at 1FHeNqx1twqM153v2PTAyieJNEAm5N5Ykz')).toEqual(['crypto-wallet']);
+    expect(signalsOf('send eth to 0x52908400098527886E0F7030069857D2E4169EE7')).toEqual(['crypto-wallet']);
+    expect(tokenize({ text: 'read it at gonintendo(dot)com/?id=205110', website: null }).foreignLinks).toBe(1);
+    expect(tokenize({ text: 'shop [dot] example [dot] com', website: null }).foreignLinks).toBe(1);
+  });
+
   it('says nothing about ordinary comments, links to reference sites included', () => {
+    expect(signalsOf('I watched the match last night; the free kick in the second half decided it')).toEqual([]);
+    expect(signalsOf('Order 1234567890123456789012345 was shipped; the id AAAAAAAAAAAAAAAAAAAAAAAAAAA too')).toEqual(
+      [],
+    );
     expect(signalsOf('Great article, thanks. I disagree with the second point, though.')).toEqual([]);
     expect(signalsOf('The docs explain it: https://docs.python.org/3/library/asyncio.html')).toEqual([]);
     expect(signalsOf('Call me old-fashioned, but the 1995 version was better')).toEqual([]);
@@ -70,6 +84,17 @@ describe('features', () => {
     expect(abuse).toEqual(expect.arrayContaining(['d:are', 'd:a', 'd:fucking', 'w:idiot', 'prof:1', 'b:all muslims']));
     // A group's name is no evidence of abuse on its own.
     expect(abuse).not.toContain('w:muslims');
+  });
+
+  it('takes "like if you ..." for engagement bait, but not "like" as a comparison or a wish', () => {
+    const farming = (text: string) => spamFeatures({ text, website: null }).includes('cta:like-farming');
+    expect(farming('Like this comment if you are watching in 2015')).toBe(true);
+    expect(farming('Thumbs up if you still listen to this!')).toBe(true);
+    expect(farming('like if u agree')).toBe(true);
+    expect(farming('I would like to know if the council voted on it')).toBe(false);
+    expect(farming('Sort of like, if you find yourself surrounded by fools, it may be you')).toBe(false);
+    expect(farming('It looks like if nothing changes the bill fails')).toBe(false);
+    expect(farming('crap like this. if the mayor had read it')).toBe(false);
   });
 
   it('weighs a long comment no more than a medium one, and a few words as little evidence', () => {

@@ -33,6 +33,8 @@ const URL_PATTERN = /\b(?:https?:\/\/|www\.)[^\s<>"'()\]]+/giu;
 // "name.com" and the "name . com" people write to dodge link filters.
 const BARE_DOMAIN =
   /\b[a-z0-9-]{2,63}(?:\.|\s\.\s?|\.\s)(?:com|net|org|info|biz|xyz|online|site|club|shop|store)\b(?!\.[a-z0-9])(?:\/[^\s<>"'()\]]*)?|\b[a-z0-9-]{2,63}\.(?:ru|su|io|co|me|tk|ly|gl|us|top|in|uk|app|tv|cc|ws|pro|link|live|fun|space|website|tech|vn|pl|de|fr|es|it|nl|cn|br|au|ca|eu)\b(?!\.[a-z0-9])(?:\/[^\s<>"'()\]]*)?|\b[a-z0-9-]{2,63}\.[a-z]{2,12}\/[^\s<>"'()\]]*/giu;
+// "site(dot)com", "site [dot] com": the other way to write a link past a filter.
+const DOT_WORD = /\s?[([{]\s?dot\s?[)\]}]\s?/g;
 const EMAIL = /[^\s@<>()[\]]{1,64}@[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63})*\.[a-z]{2,24}\b/giu;
 const WORD = /[\p{L}\p{N}]+(?:['’][\p{L}]+)*/gu;
 // "s u b s c r i b e" and "c.h.e.c.k": single letters in a row, glued back together.
@@ -83,19 +85,15 @@ const FUNCTION_WORDS = new Set(
 const CALLS_TO_ACTION: ReadonlyArray<readonly [string, RegExp]> = [
   [
     'subscribe',
-    /\b(?:sub ?(?:4|for) ?sub|subs?cr?ib(?:e|ing)? (?:to )?(?:me|my|our|back)|subscribe|suscri\w*|subcri\w*)\b/,
+    /\b(?:sub ?(?:4|for) ?sub|subs?cr?ib(?:e|ing)? (?:to )?(?:me|my|our|back)|subscribe|subscrib(?:irse|ete|anse)|suscri\w*|subcri\w*|inscreva\w*)\b/,
   ],
   [
     'look',
     /\b(?:check (?:out|it out|this out) (?:my|our|this|these|the|new)|check my|take a look at (?:my|our|this)|have a look at (?:my|our)|go (?:check|see|watch|visit|to) (?:my|our)|look (?:at|up) (?:my|our))\b/,
   ],
   [
-    'like-farming',
-    /\b(?:like|thumbs up|share|comment)\b[^.!?]{0,30}\bif\b|\blike this comment\b|\bgive (?:it|this|me) a (?:like|thumbs up)\b/,
-  ],
-  [
     'mine',
-    /\b(?:my|our) (?:new |own )?(?:channel|videos?|page|site|website|blog|music|songs?|track|cover|profile|account|instagram|twitter|facebook|app|game|book|shop|store|business|company|services?|products?)\b/,
+    /\b(?:(?:my|our) (?:new |own )?(?:channel|videos?|playlist|podcast|mixtape|page|site|website|blog|music|songs?|track|cover|profile|account|instagram|twitter|facebook|app|game|book|shop|store|business|company|services?|products?)|(?:mi|meu|mon|mein|meinen) (?:canal|channel|kanal|chaine))\b/,
   ],
   [
     'visit',
@@ -106,6 +104,13 @@ const CALLS_TO_ACTION: ReadonlyArray<readonly [string, RegExp]> = [
     /\b(?:earn (?:money|cash|\$)|make money|work from home|free (?:gift cards?|money|iphone|followers|likes|views|robux)|promo code|discount code|coupon code|giveaway)\b/,
   ],
 ];
+
+/**
+ * Engagement bait ("like if you ...", "thumbs up if ..."), held on any site. Matched on
+ * the text with its punctuation, so "sort of like, if ..." and "would like to know if" are not.
+ */
+const LIKE_FARMING =
+  /(?<!\b(?:just|looks?|feels?|felt|seems?|sounds?|would|i'd|id|more|not|is|was|be|it's|its|much|of) )\b(?:like|thumbs up|upvote)(?: this| it)? if\b|\blike this comment\b|\bgive (?:it|this|me) a (?:like|thumbs up)\b/;
 
 /**
  * Where readers point each other for facts and code: encyclopedias, standards, public
@@ -186,6 +191,7 @@ export function tokenize(input: CommentText): Tokens {
     return ' ';
   };
   const rest = folded
+    .replace(DOT_WORD, '.')
     .replace(EMAIL, () => {
       emails++;
       return ' ';
@@ -220,6 +226,7 @@ export function spamFeatures(input: CommentText, tokens: Tokens = tokenize(input
   if (input.website) features.push('website');
   const sentence = ` ${tokens.words.join(' ')} `;
   for (const [name, pattern] of CALLS_TO_ACTION) if (pattern.test(sentence)) features.push(`cta:${name}`);
+  if (LIKE_FARMING.test(tokens.folded.replace(/\s+/g, ' '))) features.push('cta:like-farming');
   for (const signal of spamSignals(input, tokens)) features.push(`sig:${signal.name}`);
   return features;
 }

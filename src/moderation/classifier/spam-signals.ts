@@ -13,6 +13,8 @@ export const SPAM_SIGNALS = {
   phone: { prior: 1.5, reason: 'a phone number' },
   'contact-offer': { prior: 3, reason: 'asks readers to get in touch through an address or messenger' },
   'money-promise': { prior: 3, reason: 'promises money, loans, recovered funds or spells' },
+  'free-stream': { prior: 2.5, reason: 'offers a film, show or match to watch or download free' },
+  'crypto-wallet': { prior: 3, reason: 'a cryptocurrency wallet address to send money to' },
   'promo-link': { prior: 2.5, reason: "a call to action ('visit', 'check out', 'click') with a link" },
   'praise-link': { prior: 2, reason: "generic praise ('nice post', 'thanks for sharing') with a link" },
   'praise-website': { prior: 1, reason: 'generic praise from an author who gives a website' },
@@ -44,6 +46,13 @@ const CALL_TO_ACTION_BEFORE_LINK =
   /\b(?:visit|check(?: it)? out|click|go to|read more|learn more|more (?:info|details)|find (?:it|them|out more)|buy|order|download|sign up|join|get (?:it|yours)|available) [^.!?\n]{0,60}(?:https?:\/\/|www\.|\b[a-z0-9-]{2,63}\.(?:com|net|org|info|biz|ru|io|co|in|xyz|online|site|shop|store|app)\b)/;
 const PRAISE =
   /\b(?:(?:nice|great|good|awesome|excellent|amazing|wonderful|informative|useful|helpful|interesting|fantastic|superb|brilliant|valuable|impressive) (?:post|article|blog|information|info|content|read|share|sharing|work|job|writing|write up|site|website|stuff|topic|tips|points?|piece)|thanks? (?:you |a lot )?for (?:the )?(?:sharing|this (?:post|article|information|info)|the (?:info|information|post|article|great post))|keep (?:it up|up the good work|posting|sharing|writing)|i (?:really )?(?:like|liked|enjoyed|appreciate) (?:your|this) (?:post|article|blog|writing|content|site)|very (?:informative|helpful|useful|interesting)|(?:this|your) (?:post|article|blog|site) is (?:very |so |really )?(?:good|nice|great|helpful|informative|useful|amazing))\b/;
+// Pirate-stream spam under every film, series and sports page: a title to watch or download, free.
+const FREE = String.raw`(?:for free|free of charge|(?:totally|absolutely|completely|100%) free|free (?:online|here|now|in hd|on this|at|streaming|download)|free(?=\s*(?:[.!,:>)-]|$)))`;
+const FREE_STREAM = new RegExp(
+  String.raw`\b(?:watch|stream|download)\w*\b[^.!?;\n]{0,50}\b(?:movie|film|episode|season|series|match|game|fight|online|in hd)\b[^.!?;\n]{0,30}\b${FREE}|\b(?:full|whole|complete) movie\b[^.!?;\n]{0,40}\b${FREE}|\blive ?stream(?:ing)? ${FREE}`,
+);
+// Bitcoin (base58 and bech32) and Ethereum addresses: nobody quotes one but to be paid.
+const WALLET = /\b(?:[13][a-km-zA-HJ-NP-Z1-9]{25,34}|bc1[a-z0-9]{25,62}|0x[a-fA-F0-9]{40})\b/g;
 const MARKUP_LINK = /<a\s+[^>]*href|\[url[=\]]|\[link[=\]]/i;
 
 /** Whether a run of digit groups reads as a phone number rather than years or a large amount. */
@@ -79,6 +88,15 @@ export function spamSignals(input: CommentText, tokens: Tokens): SpamSignal[] {
   const reachable = tokens.emails > 0 || /(?:^|\s)@[a-z0-9_]{3,}/.test(folded) || phones.length > 0;
   if (reachable && CONTACT_WORDS.test(folded) && !found.has('phone-support')) found.add('contact-offer');
   if (MONEY.test(folded)) found.add('money-promise');
+  if (FREE_STREAM.test(folded)) found.add('free-stream');
+  // A base58 address mixes cases and digits; a word or a number run does not.
+  for (const [address] of input.text.matchAll(WALLET))
+    if (
+      /\d/.test(address) &&
+      (/[a-z]/.test(address) || address.startsWith('0x')) &&
+      (/[A-Z]/.test(address) || !/^[13]/.test(address))
+    )
+      found.add('crypto-wallet');
   if (tokens.foreignLinks > 0) {
     if (CALL_TO_ACTION_BEFORE_LINK.test(folded)) found.add('promo-link');
     if (PRAISE.test(folded)) found.add('praise-link');
