@@ -132,13 +132,16 @@ describe.each(DIALECTS)('mail on %s', (dialect) => {
     const commentId = await submit(site, {
       name: 'Hank',
       email: 'hank@readers.example',
-      text: 'Is this **held**? See https://hank.example',
+      // A link in a comment of some length: held for a person, never condemned on the link alone.
+      text: 'Is this **held**? The figures the article quotes are in my notes, see https://hank.example',
     });
     expect(await settled(commentId)).toBe('held');
     const [, held] = await smtp.waitFor(email, 2);
     const mail = held.parsed;
     expect(mail.subject).toBe('Held for review on Held blog: a comment by Hank');
-    expect(mail.text).toContain('Is this held? See https://hank.example');
+    expect(mail.text).toContain(
+      'Is this held? The figures the article quotes are in my notes, see https://hank.example',
+    );
     expect(mail.html).toContain('<strong>held</strong>');
     expect(mail.text).toMatch(/Why it was held:\n- \w+/);
     expect(mail.text).toContain(`${PUBLIC_URL}/moderation?status=held&site=${site.key}`);
