@@ -92,7 +92,7 @@ async function runImport(options: {
     bar?.done();
     if (!(err instanceof ImportFileError)) throw err;
     throw new Error(
-      `${file}: ${err.message}. The import stopped there: ${opts.dryRun ? 'nothing was stored (dry run)' : `${stored} comments were stored in complete batches, nothing of the batch in progress`}. Fix the file and run the same command again; what is already imported is skipped.`,
+      `${file}: ${err.message.replace(/\.$/, '')}. The import stopped there: ${opts.dryRun ? 'nothing was stored (dry run)' : `${stored} comments were stored in complete batches, nothing of the batch in progress`}. Fix the file and run the same command again; what is already imported is skipped.`,
     );
   }
 }

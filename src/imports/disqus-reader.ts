@@ -8,10 +8,11 @@ const DISQUS_INTERNALS = 'http://disqus.com/disqus-internals';
 
 const isTrue = (element: XmlElement, local: string) => childText(element, local).trim() === 'true';
 
-function postStatus(post: XmlElement): DecisionStatus {
+function postStatus(post: XmlElement, threadDeleted: boolean): DecisionStatus {
   if (isTrue(post, 'isSpam')) return 'spam';
-  // A post removed on Disqus keeps its text in the export: kept, but not published.
-  if (isTrue(post, 'isDeleted')) return 'rejected';
+  // A post removed on Disqus, or on a discussion removed there, keeps its text in the
+  // export: kept, but not published again.
+  if (isTrue(post, 'isDeleted') || threadDeleted) return 'rejected';
   if (childText(post, 'isApproved').trim() === 'false') return 'held';
   return 'approved';
 }
@@ -27,6 +28,7 @@ export async function* readDisqusExport(options: {
   onProgress?: (bytes: number) => void;
 }): AsyncGenerator<SourceEntry> {
   const threads = new Map<string, SourcePage>();
+  const deletedThreads = new Set<string>();
   const elements = readXmlElements({
     file: options.file,
     checkRoot: (tag) =>
@@ -46,9 +48,11 @@ export async function* readDisqusExport(options: {
         url: detached(childText(element, 'link').trim()),
         title: title ? detached(title) : null,
       });
+      if (isTrue(element, 'isDeleted')) deletedThreads.add(detached(dsqId));
       continue;
     }
-    const page = threads.get(child(element, 'thread')?.attributes.id ?? '');
+    const threadId = child(element, 'thread')?.attributes.id ?? '';
+    const page = threads.get(threadId);
     if (!page) {
       yield { skipped: 'no-thread' };
       continue;
@@ -65,7 +69,7 @@ export async function* readDisqusExport(options: {
         ip: childText(element, 'ipAddress').trim() || null,
         createdAt: parseSourceDate(childText(element, 'createdAt'), options.now),
         content: childText(element, 'message').trim(),
-        status: postStatus(element),
+        status: postStatus(element, deletedThreads.has(threadId)),
       },
     };
   }

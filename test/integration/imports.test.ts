@@ -10,6 +10,7 @@ const MAIN = path.resolve(__dirname, '../../dist/src/main.js');
 const FIXTURES = path.resolve(__dirname, '../fixtures/imports');
 const WXR_12 = path.join(FIXTURES, 'wordpress-1.2.xml');
 const DISQUS = path.join(FIXTURES, 'disqus.xml');
+const DISQUS_DELETED_THREAD = path.join(FIXTURES, 'disqus-deleted-thread.xml');
 const HELLO = 'https://blog.example/2019/03/hello-world/';
 const ABOUT = 'https://blog.example/about/';
 
@@ -186,6 +187,19 @@ describe.each(DIALECTS)('imports and exports on %s', (dialect) => {
     expect(runJson(['import', 'disqus', DISQUS, '--site', site])).toMatchObject({ imported: 0, existing: 7 });
   });
 
+  it('keeps the posts of a discussion removed on Disqus, unpublished, as it keeps removed posts', async () => {
+    const site = await newSite();
+    expect(runJson(['import', 'disqus', DISQUS_DELETED_THREAD, '--site', site])).toMatchObject({
+      read: 3,
+      imported: 3,
+      byStatus: { approved: 1, rejected: 1, spam: 1 },
+    });
+    const c = await bySourceId(site);
+    expect(c.get('8200001')!.status).toBe('approved');
+    expect(c.get('8200002')!.status).toBe('rejected');
+    expect(c.get('8200003')!.status).toBe('spam');
+  });
+
   it('gives pages the id asked for: the URL, its path, or the source id', async () => {
     const bySource = await newSite();
     runJson(['import', 'disqus', DISQUS, '--site', bySource, '--page-id', 'source-id']);
@@ -229,6 +243,7 @@ describe.each(DIALECTS)('imports and exports on %s', (dialect) => {
     const failed = run(['import', 'wordpress', truncated, '--site', site, '--batch-size', '3']);
     expect(failed.status).toBe(1);
     expect(failed.stderr).toMatch(/truncated-\w+\.xml: line \d+, column \d+: .*unclosed/i);
+    expect(failed.stderr).not.toContain('..');
     // Batches of 3: two were stored whole; the two comments of the third were not, nor the post being read.
     expect(failed.stderr).toMatch(/6 comments were stored in complete batches/);
     const stored = await bySourceId(site);
