@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 
-/** A thread page as it goes out: the JSON text and its ETag. */
+/** A thread page as it goes out: its JSON as UTF-8 bytes (encoded once, not per request) and its ETag. */
 export interface SerializedPage {
-  json: string;
+  body: Buffer;
   etag: string;
 }
 
@@ -19,8 +19,8 @@ export interface ThreadCacheOptions {
 }
 
 export function serializePage(value: unknown): SerializedPage {
-  const json = JSON.stringify(value);
-  return { json, etag: `"${createHash('sha1').update(json).digest('base64url')}"` };
+  const body = Buffer.from(JSON.stringify(value));
+  return { body, etag: `"${createHash('sha1').update(body).digest('base64url')}"` };
 }
 
 const pageKey = (siteKey: string, pageId: string) => `${siteKey}\u0000${pageId}`;

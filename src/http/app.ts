@@ -93,11 +93,13 @@ export function createApp(options: AppOptions): Express {
     notifications: options.notificationService,
     privacy: options.privacyService,
   };
+  // The widget's routes first: thread reads and submissions are nearly every request, and
+  // each router in front of them is walked, layer by layer, for each one.
+  app.use(routes.router(publicRoutes(routeOptions)));
   app.use(routes.router(opsRoutes(options.readiness)));
   if (options.metrics && options.serveMetrics !== false) app.use(routes.router(metricsRoutes(options.metrics)));
   app.use(routes.router(docsRoutes({ document: () => buildOpenApiDocument(routes.operations()) })));
   app.use(routes.router(queueDashboard({ tokens: options.tokenService, queues: options.queues ?? [] })));
-  app.use(routes.router(publicRoutes(routeOptions)));
   app.use(routes.router(moderationRoutes(routeOptions)));
   app.use(routes.router(adminRoutes(routeOptions)));
   app.use(routes.router(webhookRoutes(routeOptions)));

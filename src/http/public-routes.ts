@@ -159,13 +159,13 @@ export function publicRoutes(options: PublicRoutesOptions): (Route | Mount)[] {
           cursor: query.cursor,
           limit: query.limit,
         });
-        // The JSON text as it was serialized once, with its ETag: Express answers a matching If-None-Match with 304.
+        // The JSON bytes as they were serialized once, with their ETag: Express answers a matching If-None-Match with 304.
         res.set({
           'Cache-Control': THREAD_CACHE_CONTROL,
           ETag: page.etag,
           'Content-Type': 'application/json; charset=utf-8',
         });
-        res.send(page.json);
+        res.send(page.body);
       },
     }),
 

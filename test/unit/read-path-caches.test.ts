@@ -17,7 +17,7 @@ describe('ThreadCache', () => {
     let loads = 0;
     const load = async () => ({ comments: [], total: (loads += 1) });
     const first = await threads.firstPage(page, load);
-    expect(JSON.parse(first.json)).toEqual({ comments: [], total: 1 });
+    expect(JSON.parse(first.body.toString())).toEqual({ comments: [], total: 1 });
     expect((await threads.firstPage(page, load)).etag).toBe(first.etag);
     expect(loads).toBe(1);
 
@@ -56,9 +56,9 @@ describe('ThreadCache', () => {
     });
     threads.dropPage('site_a', 'hello');
     release();
-    expect(JSON.parse((await reading).json)).toEqual({ stale: true });
+    expect(JSON.parse((await reading).body.toString())).toEqual({ stale: true });
     const fresh = await threads.firstPage(page, async () => ({ stale: false }));
-    expect(JSON.parse(fresh.json)).toEqual({ stale: false });
+    expect(JSON.parse(fresh.body.toString())).toEqual({ stale: false });
   });
 
   it('caches nothing at a max age of 0', async () => {
