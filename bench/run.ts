@@ -252,7 +252,9 @@ function startBaseline(port: number, samplesFile: string): BenchProcess {
 
 function startWorkers(d: Deployment, count: number, concurrency?: number): BenchProcess[] {
   const env = { ...d.env, ...(concurrency ? { PARLEY_WORKER_CONCURRENCY: String(concurrency) } : {}) };
-  return Array.from({ length: count }, () => startProcess({ script: PARLEY_MAIN, args: ['worker'], env }));
+  // BENCH_WORKER_NODE_ARGS="--cpu-prof --cpu-prof-dir=DIR" profiles the worker processes, as for the API.
+  const nodeArgs = process.env.BENCH_WORKER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  return Array.from({ length: count }, () => startProcess({ script: PARLEY_MAIN, args: ['worker'], env, nodeArgs }));
 }
 
 /**

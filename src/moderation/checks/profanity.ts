@@ -1,4 +1,4 @@
-import { profaneWords } from '../profanity-matcher';
+import { profaneWords, profanityMatches } from '../profanity-matcher';
 import type { CheckResult } from '../finding';
 
 // A listed word next to "you" is aimed at the reader: "you bastard", "f*** you", "your stupid a**".
@@ -32,17 +32,29 @@ export function profanity(input: {
   };
 }
 
-/** The listed words that stand within a few words of "you". */
+/**
+ * The listed words that stand within a few words of "you" in the same sentence: from two
+ * words before it to five after. The text's matches are the ones the abuse judgement
+ * already asked for, placed against each sentence's words.
+ */
 function aimedWords(text: string): string[] {
-  const words: string[] = [];
-  for (const sentence of text.split(/[.!?\n]+/)) {
-    if (!AIMED.test(sentence)) continue;
-    const tokens = sentence.split(/\s+/);
-    for (let i = 0; i < tokens.length; i++) {
-      if (!AIMED.test(tokens[i])) continue;
-      const near = tokens.slice(Math.max(0, i - 2), i + 6).join(' ');
-      words.push(...profaneWords(near));
-    }
+  const matches = profanityMatches(text);
+  if (matches.length === 0) return [];
+  const words = new Set<string>();
+  for (const sentence of text.matchAll(/[^.!?\n]+/g)) {
+    if (!AIMED.test(sentence[0])) continue;
+    const base = sentence.index ?? 0;
+    const tokens = [...sentence[0].matchAll(/\S+/g)].map((t) => ({
+      start: base + (t.index ?? 0),
+      end: base + (t.index ?? 0) + t[0].length - 1,
+      aimed: AIMED.test(t[0]),
+    }));
+    tokens.forEach((token, i) => {
+      if (!token.aimed) return;
+      const from = tokens[Math.max(0, i - 2)].start;
+      const to = tokens[Math.min(tokens.length - 1, i + 5)].end;
+      for (const m of matches) if (m.start >= from && m.end <= to) words.add(m.word);
+    });
   }
-  return [...new Set(words)];
+  return [...words];
 }
