@@ -11,9 +11,7 @@ import {
   uniqueName,
   waitFor,
 } from '../helpers/services';
-
-// The compiled command, as `npx parley` runs it; `npm test` builds it first.
-const MAIN = path.resolve(__dirname, '../../dist/src/main.js');
+import { PARLEY_MAIN } from '../helpers/parley-command';
 
 describe.each(DIALECTS)('the parley command on %s', (dialect) => {
   let database: TestDatabase;
@@ -35,7 +33,11 @@ describe.each(DIALECTS)('the parley command on %s', (dialect) => {
   });
 
   const parley = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) =>
-    spawnSync(process.execPath, [MAIN, ...args], { env: { ...env, ...extraEnv }, encoding: 'utf8', timeout: 20_000 });
+    spawnSync(process.execPath, [PARLEY_MAIN, ...args], {
+      env: { ...env, ...extraEnv },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
 
   it('lists its commands in --help', () => {
     const help = parley(['--help']);
@@ -214,7 +216,7 @@ describe.each(DIALECTS)('the parley command on %s', (dialect) => {
         ]).stdout,
       );
       const dataDir = env.PARLEY_DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'parley-start-'));
-      child = spawn(process.execPath, [MAIN, 'start'], {
+      child = spawn(process.execPath, [PARLEY_MAIN, 'start'], {
         env: { ...env, PARLEY_DATA_DIR: dataDir, PORT: '0', PARLEY_HOST: '127.0.0.1' },
       });
       child.stdout!.on('data', (chunk) => (output += chunk));

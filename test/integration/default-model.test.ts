@@ -7,8 +7,7 @@ import { fitDefaultModels } from '../../bench/train-default';
 import { DEFAULT_MODEL_PATH, serializeModelFile } from '../../src/moderation/classifier/model-file';
 import { DATASETS_DIR } from '../helpers/datasets';
 import { clearRedisPrefix, TEST_REDIS_URL, uniqueName, waitFor } from '../helpers/services';
-
-const MAIN = path.resolve(__dirname, '../../dist/src/main.js');
+import { PARLEY_MAIN } from '../helpers/parley-command';
 
 describe('the shipped default model', () => {
   it('is what `npm run train:default` makes from ../shared/datasets, byte for byte, and at most 5 MB', () => {
@@ -44,7 +43,7 @@ describe('the shipped default model', () => {
       const created = spawnSync(
         process.execPath,
         [
-          MAIN,
+          PARLEY_MAIN,
           'sites',
           'create',
           '--name',
@@ -63,7 +62,7 @@ describe('the shipped default model', () => {
       expect(created.status).toBe(0);
       const site = JSON.parse(created.stdout) as { key: string };
 
-      child = spawn(process.execPath, [MAIN, 'start'], { env });
+      child = spawn(process.execPath, [PARLEY_MAIN, 'start'], { env });
       let output = '';
       child.stdout!.on('data', (chunk) => (output += chunk));
       child.stderr!.on('data', (chunk) => (output += chunk));

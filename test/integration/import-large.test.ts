@@ -1,23 +1,9 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { writeGeneratedWxr } from '../helpers/generated-wxr';
+import { runParley } from '../helpers/parley-command';
 import { startTestParley, type TestParley } from '../helpers/parley';
-
-const MAIN = path.resolve(__dirname, '../../dist/src/main.js');
-
-/** Runs the command to its end without blocking the test's event loop; resolves with its exit code and output. */
-function parley(args: string[], options: { env: NodeJS.ProcessEnv; nodeArgs?: string[] }) {
-  return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), MAIN, ...args], { env: options.env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
 
 // The memory an import needs does not grow with the file: a 50 MB export goes through
 // with the process's heap capped far below the file's size, which reading the file
@@ -40,7 +26,7 @@ describe('a large import on sqlite', () => {
     const expected = await writeGeneratedWxr({ file, comments: 75_000, padding: 40 });
     expect(expected.bytes).toBeGreaterThan(50e6);
     const site = await instance.createSite();
-    const result = await parley(['import', 'wordpress', file, '--site', site.key, '--json'], {
+    const result = await runParley(['import', 'wordpress', file, '--site', site.key, '--json'], {
       env: instance.env,
       nodeArgs: ['--max-old-space-size=96'],
     });

@@ -4,9 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { startTestParley, type TestParley } from '../helpers/parley';
 import { DIALECTS } from '../helpers/services';
+import { PARLEY_MAIN } from '../helpers/parley-command';
 
-// The compiled command, as `npx parley` runs it; `npm test` builds it first.
-const MAIN = path.resolve(__dirname, '../../dist/src/main.js');
 const FIXTURES = path.resolve(__dirname, '../fixtures/imports');
 const WXR_12 = path.join(FIXTURES, 'wordpress-1.2.xml');
 const DISQUS = path.join(FIXTURES, 'disqus.xml');
@@ -31,7 +30,7 @@ describe.each(DIALECTS)('imports and exports on %s', (dialect) => {
   });
 
   const run = (args: string[]) =>
-    spawnSync(process.execPath, [MAIN, ...args], { env: parley.env, encoding: 'utf8', timeout: 60_000 });
+    spawnSync(process.execPath, [PARLEY_MAIN, ...args], { env: parley.env, encoding: 'utf8', timeout: 60_000 });
   /** Runs the command with --json and returns its summary, failing on a non-zero exit. */
   const runJson = (args: string[]) => {
     const result = run([...args, '--json']);

@@ -1,6 +1,3 @@
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import {
   clearRedisPrefix,
   createTestDatabase,
@@ -9,22 +6,10 @@ import {
   TEST_REDIS_URL,
   uniqueName,
 } from '../helpers/services';
+import { runParley } from '../helpers/parley-command';
 import { type SmtpReceiver, startSmtpReceiver } from '../helpers/smtp-receiver';
 
-// The compiled command, as `npx parley` runs it; `npm test` builds it first.
-const MAIN = path.resolve(__dirname, '../../dist/src/main.js');
-const run = promisify(execFile);
-
-/** Runs `parley ...` as its own process, without blocking this one (the SMTP receiver answers in it). */
-async function parley(args: string[], env: NodeJS.ProcessEnv) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [MAIN, ...args], { env, timeout: 30_000 });
-    return { status: 0, stdout, stderr };
-  } catch (err) {
-    const failed = err as { code: number; stdout: string; stderr: string };
-    return { status: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+const parley = (args: string[], env: NodeJS.ProcessEnv) => runParley(args, { env });
 
 describe.each(DIALECTS)('parley mail test on %s', (dialect) => {
   let smtp: SmtpReceiver;

@@ -1,12 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import path from 'node:path';
 import { sql } from 'kysely';
 import type { Site } from '../../src/sites/site-repository';
 import { startTestParley, type TestParley } from '../helpers/parley';
 import { DIALECTS, waitFor } from '../helpers/services';
-
-// The compiled command, as `npx parley` runs it; `npm test` builds it first.
-const MAIN = path.resolve(__dirname, '../../dist/src/main.js');
+import { PARLEY_MAIN } from '../helpers/parley-command';
 
 describe.each(DIALECTS)('the batching moderation worker on %s', (dialect) => {
   let parley: TestParley;
@@ -160,7 +157,7 @@ describe.each(DIALECTS)('the batching moderation worker on %s', (dialect) => {
     let child: ChildProcess | undefined;
     let stderr = '';
     try {
-      child = spawn(process.execPath, [MAIN, 'worker'], { env: { PATH: process.env.PATH, ...parley.env } });
+      child = spawn(process.execPath, [PARLEY_MAIN, 'worker'], { env: { PATH: process.env.PATH, ...parley.env } });
       child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
       const exited = new Promise((resolve) => child!.once('exit', resolve));
       // Killed as soon as it has stored its first decisions, while it holds the jobs of further batches.

@@ -1,7 +1,6 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import type { Command } from 'commander';
 import { buildCli } from '../../src/cli';
+import { runParley } from '../helpers/parley-command';
 import {
   clearRedisPrefix,
   createTestDatabase,
@@ -11,27 +10,8 @@ import {
   uniqueName,
 } from '../helpers/services';
 
-// The compiled command, as `npx parley` runs it; `npm test` builds it first.
-const MAIN = path.resolve(__dirname, '../../dist/src/main.js');
-
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function parley(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [MAIN, ...args], {
-      env: { PATH: process.env.PATH, NODE_ENV: 'test', ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const parley = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+  runParley(args, { env: { PATH: process.env.PATH, NODE_ENV: 'test', ...env } });
 
 /** Every command path of the CLI, from the program itself, so a new command is covered. */
 function commandPaths(command: Command, prefix: string[] = []): string[][] {

@@ -1,14 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import type { Server } from 'node:http';
 import net from 'node:net';
-import path from 'node:path';
 import { listeningPort, startMetricsServer } from '../../src/metrics/metrics-server';
 import type { Site } from '../../src/sites/site-repository';
 import { startTestParley, type TestParley } from '../helpers/parley';
 import { DIALECTS, waitFor } from '../helpers/services';
 import { startWebhookReceiver } from '../helpers/webhook-receiver';
-
-const MAIN = path.resolve(__dirname, '../../dist/src/main.js');
+import { PARLEY_MAIN } from '../helpers/parley-command';
 
 /** The samples of one family in a Prometheus text exposition, as `labels → value`. */
 function family(text: string, name: string): Map<string, number> {
@@ -188,7 +186,7 @@ describe.each(DIALECTS)('metrics on %s', (dialect) => {
 
     function run(role: string, env: Record<string, string>): { child: ChildProcess; output: () => string } {
       let output = '';
-      const child = spawn(process.execPath, [MAIN, role], {
+      const child = spawn(process.execPath, [PARLEY_MAIN, role], {
         env: { PATH: process.env.PATH, ...parley.env, PARLEY_LOG_LEVEL: 'info', ...env },
       });
       child.stdout!.on('data', (chunk) => (output += chunk));

@@ -2,8 +2,8 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { startTestParley, type TestParley } from '../helpers/parley';
 import { DIALECTS, waitFor } from '../helpers/services';
+import { PARLEY_MAIN } from '../helpers/parley-command';
 
-const MAIN = path.resolve(__dirname, '../../dist/src/main.js');
 const DISQUS = path.resolve(__dirname, '../fixtures/imports/disqus.xml');
 const ALICE = 'alice@example.com';
 // Alice's IPs: two she posted from, and the one of her comment in the Disqus export.
@@ -28,7 +28,7 @@ describe.each(DIALECTS)('personal data on %s', (dialect) => {
     post: (url: string, body: object) => parley.http.post(url).set('Authorization', `Bearer ${token}`).send(body),
   });
   const cli = (args: string[]) =>
-    spawnSync(process.execPath, [MAIN, ...args], { env: parley.env, encoding: 'utf8', timeout: 120_000 });
+    spawnSync(process.execPath, [PARLEY_MAIN, ...args], { env: parley.env, encoding: 'utf8', timeout: 120_000 });
 
   async function submit(
     siteKey: string,

@@ -2,8 +2,8 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { startTestParley, type TestParley } from '../helpers/parley';
 import { DIALECTS, waitFor } from '../helpers/services';
+import { PARLEY_MAIN } from '../helpers/parley-command';
 
-const MAIN = path.resolve(__dirname, '../../dist/src/main.js');
 const DISQUS = path.resolve(__dirname, '../fixtures/imports/disqus.xml');
 
 // Each test runs the real command, several times: on a loaded machine that takes a while.
@@ -25,7 +25,8 @@ describe.each(DIALECTS)('IP retention on %s', (dialect) => {
     const site = await parley.createSite({ moderation: 'none' });
     // Comments from 2020 (an import) and one of today.
     expect(
-      spawnSync(process.execPath, [MAIN, 'import', 'disqus', DISQUS, '--site', site.key], { env: parley.env }).status,
+      spawnSync(process.execPath, [PARLEY_MAIN, 'import', 'disqus', DISQUS, '--site', site.key], { env: parley.env })
+        .status,
     ).toBe(0);
     const fresh = await parley.http
       .post(`/v1/sites/${site.key}/comments`)

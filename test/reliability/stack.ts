@@ -1,6 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import net from 'node:net';
-import path from 'node:path';
 import { loadConfig } from '../../src/config';
 import { connectDatabase, type Db } from '../../src/db/connect';
 import { migrateToLatest } from '../../src/db/migrate';
@@ -15,8 +14,8 @@ import {
   waitFor,
 } from '../helpers/services';
 import { startWebhookReceiver } from '../helpers/webhook-receiver';
+import { PARLEY_MAIN } from '../helpers/parley-command';
 
-const MAIN = path.join(__dirname, '../../dist/src/main.js');
 export const ADMIN_TOKEN = 'reliability-admin-token-0123456789abcdef';
 
 export async function freePort(): Promise<number> {
@@ -37,7 +36,7 @@ export interface ParleyProcess {
 }
 
 function spawnParley(role: 'api' | 'worker', env: Record<string, string>): ParleyProcess {
-  const child = spawn(process.execPath, [MAIN, role], {
+  const child = spawn(process.execPath, [PARLEY_MAIN, role], {
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
