@@ -1,4 +1,4 @@
-import type { Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { xssPayloads } from '../helpers/datasets';
 
 /**
@@ -83,4 +83,20 @@ export function allowlistViolationsIn(page: Page, hostSelector: string): Promise
     if (document.querySelectorAll('script').length !== 1 || document.querySelector('iframe, img, object, embed')) bad.push('light DOM changed');
     return bad;
   })()`) as Promise<string[]>;
+}
+
+/**
+ * What the context's pages say went wrong, as they open: an alert, confirm or prompt
+ * (dismissed) and uncaught errors. An XSS test expects the list to stay empty.
+ */
+export function pageProblems(context: BrowserContext): string[] {
+  const problems: string[] = [];
+  context.on('page', (page) => {
+    page.on('dialog', (dialog) => {
+      problems.push(`dialog: ${dialog.message()}`);
+      void dialog.dismiss();
+    });
+    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  });
+  return problems;
 }

@@ -12,7 +12,7 @@ import type { Site } from '../../src/sites/site-repository';
 import { startTestParley, type TestParley } from '../helpers/parley';
 import { waitFor } from '../helpers/services';
 import { blockOtherHosts, launchChromium } from './browser';
-import { allowlistViolationsIn, FLAG_PAYLOADS, firedIn, XSS_TRAP, xssSample } from './widget-harness';
+import { allowlistViolationsIn, FLAG_PAYLOADS, firedIn, pageProblems, XSS_TRAP, xssSample } from './widget-harness';
 
 const ROOT = path.join(__dirname, '..', '..');
 const HOST = '127.0.0.1';
@@ -57,14 +57,7 @@ describe('comment widget in a real browser', () => {
     contexts.push(context);
     const offHost = await blockOtherHosts(context, HOST);
     await context.addInitScript(XSS_TRAP);
-    const problems: string[] = [];
-    context.on('page', (page) => {
-      page.on('dialog', (dialog) => {
-        problems.push(`dialog: ${dialog.message()}`);
-        void dialog.dismiss();
-      });
-      page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-    });
+    const problems = pageProblems(context);
     const page = await context.newPage();
     return { page, offHost, problems };
   }

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Site } from '../../src/sites/site-repository';
 import { blockOtherHosts, launchChromium } from '../e2e/browser';
-import { allowlistViolationsIn, firedIn, FLAG_PAYLOADS, XSS_TRAP } from '../e2e/widget-harness';
+import { allowlistViolationsIn, firedIn, FLAG_PAYLOADS, pageProblems, XSS_TRAP } from '../e2e/widget-harness';
 import { xssPayloads } from '../helpers/datasets';
 import { startTestParley, type TestParley } from '../helpers/parley';
 import { waitFor } from '../helpers/services';
@@ -75,13 +75,8 @@ describe('every XSS payload of the shared lists, published, in the widget and th
     await context.addInitScript(
       `if (location.origin === ${JSON.stringify(origin)}) sessionStorage.setItem('parley.moderation.token', ${JSON.stringify(ADMIN_TOKEN)})`,
     );
-    const problems: string[] = [];
+    const problems = pageProblems(context);
     context.on('page', (page) => {
-      page.on('dialog', (dialog) => {
-        problems.push(`dialog: ${dialog.message()}`);
-        void dialog.dismiss();
-      });
-      page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
       // Only our two servers on 127.0.0.1 and the page itself may be asked for anything.
       page.on('request', (r) => {
         const url = r.url();
