@@ -10,6 +10,7 @@ import type { FloodCounters } from './flood-counters';
 import { verifyFormToken } from '../comments/form-token';
 import type { ModerationContext } from './moderation-context';
 import { type Decision, decide } from './pipeline';
+import { profanityMatches } from './profanity-matcher';
 import { renderCommentHtml } from '../comments/render';
 
 export interface CommentModeratorOptions {
@@ -200,6 +201,8 @@ export class CommentModerator {
       [...sites.values()].map((site) => [site.key, site.origins.map((origin) => new URL(origin).hostname)]),
     );
     const siteKeys = [...new Set(comments.map((c) => c.siteKey))];
+    // Matched once: the abuse judgement and the profanity check both read them.
+    const profanity = comments.map((c) => profanityMatches(c.text));
     const [histories, duplicates, banMatchers, floodCounts, contents] = await Promise.all([
       commentRepository.authorHistories(
         comments.map((c) => ({ siteKey: c.siteKey, email: c.authorEmail, proofHash: c.signals.proofHash })),
@@ -212,10 +215,11 @@ export class CommentModerator {
         comments.map((c) => ({ id: c.id, email: c.authorEmail, ip: c.ip, textHash: c.textHash, at: c.createdAt })),
       ),
       contentClassifier.scoreMany(
-        comments.map((c) => ({
+        comments.map((c, i) => ({
           text: c.text,
           website: c.authorWebsite,
           ownDomains: ownDomains.get(c.siteKey)!,
+          profanity: profanity[i],
           siteKey: c.siteKey,
         })),
       ),
@@ -236,6 +240,7 @@ export class CommentModerator {
           formToken: signals.formToken
             ? verifyFormToken({ secret, siteKey: site.key, token: signals.formToken })
             : undefined,
+          profanity: profanity[i],
         },
         site: {
           moderation: site.moderation,

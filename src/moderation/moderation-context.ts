@@ -6,6 +6,7 @@ import type { AkismetVerdict } from './akismet';
 import type { Ban } from './ban-repository';
 import type { ContentScores } from './classifier/content-classifier';
 import type { FloodCounts } from './flood-counters';
+import type { ProfaneMatch } from './profanity-matcher';
 
 /** Everything the checks may look at, gathered once by the caller. */
 export interface ModerationContext {
@@ -19,6 +20,8 @@ export interface ModerationContext {
     honeypot: string | undefined;
     /** Undefined when the comment came without a form token. */
     formToken: FormTokenCheck | undefined;
+    /** The listed words of the text, matched once for the profanity check and the abuse judgement. */
+    profanity?: readonly ProfaneMatch[];
   };
   site: {
     moderation: ModerationPolicy;

@@ -26,34 +26,16 @@ export interface ProfaneMatch {
   word: string;
 }
 
-/**
- * The worker asks twice about each comment's text (the abuse judgement's features, then
- * the profanity check), a batch of comments at a time, and the matcher is a tenth of its
- * CPU: the answers for the last texts asked about are kept.
- */
-const RECENT_TEXTS = 128;
-const recent = new Map<string, readonly ProfaneMatch[]>();
-
 /** The listed words of a text with their places, in order. */
 export function profanityMatches(text: string): readonly ProfaneMatch[] {
-  const known = recent.get(text);
-  if (known) return known;
-  const found = matcher.getAllMatches(text, true).map((m) => ({
+  return matcher.getAllMatches(text, true).map((m) => ({
     start: m.startIndex,
     end: m.endIndex,
     word: englishDataset.getPayloadWithPhraseMetadata(m).phraseMetadata?.originalWord ?? 'a listed word',
   }));
-  if (recent.size >= RECENT_TEXTS) recent.delete(recent.keys().next().value as string);
-  recent.set(text, found);
-  return found;
 }
 
 /** The listed words found in a text, as their dictionary forms, each once. */
 export function profaneWords(text: string): string[] {
   return [...new Set(profanityMatches(text).map((m) => m.word))];
-}
-
-/** How many listed words a text holds (each occurrence counts). */
-export function profanityCount(text: string): number {
-  return profanityMatches(text).length;
 }

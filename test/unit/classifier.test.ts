@@ -6,6 +6,7 @@ import { fitLinearModel, type TrainingExample } from '../../src/moderation/class
 import { FEATURE_SPACE, featureId, scoreVector, vectorize } from '../../src/moderation/classifier/linear-model';
 import { readModelFile, serializeModelFile } from '../../src/moderation/classifier/model-file';
 import { spamSignals } from '../../src/moderation/classifier/spam-signals';
+import { profanityMatches } from '../../src/moderation/profanity-matcher';
 import { textFromHtml } from '../../src/moderation/classifier/training';
 
 const signalsOf = (text: string, website: string | null = null) =>
@@ -95,6 +96,13 @@ describe('features', () => {
     expect(farming('Sort of like, if you find yourself surrounded by fools, it may be you')).toBe(false);
     expect(farming('It looks like if nothing changes the bill fails')).toBe(false);
     expect(farming('crap like this. if the mayor had read it')).toBe(false);
+  });
+
+  it('gives the abuse model the same features from the profanity the worker matched once as from its own match', () => {
+    const text = 'You are a fucking idiot and a sh1t, like all of them';
+    const matched = profanityMatches(text);
+    expect(matched.length).toBeGreaterThan(0);
+    expect(abuseFeatures({ text, website: null, profanity: matched })).toEqual(abuseFeatures({ text, website: null }));
   });
 
   it('weighs a long comment no more than a medium one, and a few words as little evidence', () => {

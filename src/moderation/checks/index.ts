@@ -81,7 +81,13 @@ export const CHECKS = [
   },
   {
     name: 'profanity',
-    run: ({ comment, site }) => profanity({ name: comment.name, text: comment.text, action: site.policy.profanity }),
+    run: ({ comment, site }) =>
+      profanity({
+        name: comment.name,
+        text: comment.text,
+        matches: comment.profanity,
+        action: site.policy.profanity,
+      }),
   },
   { name: 'duplicate', run: (ctx) => duplicate({ earlierDuplicateId: ctx.earlierDuplicateId }) },
   {

@@ -1,4 +1,4 @@
-import { profaneWords, profanityMatches } from '../profanity-matcher';
+import { type ProfaneMatch, profaneWords, profanityMatches } from '../profanity-matcher';
 import type { CheckResult } from '../finding';
 
 // A listed word next to "you" is aimed at the reader: "you bastard", "f*** you", "your stupid a**".
@@ -13,6 +13,8 @@ const AIMED = /\b(?:you|your|you're|youre|yourself|ya|ur|u(?!\.))\b/i;
 export function profanity(input: {
   name: string;
   text: string;
+  /** The listed words of `text`, when the caller has matched them already. */
+  matches?: readonly ProfaneMatch[];
   action: 'hold' | 'reject' | 'ignore';
 }): CheckResult | undefined {
   if (input.action === 'ignore') return undefined;
@@ -23,7 +25,7 @@ export function profanity(input: {
       reason: `profanity in the name: ${inName.slice(0, 3).join(', ')}`,
       score: inName.length,
     };
-  const aimed = aimedWords(input.text);
+  const aimed = aimedWords(input.text, input.matches ?? profanityMatches(input.text));
   if (aimed.length === 0) return undefined;
   return {
     verdict: input.action,
@@ -34,11 +36,9 @@ export function profanity(input: {
 
 /**
  * The listed words that stand within a few words of "you" in the same sentence: from two
- * words before it to five after. The text's matches are the ones the abuse judgement
- * already asked for, placed against each sentence's words.
+ * words before it to five after: the text's matches, placed against each sentence's words.
  */
-function aimedWords(text: string): string[] {
-  const matches = profanityMatches(text);
+function aimedWords(text: string, matches: readonly ProfaneMatch[]): string[] {
   if (matches.length === 0) return [];
   const words = new Set<string>();
   for (const sentence of text.matchAll(/[^.!?\n]+/g)) {

@@ -1,5 +1,5 @@
 import { foldText } from '../fold-text';
-import { profanityCount } from '../profanity-matcher';
+import { type ProfaneMatch, profanityMatches } from '../profanity-matcher';
 import { spamSignals } from './spam-signals';
 
 /**
@@ -23,6 +23,8 @@ export interface CommentText {
   website: string | null;
   /** Host names of the site's own origins: links there say nothing. */
   ownDomains?: readonly string[];
+  /** The listed words of `text`, when the caller has matched them already (the worker does, once, for its checks too). */
+  profanity?: readonly ProfaneMatch[];
 }
 
 export const MAX_TEXT = 5000;
@@ -240,7 +242,9 @@ export function abuseFeatures(input: CommentText, tokens: Tokens = tokenize(inpu
     for (let j = i + 1; j <= i + 3 && j < words.length; j++)
       if (!ADDRESSED.has(words[j])) features.push(`d:${words[j]}`);
   }
-  const profane = profanityCount(input.text.slice(0, MAX_TEXT));
+  const profane = (input.profanity ?? profanityMatches(input.text.slice(0, MAX_TEXT))).filter(
+    (m) => m.end < MAX_TEXT,
+  ).length;
   if (profane > 0) features.push(`prof:${Math.min(profane, 3)}`);
   return features;
 }
