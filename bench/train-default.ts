@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { abuseFeatures, spamFeatures } from '../src/moderation/classifier/features';
+import { ABUSE_SIGNALS, abuseSignals } from '../src/moderation/classifier/abuse-signals';
+import { abuseFeatures, spamFeatures, tokenize } from '../src/moderation/classifier/features';
 import { fitLinearModel, type FitOptions, type TrainingExample } from '../src/moderation/classifier/fit';
 import type { LinearModel } from '../src/moderation/classifier/linear-model';
 import {
@@ -10,6 +11,7 @@ import {
   type TrainingSource,
 } from '../src/moderation/classifier/model-file';
 import { SPAM_SIGNALS } from '../src/moderation/classifier/spam-signals';
+import { profanityMatches } from '../src/moderation/profanity-matcher';
 import { baseName, type DatasetFile, loadSharedDatasets } from './shared-datasets';
 
 /**
@@ -36,6 +38,10 @@ interface Group {
   take: (file: DatasetFile) => Array<{ text: string; label: 0 | 1 }>;
 }
 
+function signalPriors(signals: Record<string, { prior: number }>): Record<string, number> {
+  return Object.fromEntries(Object.entries(signals).map(([name, signal]) => [`sig:${name}`, signal.prior]));
+}
+
 const SPAM_FIT: FitOptions = {
   // A comment with no evidence either way scores sigmoid(-3) ≈ 0.05: well under the hold threshold.
   fixedBias: -3,
@@ -54,7 +60,7 @@ const SPAM_FIT: FitOptions = {
     // The signals keep their priors unless many examples say otherwise.
     { prefix: 'sig:', l2: 0.5 },
   ],
-  priors: Object.fromEntries(Object.entries(SPAM_SIGNALS).map(([name, signal]) => [`sig:${name}`, signal.prior])),
+  priors: signalPriors(SPAM_SIGNALS),
 };
 
 // Fixed low, like spam's: an ordinary comment starts near sigmoid(-2.5) ≈ 0.08 and only insults, slurs and obscenity raise it.
@@ -64,7 +70,12 @@ const ABUSE_FIT: FitOptions = {
   learningRate: 0.2,
   l2: 3e-4,
   seed: 2000,
-  rules: [{ prefix: 'prof:', l2: 0.02 }],
+  rules: [
+    { prefix: 'prof:', l2: 0.02 },
+    // Insults, slurs and threats are abuse on any site, whatever one source's raters said.
+    { prefix: 'sig:', l2: 0.5 },
+  ],
+  priors: signalPriors(ABUSE_SIGNALS),
 };
 
 /** How much each source counts, per judgement. */
@@ -83,7 +94,8 @@ function groupsFor(judgement: Judgement, file: DatasetFile): Group[] {
     if (name.startsWith('davidson')) return [];
     return [{ weight: 0.5, take: notSpam }];
   }
-  if (youtube) return [{ weight: 0.25, take: notSpam }];
+  // YouTube's labels say spam or not, nothing of abuse: its insults and slurs are no lesson that insults are fine.
+  if (youtube) return [{ weight: 0.25, take: (f) => notSpam(f).filter((c) => !looksAbusive(c.text)) }];
   if (name.startsWith('toxic-spans'))
     return [
       { weight: 1, take: positives },
@@ -98,6 +110,10 @@ function groupsFor(judgement: Judgement, file: DatasetFile): Group[] {
     { weight: 0.3, take: positives },
     { weight: 0.3, take: negatives },
   ];
+}
+
+function looksAbusive(text: string): boolean {
+  return abuseSignals(tokenize({ text, website: null }).words).length > 0 || profanityMatches(text).length > 0;
 }
 
 export interface FittedDefault {

@@ -5,6 +5,7 @@ import { abuseFeatures, spamFeatures, tokenize } from '../../src/moderation/clas
 import { fitLinearModel, type TrainingExample } from '../../src/moderation/classifier/fit';
 import { FEATURE_SPACE, featureId, scoreVector, vectorize } from '../../src/moderation/classifier/linear-model';
 import { readModelFile, serializeModelFile } from '../../src/moderation/classifier/model-file';
+import { abuseSignals } from '../../src/moderation/classifier/abuse-signals';
 import { spamSignals } from '../../src/moderation/classifier/spam-signals';
 import { profanityMatches } from '../../src/moderation/profanity-matcher';
 import { textFromHtml } from '../../src/moderation/classifier/training';
@@ -62,6 +63,37 @@ describe('spam signals', () => {
     expect(signalsOf('Great article, thanks. I disagree with the second point, though.')).toEqual([]);
     expect(signalsOf('The docs explain it: https://docs.python.org/3/library/asyncio.html')).toEqual([]);
     expect(signalsOf('Call me old-fashioned, but the 1995 version was better')).toEqual([]);
+  });
+});
+
+const abuseOf = (text: string) => abuseSignals(tokenize({ text, website: null }).words);
+
+describe('abuse signals', () => {
+  it('finds insults aimed at the reader, name-calling, slurs, threats and people called vermin', () => {
+    expect(abuseOf("You're an idiot.")).toEqual(['insult-aimed']);
+    expect(abuseOf('you are such a pathetic loser')).toEqual(['insult-aimed']);
+    expect(abuseOf('Only morons like you believe that')).toEqual(['insult-aimed']);
+    expect(abuseOf('SHUT UP, YOU M O R O N')).toEqual(['insult-aimed']);
+    expect(abuseOf('What an idiot this mayor is')).toEqual(['insult']);
+    expect(abuseOf('The demoRATs will never learn')).toEqual(['insult']);
+    expect(abuseOf('Vote DemoKKKrat 2016')).toEqual(['insult']);
+    expect(abuseOf('send the kneegrows back')).toEqual(['slur']);
+    expect(abuseOf('I will kill you when I find you')).toEqual(['threat']);
+    expect(abuseOf('people like that should be hanged')).toEqual(['threat']);
+    expect(abuseOf('kill yourself')).toEqual(['threat']);
+    expect(abuseOf('Immigrants are criminals and rapists')).toEqual(['dehumanizing']);
+    expect(abuseOf('they are animals, all of them')).toEqual(['dehumanizing']);
+  });
+
+  it('says nothing of blunt, critical or rude-but-not-aimed comments', () => {
+    expect(abuseOf('This is a stupid policy and the council should be ashamed of it')).toEqual([]);
+    expect(abuseOf('You are not stupid, you were misled by the headline')).toEqual([]);
+    expect(abuseOf("You know, I'm clueless about tax law, but this seems wrong")).toEqual([]);
+    expect(abuseOf('The proposal should be shot down at the next meeting')).toEqual([]);
+    expect(abuseOf('We will beat them in the final, mark my words')).toEqual([]);
+    expect(abuseOf('These animals are endangered and the zoo does good work')).toEqual([]);
+    expect(abuseOf('There are chinks in the armour of this argument')).toEqual([]);
+    expect(abuseOf('The plan should be executed before winter')).toEqual([]);
   });
 });
 

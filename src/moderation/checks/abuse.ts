@@ -15,7 +15,7 @@ export function abuse(input: {
   const { result } = input;
   if (!result || input.action === 'ignore' || result.score < input.threshold) return undefined;
   const score = Math.round(result.score * 1000) / 1000;
-  const aimed = result.evidence.some((e) => e.feature.startsWith('d:'));
+  const aimed = result.evidence.some((e) => e.feature.startsWith('d:') || e.feature === 'sig:insult-aimed');
   const because = describeEvidence(result.evidence);
   const kind = aimed ? 'insult aimed at a person' : 'hostile or obscene language';
   return {

@@ -1,3 +1,4 @@
+import { ABUSE_SIGNALS, type AbuseSignalName } from './abuse-signals';
 import { SPAM_SIGNALS, type SpamSignalName } from './spam-signals';
 import type { Contribution } from './linear-model';
 
@@ -17,7 +18,8 @@ function describe(feature: string): string {
   const value = feature.slice(colon + 1);
   switch (kind) {
     case 'sig':
-      return SPAM_SIGNALS[value as SpamSignalName]?.reason ?? value;
+      // The two judgements' signals have distinct names: each model only has its own.
+      return SPAM_SIGNALS[value as SpamSignalName]?.reason ?? ABUSE_SIGNALS[value as AbuseSignalName]?.reason ?? value;
     case 'cta':
       return CALLS_TO_ACTION[value] ?? 'a call to action';
     case 'urls':

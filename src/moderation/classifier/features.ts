@@ -1,5 +1,6 @@
 import { foldText } from '../fold-text';
 import { type ProfaneMatch, profanityMatches } from '../profanity-matcher';
+import { abuseSignals } from './abuse-signals';
 import { spamSignals } from './spam-signals';
 
 /**
@@ -233,7 +234,7 @@ export function spamFeatures(input: CommentText, tokens: Tokens = tokenize(input
   return features;
 }
 
-/** The abuse model's features: words (group names excepted), pairs, words aimed at the reader, profanity. */
+/** The abuse model's features: words (group names excepted), pairs, words aimed at the reader, profanity, the abuse signals. */
 export function abuseFeatures(input: CommentText, tokens: Tokens = tokenize(input)): string[] {
   const { words } = tokens;
   const features = wordFeatures(words, (w) => !IDENTITY_TERMS.has(w));
@@ -246,6 +247,7 @@ export function abuseFeatures(input: CommentText, tokens: Tokens = tokenize(inpu
     (m) => m.end < MAX_TEXT,
   ).length;
   if (profane > 0) features.push(`prof:${Math.min(profane, 3)}`);
+  for (const signal of abuseSignals(words)) features.push(`sig:${signal}`);
   return features;
 }
 

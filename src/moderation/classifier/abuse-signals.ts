@@ -1,0 +1,96 @@
+/**
+ * The shapes of abuse that every site gets, whatever its topic: an insult aimed at the
+ * reader, name-calling, slurs, threats, people called vermin. Each training source holds
+ * its own kind of abuse (news insults, coded political hate, slang tweets), so a word
+ * model learned on some carries little to the others; these patterns name what is abuse
+ * on any site. Each comes with a weight of its own (its prior, in logits), which training
+ * and moderators can move but which holds where no example says otherwise.
+ *
+ * They are matched on the comment's folded words (see features.ts), so "YOU IDIOT" and
+ * "i d i o t" are found as well. Rude words merely quoted or used for emphasis are not
+ * here: "a stupid policy", "damn good" are blunt, not abuse.
+ */
+export const ABUSE_SIGNALS = {
+  'insult-aimed': { prior: 4, reason: 'an insult aimed at the reader' },
+  insult: { prior: 3.5, reason: "calls someone names ('idiot', 'moron')" },
+  slur: { prior: 4, reason: 'a slur against a group of people' },
+  threat: { prior: 4, reason: 'a threat, or violence wished on someone' },
+  dehumanizing: { prior: 3.5, reason: 'people called animals or vermin' },
+} as const satisfies Record<string, { prior: number; reason: string }>;
+
+export type AbuseSignalName = keyof typeof ABUSE_SIGNALS;
+
+const words = (list: string) => list.trim().split(/\s+/).join('|');
+
+// Nouns that only ever name a person as worthless or stupid.
+const NAMES = words(`
+  idiots? morons? imbeciles? cretins? dumbass(?:es)? jackass(?:es)? dipshits? dimwits? halfwits? nitwits? numbskulls?
+  nincompoops? buffoons? retards? lowlifes? scumbags? douchebags? douche assholes? arseholes? bastards? twats? pricks?
+  wankers? tossers? turds? shitheads? dickheads? dumbfucks? fuckwits? morrons? idoits? idiotas? pendejos?
+`);
+// The same, coined for political sides and their leaders ("libtards", "demoRATs", "DemoKKKrats": the folded words squeeze "kkk" to "kk").
+const COINED = String.raw`${words(`
+  libtards? leftards? demonrats? demorats? dumbocrats? dimocrats? democraps? liebrals? repugs? repuglicans?
+  rethuglicans? republicants? trumptards? trumpanzees? obummer odumbo obozo killary shillary hildebeast hitlery
+  snowflakes? cucks? cuckservatives? feminazis? sheeple
+`)}|dem\w*kk\w*|amerikka`;
+// Milder words, an insult only when aimed at the reader: "you fool", "you're pathetic".
+const MILD = words(`
+  stupid dumb fools? losers? clowns? pathetic ignorant hypocrites? liars? sheep scum pigs? ugly brainless clueless
+  worthless disgusting delusional deranged moronic idiotic retarded vile filthy cowards? trolls? punks? bitch(?:es)?
+  whores? sluts? cunts?
+`);
+const SLURS = words(`
+  niggers? niggas? nigga nigger negroes kneegrows? jigaboos? darkies faggots? fags? dykes? trannys trannies
+  kikes? spics chinks?(?! in) gooks wetbacks? beaners? ragheads? towelheads? sandniggers? muzzies? muzrats? mooslimes?
+  mooslims? muzzlims? goatfuckers? camelfuckers? gypos? pakis? wogs? japs? zipperheads? shemales? heebs?
+`);
+const ANIMALS = words(`
+  animals vermin parasites savages cockroaches roaches rats subhumans? apes monkeys leeches maggots filth scum swine
+  beasts insects
+`);
+// What a whole group of people is called when it is slandered: "immigrants are criminals".
+const TRAITS = words(`
+  criminals rapists terrorists murderers pedophiles perverts inferior subhumans? parasites savages animals vermin
+  cockroaches a disease a cancer a plague mentally ill breeding
+`);
+const GROUPS = words(`
+  muslims islam immigrants illegals refugees migrants mexicans blacks jews arabs africans gays homosexuals lesbians
+  transgenders women feminists
+`);
+// The ones never meant literally of people in front of them: "these savages", but not "these animals".
+const FIGURATIVE = words('vermin parasites savages subhumans? maggots filth scum');
+const PEOPLE = words(`
+  they them these those people muslims? islam immigrants? illegals? refugees? migrants? mexicans? blacks?
+  whites? jews? arabs? africans? gays? liberals? democrats? republicans? conservatives? leftists? women feminists?
+`);
+
+const YOU = String.raw`(?:you|ya|u|ur|your|you're|youre|yourself|yourselves|thou)`;
+// Words that turn an insult away from the reader: "you are not stupid", "you know i'm stupid".
+const TURNING = String.raw`(?:not|never|no|isn't|aren't|wasn't|don't|didn't|nor|hardly|i|i'm|im|me|my|we|us)`;
+// "you" and the insult at most three words apart, and nothing between that turns it away.
+const AIMED = new RegExp(
+  String.raw`\b${YOU} (?:(?!${TURNING}\b)[\w']+ ){0,3}(?:${NAMES}|${COINED}|${MILD})\b|\b(?:${NAMES}|${COINED}|${MILD}) (?:like|than) (?:you|u|yourself)\b|\b(?:stfu|kys|go to hell|screw you|piss off|fuck (?:you|off)|eat shit|shut (?:up|your) (?:you|stupid|fat|mouth|pie hole|trap)) `,
+);
+const NAME_CALLING = new RegExp(String.raw`\b(?:${NAMES}|${COINED})\b`);
+const SLUR = new RegExp(
+  String.raw`\b(?:${SLURS})\b|\bsand (?:niggers?|knee ?grows?)\b|\bknee grows?\b|\bporch monkeys?\b|\bmooh? ?slums?\b`,
+);
+const THREAT = new RegExp(
+  String.raw`\b(?:kill yourself|kill yourselves|hope (?:you|u|he|she|they) (?:\w+ )?(?:die|dies|rot|burn|get raped|gets raped|get shot|gets shot)|(?:i|we)(?:'ll| will| am going to|'m going to|'m gonna| gonna| would love to) (?:\w+ )?(?:kill|shoot|hang|stab|rape) (?:you|u|him|her|them)|hunt (?:you|u|him|her|them) down|(?:should|ought to|deserves? to|needs? to) be (?:\w+ )?(?:shot(?! down)|hanged|lynched|gassed|beheaded|burned alive|exterminated)|(?:line|string) (?:them|'em|em) up|(?:shoot|hang|kill) (?:them|'em|em) all|(?:you|u|he|she|they|them) (?:all )?(?:should|must|deserves? to|ought to) (?:all )?die)\b`,
+);
+const DEHUMANIZING = new RegExp(
+  String.raw`\b(?:${GROUPS}) (?:are|were|will always be|have always been) (?:(?:all|just|nothing but|mostly|a bunch of|like) )*(?:${TRAITS})\b|\b(?:${PEOPLE}) (?:(?:are|were|is|all|just|nothing but|like|act like|behave like|breed like|bunch of|such|filthy|dirty|disgusting) )+(?:${ANIMALS})\b|\b(?:these|those|such|filthy|dirty) (?:${FIGURATIVE})\b`,
+);
+
+/** The abuse signals a comment's folded words show, as `sig:` features of the abuse model. */
+export function abuseSignals(words: readonly string[]): AbuseSignalName[] {
+  const sentence = ` ${words.join(' ')} `;
+  const found: AbuseSignalName[] = [];
+  if (AIMED.test(sentence)) found.push('insult-aimed');
+  else if (NAME_CALLING.test(sentence)) found.push('insult');
+  if (SLUR.test(sentence)) found.push('slur');
+  if (THREAT.test(sentence)) found.push('threat');
+  if (DEHUMANIZING.test(sentence)) found.push('dehumanizing');
+  return found;
+}
