@@ -30,7 +30,7 @@ describe('the shipped default model', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     });
 
-    it('holds a tech-support scam with a phone number and publishes a long, civil, critical comment, on a site that moderates nothing', async () => {
+    it('holds a tech-support scam with a phone number and an insult, and publishes a long, civil, critical comment and a blunt one, on a site that moderates nothing', async () => {
       dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-fresh-'));
       const env = {
         PATH: process.env.PATH,
@@ -101,13 +101,17 @@ describe('the shipped default model', () => {
           'but it replaces the grant that was cut two years ago, so the city is not spending more, it is spending the same with a different name. ' +
           'The council should be pressed on that, and so should this paper. Frankly the piece reads like a press release.',
       );
+      const insult = await post('Rex', "You're an idiot, Margaret, and so is whoever let this piece run.");
+      const blunt = await post('Tom', 'This is a stupid levy and the mayor should resign over it.');
       expect(['held', 'spam']).toContain(scam.status);
       expect(critical.status).toBe('approved');
+      expect(insult.status).toBe('held');
+      expect(blunt.status).toBe('approved');
 
       const thread = (await (await fetch(`${base}/v1/sites/${site.key}/pages/budget-2027/comments`)).json()) as {
         comments: { id: string }[];
       };
-      expect(thread.comments.map((c) => c.id)).toEqual([critical.id]);
+      expect(thread.comments.map((c) => c.id).sort()).toEqual([critical.id, blunt.id].sort());
     }, 60_000);
   });
 });
