@@ -80,6 +80,7 @@ describe('abuse signals', () => {
     expect(abuseOf('send the kneegrows back')).toEqual(['slur']);
     expect(abuseOf('I will kill you when I find you')).toEqual(['threat']);
     expect(abuseOf('people like that should be hanged')).toEqual(['threat']);
+    expect(abuseOf('They should all be hanged, every one of them')).toEqual(['threat']);
     expect(abuseOf('kill yourself')).toEqual(['threat']);
     expect(abuseOf('Immigrants are criminals and rapists')).toEqual(['dehumanizing']);
     expect(abuseOf('they are animals, all of them')).toEqual(['dehumanizing']);
