@@ -1,15 +1,11 @@
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { TokenService } from './auth/token-service';
 import { CommentRepository } from './comments/comment-repository';
 import { CommentService } from './comments/comment-service';
 import { ThreadCache } from './comments/thread-cache';
 import type { Config } from './config';
-import { connectDatabase, type Db } from './db/connect';
-import { migrateToLatest } from './db/migrate';
-import { CommentExporter } from './imports/comment-exporter';
-import { CommentImporter } from './imports/comment-importer';
+import { clock, type DatabaseRuntime, openDatabaseRuntime } from './database-runtime';
 import { loadInstanceSecret } from './db/settings';
 import { ParleyMetrics } from './metrics/parley-metrics';
 import { AkismetClient } from './moderation/akismet';
@@ -43,27 +39,12 @@ import { createRedisConnection } from './queue/redis';
 import { RetentionQueue } from './queue/retention-queue';
 import { WebhookQueue } from './queue/webhook-queue';
 import { SiteCache } from './sites/site-cache';
-import { SiteRepository } from './sites/site-repository';
 import { EndpointSlots } from './webhooks/endpoint-slots';
 import { EventOutbox } from './webhooks/outbox';
 import { TargetPolicy } from './webhooks/target-policy';
 import { WebhookDelivery } from './webhooks/webhook-delivery';
 import { WebhookService } from './webhooks/webhook-service';
 import { WebhookStore } from './webhooks/webhook-store';
-
-// One clock for every service, so they all agree on what "now" is.
-const clock = () => Date.now();
-
-/** What the commands that touch only the database use: no Redis, no queues. */
-export interface DatabaseRuntime {
-  config: Config;
-  db: Db;
-  siteRepository: SiteRepository;
-  tokenService: TokenService;
-  commentImporter: CommentImporter;
-  commentExporter: CommentExporter;
-  close(): Promise<void>;
-}
 
 /** Everything a role needs, built once from the configuration. */
 export interface Runtime extends DatabaseRuntime {
@@ -98,30 +79,6 @@ export interface Runtime extends DatabaseRuntime {
   queues: Queue[];
   /** This process's Prometheus metrics (a registry of its own). */
   metrics: ParleyMetrics;
-}
-
-/** Opens the database, brings its schema up to date, and builds what needs nothing else. */
-export async function openDatabaseRuntime(config: Config, options: { logger?: Logger } = {}): Promise<DatabaseRuntime> {
-  const db = connectDatabase(config.database, {
-    onConnectionError: (err) => options.logger?.warn({ err: err.message }, 'a database connection broke; reconnecting'),
-  });
-  let secret: string;
-  try {
-    await migrateToLatest(db);
-    secret = await loadInstanceSecret(db, config.secret);
-  } catch (err) {
-    await db.destroy();
-    throw err;
-  }
-  return {
-    config,
-    db,
-    commentImporter: new CommentImporter({ db, secret, clock }),
-    commentExporter: new CommentExporter({ db }),
-    siteRepository: new SiteRepository(db),
-    tokenService: new TokenService({ db, configuredAdminToken: config.adminToken, clock }),
-    close: () => db.destroy(),
-  };
 }
 
 export async function openRuntime(

@@ -7,11 +7,14 @@ import { readDisqusExport } from '../imports/disqus-reader';
 import { type PageMove, remapPages } from '../imports/page-remap';
 import { readWordpressExport } from '../imports/wordpress-reader';
 import { ImportFileError } from '../imports/xml-elements';
-import type { DatabaseRuntime } from '../runtime';
+import type { DatabaseRuntime } from '../database-runtime';
 import { parseCount } from './arguments';
 import { withDatabase, withRuntime } from './open-runtime';
-import { peakRssBytes } from './peak-memory';
+import { collectGarbage, peakRssBytes } from './peak-memory';
 import { ProgressBar } from './progress-bar';
+
+/** Comments between full garbage collections: the resident size stays near the live heap (see collectGarbage). */
+const COLLECT_EVERY = 4000;
 
 const READERS = { wordpress: readWordpressExport, disqus: readDisqusExport };
 
@@ -65,6 +68,7 @@ async function runImport(options: {
   const bar = ProgressBar.forTerminal(size, !opts.json);
   let bytes = 0;
   let stored = 0;
+  let seen = 0;
   const onProgress = (read: number) => {
     bytes = read;
     bar?.update({ bytes });
@@ -81,6 +85,9 @@ async function runImport(options: {
       moderate: options.enqueue && { enqueue: options.enqueue },
       bytesRead: () => bytes,
       onBatch: (so) => {
+        const read = so.imported + so.existing;
+        if (Math.floor(read / COLLECT_EVERY) > Math.floor(seen / COLLECT_EVERY)) collectGarbage();
+        seen = read;
         stored = so.imported;
         bar?.update({ comments: so.imported + so.existing });
       },

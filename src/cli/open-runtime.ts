@@ -1,10 +1,18 @@
 import { loadConfig } from '../config';
-import { createLogger } from '../logger';
-import { redisReady } from '../queue/redis';
-import { type DatabaseRuntime, openDatabaseRuntime, openRuntime, type Runtime } from '../runtime';
+import { type DatabaseRuntime, openDatabaseRuntime } from '../database-runtime';
+import type { Runtime } from '../runtime';
 
-/** Opens the whole runtime (database and Redis) for a command, and closes it after. */
+/**
+ * Opens the whole runtime (database and Redis) for a command, and closes it after. The
+ * runtime's code is loaded here, when a command needs it, not when `parley` starts: the
+ * commands that touch only the database stay small (see database-runtime.ts).
+ */
 export async function withRuntime<T>(work: (runtime: Runtime) => Promise<T>): Promise<T> {
+  const [{ openRuntime }, { createLogger }, { redisReady }] = await Promise.all([
+    import('../runtime'),
+    import('../logger'),
+    import('../queue/redis'),
+  ]);
   const config = loadConfig();
   const runtime = await openRuntime(config, { logger: createLogger({ level: 'warn', production: config.production }) });
   try {

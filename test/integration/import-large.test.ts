@@ -6,8 +6,8 @@ import { runParley } from '../helpers/parley-command';
 import { startTestParley, type TestParley } from '../helpers/parley';
 
 // The memory an import needs does not grow with the file: a 50 MB export goes through
-// with the process's heap capped far below the file's size, which reading the file
-// whole (or keeping what was read) could not do.
+// in about 200 MB resident, whatever the file's size, which reading the file whole (or
+// keeping what was read) could not do.
 describe('a large import on sqlite', () => {
   let instance: TestParley;
   let tmp: string;
@@ -28,7 +28,6 @@ describe('a large import on sqlite', () => {
     const site = await instance.createSite();
     const result = await runParley(['import', 'wordpress', file, '--site', site.key, '--json'], {
       env: instance.env,
-      nodeArgs: ['--max-old-space-size=96'],
     });
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
@@ -39,9 +38,10 @@ describe('a large import on sqlite', () => {
       skipped: { pingback: expected.pingbacks },
       bytes: expected.bytes,
     });
-    // Far below the file's size in memory (a JS string of it alone would be twice its bytes). The
-    // figure is the command's own peak (VmHWM): rusage's maxRSS would report this test runner's.
-    expect(summary.peakRssBytes).toBeLessThan(2 * expected.bytes + 100e6);
+    // The command's own peak (VmHWM): rusage's maxRSS would report this test runner's. A JS
+    // string of the file alone would be twice its bytes; without the import's periodic full
+    // collections the peak is about 225 MB. The budget is 200 MB, plus 10 for one run's noise.
+    expect(summary.peakRssBytes).toBeLessThan(210e6);
     const count = await instance.runtime.db
       .selectFrom('comments')
       .select((eb) => eb.fn.countAll<number>().as('n'))
