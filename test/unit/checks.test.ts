@@ -1,3 +1,7 @@
+import { abuseFeatures } from '../../src/moderation/classifier/features';
+import { scoreVector, vectorize } from '../../src/moderation/classifier/linear-model';
+import { readModelFile } from '../../src/moderation/classifier/model-file';
+import { abuse } from '../../src/moderation/checks/abuse';
 import { disposableEmail } from '../../src/moderation/checks/disposable-email';
 import { linkContent } from '../../src/moderation/checks/link-content';
 import { profanity } from '../../src/moderation/checks/profanity';
@@ -134,5 +138,30 @@ describe('form tokens', () => {
     const forgedTime = token.replace(/^\d{13}/, '1700000000000');
     expect(verifyFormToken({ secret: 's'.repeat(32), siteKey: 'site_a', token: forgedTime })).toEqual({ valid: false });
     expect(verifyFormToken({ secret: 's'.repeat(32), siteKey: 'site_a', token: 'garbage' })).toEqual({ valid: false });
+  });
+});
+
+describe('abuse, with the shipped model', () => {
+  const { models } = readModelFile();
+  const judge = (text: string) =>
+    abuse({
+      result: scoreVector(models.abuse, vectorize(abuseFeatures({ text, website: null }))),
+      threshold: 0.7,
+      action: 'hold',
+    });
+
+  it('holds insults, threats and hate with a reason a moderator reads, and lets blunt criticism be', () => {
+    expect(judge('you are a complete moron')).toMatchObject({
+      verdict: 'hold',
+      reason: expect.stringMatching(/^insult aimed at a person \(abuse score 0\.\d\d\): an insult aimed at the reader/),
+    });
+    expect(judge('They should all be hanged, every one of them')?.reason).toMatch(
+      /^a threat .*a threat, or violence wished on someone/,
+    );
+    expect(judge('Immigrants are criminals and rapists, all of them')?.reason).toMatch(/^hate against a group/);
+    // Words such as "an" and "is" explain nothing: they are left out of the reason.
+    expect(judge("You're an idiot, Margaret")?.reason).not.toMatch(/"an"|"is"/);
+    expect(judge('This is a stupid levy and the mayor should resign over it.')).toBeUndefined();
+    expect(judge('You are not stupid, you were misled by a bad headline.')).toBeUndefined();
   });
 });

@@ -15,12 +15,19 @@ export function abuse(input: {
   const { result } = input;
   if (!result || input.action === 'ignore' || result.score < input.threshold) return undefined;
   const score = Math.round(result.score * 1000) / 1000;
-  const aimed = result.evidence.some((e) => e.feature.startsWith('d:') || e.feature === 'sig:insult-aimed');
   const because = describeEvidence(result.evidence);
-  const kind = aimed ? 'insult aimed at a person' : 'hostile or obscene language';
   return {
     verdict: input.action,
-    reason: `${kind} (abuse score ${score.toFixed(2)})${because ? `: ${because}` : ''}`,
+    reason: `${kindOf(result)} (abuse score ${score.toFixed(2)})${because ? `: ${because}` : ''}`,
     score,
   };
+}
+
+/** What kind of abuse the strongest evidence says it is, in a moderator's words. */
+function kindOf(result: LinearScore): string {
+  const has = (test: (feature: string) => boolean) => result.evidence.some((e) => test(e.feature));
+  if (has((f) => f === 'sig:threat')) return 'a threat';
+  if (has((f) => f === 'sig:slur' || f === 'sig:dehumanizing')) return 'hate against a group';
+  if (has((f) => f.startsWith('d:') || f === 'sig:insult-aimed')) return 'insult aimed at a person';
+  return 'hostile or obscene language';
 }

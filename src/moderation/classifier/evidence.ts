@@ -1,4 +1,5 @@
 import { ABUSE_SIGNALS, type AbuseSignalName } from './abuse-signals';
+import { FUNCTION_WORDS } from './features';
 import { SPAM_SIGNALS, type SpamSignalName } from './spam-signals';
 import type { Contribution } from './linear-model';
 
@@ -10,6 +11,11 @@ const CALLS_TO_ACTION: Record<string, string> = {
   visit: "a call to action ('visit', 'click here', 'order now')",
   offer: "an offer ('earn money', 'free gift cards')",
 };
+
+/** Words as a moderator reads them, or nothing when they are only words like "an" and "is": those explain nothing. */
+function quoted(words: string): string {
+  return words.split(' ').every((w) => FUNCTION_WORDS.has(w)) ? '' : `"${words}"`;
+}
 
 /** One feature as a moderator reads it. */
 function describe(feature: string): string {
@@ -33,11 +39,11 @@ function describe(feature: string): string {
     case 'prof':
       return 'profanity';
     case 'd':
-      return `aimed at a person ("you … ${value}")`;
+      return FUNCTION_WORDS.has(value) ? '' : `aimed at a person ("you … ${value}")`;
     case 'b':
-      return `"${value.replace(/\^ |\s\$$/g, '').trim()}"`;
+      return quoted(value.replace(/\^ |\s\$$/g, '').trim());
     default:
-      return `"${value}"`;
+      return quoted(value);
   }
 }
 
@@ -49,7 +55,7 @@ export function describeEvidence(evidence: readonly Contribution[], limit = 3): 
   const parts: string[] = [];
   for (const { feature } of evidence) {
     const text = describe(feature);
-    if (text !== '""' && !parts.includes(text)) parts.push(text);
+    if (text && !parts.includes(text)) parts.push(text);
     if (parts.length >= limit) break;
   }
   return parts.join('; ');

@@ -70,7 +70,7 @@ const IDENTITY_TERMS = new Set(
  * commenters do; a blog reader thanking the author must not look like them. The
  * pairs they form ("my channel", "thanks for") still count.
  */
-const FUNCTION_WORDS = new Set(
+export const FUNCTION_WORDS: ReadonlySet<string> = new Set(
   (
     'i me my myself we us our ours you your yours he him his she her it its they them their what which who whom this that these those ' +
     'am is are was were be been being have has had do does did a an the and but if or because as until while of at by for with about ' +
