@@ -95,6 +95,9 @@ describe('abuse signals', () => {
     expect(abuseOf('These animals are endangered and the zoo does good work')).toEqual([]);
     expect(abuseOf('There are chinks in the armour of this argument')).toEqual([]);
     expect(abuseOf('The plan should be executed before winter')).toEqual([]);
+    expect(abuseOf('If you call them liars you should show the evidence')).toEqual([]);
+    expect(abuseOf('You sheep farmers have had a tough year')).toEqual([]);
+    expect(abuseOf('I hope he dies peacefully in his sleep')).toEqual([]);
   });
 });
 

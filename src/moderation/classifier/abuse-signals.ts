@@ -36,7 +36,7 @@ const COINED = String.raw`${words(`
 `)}|dem\w*kk\w*|amerikka`;
 // Milder words, an insult only when aimed at the reader: "you fool", "you're pathetic".
 const MILD = words(`
-  stupid dumb fools? losers? clowns? pathetic ignorant hypocrites? liars? sheep scum pigs? ugly brainless clueless
+  stupid dumb fools? losers? clowns? pathetic ignorant hypocrites? liars? scum pigs? ugly brainless clueless
   worthless disgusting delusional deranged moronic idiotic retarded vile filthy cowards? trolls? punks? bitch(?:es)?
   whores? sluts? cunts?
 `);
@@ -66,8 +66,8 @@ const PEOPLE = words(`
 `);
 
 const YOU = String.raw`(?:you|ya|u|ur|your|you're|youre|yourself|yourselves|thou)`;
-// Words that turn an insult away from the reader: "you are not stupid", "you know i'm stupid".
-const TURNING = String.raw`(?:not|never|no|isn't|aren't|wasn't|don't|didn't|nor|hardly|i|i'm|im|me|my|we|us)`;
+// Words that turn an insult away from the reader: "you are not stupid", "you know i'm stupid", "you call them liars".
+const TURNING = String.raw`(?:not|never|no|isn't|aren't|wasn't|don't|didn't|nor|hardly|i|i'm|im|me|my|we|us|he|she|it|they|him|her|them|his|their|this|that|these|those)`;
 // "you" and the insult at most three words apart, and nothing between that turns it away.
 const AIMED = new RegExp(
   String.raw`\b${YOU} (?:(?!${TURNING}\b)[\w']+ ){0,3}(?:${NAMES}|${COINED}|${MILD})\b|\b(?:${NAMES}|${COINED}|${MILD}) (?:like|than) (?:you|u|yourself)\b|\b(?:stfu|kys|go to hell|screw you|piss off|fuck (?:you|off)|eat shit|shut (?:up|your) (?:you|stupid|fat|mouth|pie hole|trap)) `,
@@ -77,7 +77,7 @@ const SLUR = new RegExp(
   String.raw`\b(?:${SLURS})\b|\bsand (?:niggers?|knee ?grows?)\b|\bknee grows?\b|\bporch monkeys?\b|\bmooh? ?slums?\b`,
 );
 const THREAT = new RegExp(
-  String.raw`\b(?:kill yourself|kill yourselves|hope (?:you|u|he|she|they) (?:\w+ )?(?:die|dies|rot|burn|get raped|gets raped|get shot|gets shot)|(?:i|we)(?:'ll| will| am going to|'m going to|'m gonna| gonna| would love to) (?:\w+ )?(?:kill|shoot|hang|stab|rape) (?:you|u|him|her|them)|hunt (?:you|u|him|her|them) down|(?:should|ought to|deserves? to|needs? to) (?:all )?be (?:\w+ )?(?:shot(?! down)|hanged|lynched|gassed|beheaded|burned alive|exterminated)|(?:line|string) (?:them|'em|em) up|(?:shoot|hang|kill) (?:them|'em|em) all|(?:you|u|he|she|they|them) (?:all )?(?:should|must|deserves? to|ought to) (?:all )?die)\b`,
+  String.raw`\b(?:kill yourself|kill yourselves|hope (?:you|u|he|she|they) (?:\w+ )?(?:die|dies|rot|burn|get raped|gets raped|get shot|gets shot)(?! (?:peacefully|happy|old|of old age|in (?:his|her|their|your) sleep))|(?:i|we)(?:'ll| will| am going to|'m going to|'m gonna| gonna| would love to) (?:\w+ )?(?:kill|shoot|hang|stab|rape) (?:you|u|him|her|them)|hunt (?:you|u|him|her|them) down|(?:should|ought to|deserves? to|needs? to) (?:all )?be (?:\w+ )?(?:shot(?! down)|hanged|lynched|gassed|beheaded|burned alive|exterminated)|(?:line|string) (?:them|'em|em) up|(?:shoot|hang|kill) (?:them|'em|em) all|(?:you|u|he|she|they|them) (?:all )?(?:should|must|deserves? to|ought to) (?:all )?die)\b`,
 );
 const DEHUMANIZING = new RegExp(
   String.raw`\b(?:${GROUPS}) (?:are|were|will always be|have always been) (?:(?:all|just|nothing but|mostly|a bunch of|like) )*(?:${TRAITS})\b|\b(?:${PEOPLE}) (?:(?:are|were|is|all|just|nothing but|like|act like|behave like|breed like|bunch of|such|filthy|dirty|disgusting) )+(?:${ANIMALS})\b|\b(?:these|those|such|filthy|dirty) (?:${FIGURATIVE})\b`,
