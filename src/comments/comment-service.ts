@@ -171,10 +171,10 @@ export class CommentService {
   /** A page's published comments, oldest first. */
   async thread(options: { siteKey: string; pageId: string; cursor?: string; limit: number }) {
     const { commentRepository } = this.options;
-    const [page, total] = await Promise.all([
-      commentRepository.approvedThread(options),
-      commentRepository.countApproved({ siteKey: options.siteKey, pageId: options.pageId }),
-    ]);
+    // Counted after the page is read, not beside it: on PostgreSQL the two statements see
+    // different snapshots, and a count taken first could miss a comment the page then shows.
+    const page = await commentRepository.approvedThread(options);
+    const total = await commentRepository.countApproved({ siteKey: options.siteKey, pageId: options.pageId });
     return { comments: page.rows.map(toPublicComment), total, nextCursor: page.nextCursor };
   }
 
