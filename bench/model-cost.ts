@@ -13,8 +13,8 @@ import { loadSharedDatasets } from './shared-datasets';
 /**
  * `npm run bench:model`: what the two content judgements cost. Scoring time per
  * comment (both judgements, CPU only, then with the Redis layers read), the model's
- * load time and resident memory, and how much later `parley api` listens with the
- * model than without it.
+ * load time and resident memory, and how much later `parley start` (`npm start`: the API
+ * and the workers, which load the model at start) listens with the model than without it.
  */
 
 const MAIN = path.resolve(__dirname, '../src/main.js');
@@ -22,13 +22,13 @@ const MAIN = path.resolve(__dirname, '../src/main.js');
 function secondsUntilListening(env: NodeJS.ProcessEnv): Promise<number> {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, [MAIN, 'api'], {
+    const child = spawn(process.execPath, [MAIN, 'start'], {
       env: { ...process.env, ...env, PORT: '0', PARLEY_HOST: '127.0.0.1', PARLEY_LOG_LEVEL: 'info' },
     });
     let output = '';
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`parley api did not listen within 30 s:\n${output}`));
+      reject(new Error(`parley start did not listen within 30 s:\n${output}`));
     }, 30_000);
     const watch = (chunk: Buffer) => {
       output += chunk;
@@ -66,7 +66,7 @@ async function main(): Promise<void> {
   const redis = new IORedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
   const prefix = `{parley-bench-model-${process.pid}}`;
   const classifier = new ContentClassifier({
-    model,
+    loadModel: () => model,
     modelLayers: new ModelLayers({ redis, prefix }),
     lessonsPerHour: 1e6,
     agreeingSites: 3,

@@ -120,7 +120,7 @@ export async function openRuntime(
   const feedbackQueue = new FeedbackQueue({ connection: producerConnection, prefix: config.redis.prefix });
   const modelLayers = new ModelLayers({ redis: producerConnection, prefix: config.redis.prefix });
   const contentClassifier = new ContentClassifier({
-    model: config.moderation.modelFile ? readModelFile(config.moderation.modelFile) : undefined,
+    loadModel: () => (config.moderation.modelFile ? readModelFile(config.moderation.modelFile) : undefined),
     modelLayers,
     lessonsPerHour: config.moderation.lessonsPerHour,
     agreeingSites: 3,

@@ -89,6 +89,8 @@ const RETENTION_EVERY_MS = 3600_000;
 /** The moderation, feedback, webhook, retention and (when mail is on) mail workers, on one Redis connection of their own. */
 export function startWorker(runtime: Runtime): RunningWorker {
   const { config } = runtime;
+  // Read now, not on the first comment: a broken model file stops the worker at start, and no comment waits for it.
+  runtime.contentClassifier.load();
   const connection = createRedisConnection(runtime.redisAddress, 'worker');
   connection.on('error', (err) => runtime.logger.debug({ err: err.message }, 'redis connection error'));
   const running = startModerationWorker({

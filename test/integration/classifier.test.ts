@@ -26,7 +26,7 @@ describe('ContentClassifier (the shipped model and real Redis)', () => {
     prefixes.push(prefix);
     const layers = new ModelLayers({ redis, prefix });
     const classifier = new ContentClassifier({
-      model: options.model === false ? undefined : shipped,
+      loadModel: () => (options.model === false ? undefined : shipped),
       modelLayers: layers,
       lessonsPerHour: options.lessonsPerHour ?? 1000,
       agreeingSites: 3,
@@ -74,6 +74,25 @@ describe('ContentClassifier (the shipped model and real Redis)', () => {
     expect(civil.abuse!.score).toBeLessThan(0.6);
     expect(insult.abuse!.score).toBeGreaterThan(0.72);
     expect(insult.spam!.score).toBeLessThan(0.1);
+  });
+
+  it('reads the shipped model once, when it is first needed, so a process that never scores never loads it', async () => {
+    let reads = 0;
+    const classifier = new ContentClassifier({
+      loadModel: () => {
+        reads++;
+        return shipped;
+      },
+      modelLayers: new ModelLayers({ redis, prefix: `{${uniqueName('clf')}}` }),
+      lessonsPerHour: 1000,
+      agreeingSites: 3,
+      clock: () => Date.now(),
+    });
+    expect(reads).toBe(0);
+    await classifier.score({ text: SCAM, website: null, siteKey: 'site_a' });
+    await classifier.score({ text: CIVIL, website: null, siteKey: 'site_a' });
+    expect(classifier.modelVersion).toBe(shipped.version);
+    expect(reads).toBe(1);
   });
 
   it('has no opinion without a model until someone teaches it', async () => {

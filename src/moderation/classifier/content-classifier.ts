@@ -37,8 +37,12 @@ export type LearnOutcome =
   { taught: Array<{ judgement: Judgement; layer: 'site' | 'instance' }> } | { skipped: 'hourly-budget' };
 
 export interface ContentClassifierOptions {
-  /** The shipped model, or undefined to start from nothing (`--model none` in evaluations). */
-  model: DefaultModel | undefined;
+  /**
+   * Reads the shipped model, or gives undefined to start from nothing (`--model none` in
+   * evaluations). Called once, when the model is first needed: a process that never
+   * scores (the API role) never pays its 20 MB and 50 ms.
+   */
+  loadModel: () => DefaultModel | undefined;
   modelLayers: ModelLayers;
   /** Examples one moderator may teach per hour; past it, decisions still count, lessons wait. */
   lessonsPerHour: number;
@@ -65,20 +69,27 @@ function vectors(input: CommentText): Record<Judgement, FeatureVector> {
  * trip, for one comment or a batch; learning replaces, never adds to, what a comment taught before.
  */
 export class ContentClassifier {
-  private readonly base: Record<Judgement, LinearModel>;
+  private shipped: { model: DefaultModel | undefined; base: Record<Judgement, LinearModel> } | undefined;
 
-  constructor(private readonly options: ContentClassifierOptions) {
-    const empty = { ...emptyModel(), bias: NO_MODEL_BIAS };
-    this.base = { spam: options.model?.models.spam ?? empty, abuse: options.model?.models.abuse ?? empty };
+  constructor(private readonly options: ContentClassifierOptions) {}
+
+  /** Loads the shipped model now, if it is not yet: a worker does at start, so its first comment does not wait. */
+  load(): { model: DefaultModel | undefined; base: Record<Judgement, LinearModel> } {
+    if (!this.shipped) {
+      const model = this.options.loadModel();
+      const empty = { ...emptyModel(), bias: NO_MODEL_BIAS };
+      this.shipped = { model, base: { spam: model?.models.spam ?? empty, abuse: model?.models.abuse ?? empty } };
+    }
+    return this.shipped;
   }
 
   /** The shipped model it builds on, undefined for `none`. */
   get model(): DefaultModel | undefined {
-    return this.options.model;
+    return this.load().model;
   }
 
   get modelVersion(): string {
-    return this.options.model?.version ?? 'none';
+    return this.model?.version ?? 'none';
   }
 
   async score(input: CommentText & { siteKey: string }): Promise<ContentScores> {
@@ -95,6 +106,7 @@ export class ContentClassifier {
       ]),
     );
     const layers = await this.options.modelLayers.readWeights(requests);
+    const { model, base } = this.load();
     const perJudgement = 2;
     return perComment.map(({ vector }, c) => {
       const scores: ContentScores = {};
@@ -102,8 +114,8 @@ export class ContentClassifier {
         const at = (c * JUDGEMENTS.length + j) * perJudgement;
         const [instance, own] = [layers[at], layers[at + 1]];
         // Without a model, a judgement nobody has taught has no opinion.
-        if (!this.options.model && instance.examples + own.examples === 0) return;
-        scores[judgement] = scoreVector(this.base[judgement], vector[judgement], [instance, own]);
+        if (!model && instance.examples + own.examples === 0) return;
+        scores[judgement] = scoreVector(base[judgement], vector[judgement], [instance, own]);
       });
       return scores;
     });
@@ -190,7 +202,7 @@ export class ContentClassifier {
       weights: own.weights.map((w, k) => w - (earlier?.deltas.get(vector.ids[k]) ?? 0)),
       gradients: own.gradients.map((g, k) => g - (earlier?.squaredGradients.get(vector.ids[k]) ?? 0)),
     };
-    const predicted = scoreVector(this.base[judgement], vector, [...read.slice(0, -1), withoutEarlier]).score;
+    const predicted = scoreVector(this.load().base[judgement], vector, [...read.slice(0, -1), withoutEarlier]).score;
     const gradient = predicted - label;
     const rate = LEARNING_RATE[layer.scope];
     const squaredGradients = vector.values.map((x) => (gradient * x) ** 2);
