@@ -22,6 +22,8 @@ export const clock = () => Date.now();
 export interface DatabaseRuntime {
   config: Config;
   db: Db;
+  /** The instance's secret (configured, or made once and kept in the database): what tokens and links are signed with. */
+  secret: string;
   siteRepository: SiteRepository;
   tokenService: TokenService;
   commentImporter: CommentImporter;
@@ -45,6 +47,7 @@ export async function openDatabaseRuntime(config: Config, options: { logger?: Lo
   return {
     config,
     db,
+    secret,
     commentImporter: new CommentImporter({ db, secret, clock }),
     commentExporter: new CommentExporter({ db }),
     siteRepository: new SiteRepository(db),

@@ -6,7 +6,6 @@ import { CommentService } from './comments/comment-service';
 import { ThreadCache } from './comments/thread-cache';
 import type { Config } from './config';
 import { clock, type DatabaseRuntime, openDatabaseRuntime } from './database-runtime';
-import { loadInstanceSecret } from './db/settings';
 import { ParleyMetrics } from './metrics/parley-metrics';
 import { AkismetClient } from './moderation/akismet';
 import { AuditLog } from './moderation/audit-log';
@@ -87,8 +86,7 @@ export async function openRuntime(
 ): Promise<Runtime> {
   const { logger } = options;
   const base = await openDatabaseRuntime(config, { logger });
-  const { db, siteRepository } = base;
-  const secret = await loadInstanceSecret(db, config.secret);
+  const { db, siteRepository, secret } = base;
   const redisAddress = options.redisAddress ?? config.redis.url;
   const producerConnection = createRedisConnection(redisAddress, 'producer');
   producerConnection.on('error', (err) => logger.debug({ err: err.message }, 'redis connection error'));

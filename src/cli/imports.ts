@@ -89,7 +89,7 @@ async function runImport(options: {
         if (Math.floor(read / COLLECT_EVERY) > Math.floor(seen / COLLECT_EVERY)) collectGarbage();
         seen = read;
         stored = so.imported;
-        bar?.update({ comments: so.imported + so.existing });
+        bar?.update({ comments: read });
       },
     });
     bar?.done();
