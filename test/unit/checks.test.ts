@@ -161,7 +161,11 @@ describe('abuse, with the shipped model', () => {
     expect(judge('Immigrants are criminals and rapists, all of them')?.reason).toMatch(/^hate against a group/);
     // Words such as "an" and "is" explain nothing: they are left out of the reason.
     expect(judge("You're an idiot, Margaret")?.reason).not.toMatch(/"an"|"is"/);
-    expect(judge('This is a stupid levy and the mayor should resign over it.')).toBeUndefined();
+    expect(judge('This levy is a disgrace and the mayor should resign over it.')).toBeUndefined();
+    // Civil Comments' raters count "stupid" as toxic nearly always: held, and the reason says why.
+    expect(judge('This is a stupid levy and the mayor should resign over it.')?.reason).toMatch(
+      /^contempt .*calls someone or something stupid/,
+    );
     expect(judge('You are not stupid, you were misled by a bad headline.')).toBeUndefined();
   });
 });

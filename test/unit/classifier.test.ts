@@ -84,10 +84,29 @@ describe('abuse signals', () => {
     expect(abuseOf('kill yourself')).toEqual(['threat']);
     expect(abuseOf('Immigrants are criminals and rapists')).toEqual(['dehumanizing']);
     expect(abuseOf('they are animals, all of them')).toEqual(['dehumanizing']);
+    expect(abuseOf('the country has to deal with this bunch of savages')).toEqual(['dehumanizing']);
+  });
+
+  it('finds degrading names, name-calling said of someone, and contempt', () => {
+    expect(abuseOf("these hoes ain't loyal")).toEqual(['insult']);
+    expect(abuseOf('Miami bitches')).toEqual(['insult']);
+    expect(abuseOf('Trump is a classic jerk')).toEqual(['insult']);
+    expect(abuseOf('What a loser')).toEqual(['insult']);
+    expect(abuseOf('April fools, the tickets were a joke')).toEqual([]);
+    expect(abuseOf('so many stupid voters in this state')).toEqual(['insult']);
+    expect(abuseOf('they are so stupid')).toEqual(['insult']);
+    expect(abuseOf('This is a stupid policy and the council should be ashamed of it')).toEqual(['contempt']);
+    expect(abuseOf('Dumb.')).toEqual(['contempt']);
   });
 
   it('says nothing of blunt, critical or rude-but-not-aimed comments', () => {
-    expect(abuseOf('This is a stupid policy and the council should be ashamed of it')).toEqual([]);
+    expect(abuseOf('This policy is a disgrace and the council should be ashamed of it')).toEqual([]);
+    expect(abuseOf('The losers of this trade deal are the farmers')).toEqual([]);
+    expect(abuseOf('Karma is a bitch')).toEqual([]);
+    expect(abuseOf('I need a hoe and a rake for the allotment')).toEqual([]);
+    expect(abuseOf('I was dumb enough to believe the brochure')).toEqual([]);
+    expect(abuseOf('That is not a stupid question at all')).toEqual([]);
+    expect(abuseOf('He pulled out after a knee jerk reaction from the board')).toEqual([]);
     expect(abuseOf('You are not stupid, you were misled by the headline')).toEqual([]);
     expect(abuseOf("You know, I'm clueless about tax law, but this seems wrong")).toEqual([]);
     expect(abuseOf('The proposal should be shot down at the next meeting')).toEqual([]);

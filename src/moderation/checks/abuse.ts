@@ -29,5 +29,6 @@ function kindOf(result: LinearScore): string {
   if (has((f) => f === 'sig:threat')) return 'a threat';
   if (has((f) => f === 'sig:slur' || f === 'sig:dehumanizing')) return 'hate against a group';
   if (has((f) => f.startsWith('d:') || f === 'sig:insult-aimed')) return 'insult aimed at a person';
+  if (has((f) => f === 'sig:contempt')) return 'contempt';
   return 'hostile or obscene language';
 }

@@ -16,6 +16,7 @@ export const ABUSE_SIGNALS = {
   slur: { prior: 4, reason: 'a slur against a group of people' },
   threat: { prior: 4, reason: 'a threat, or violence wished on someone' },
   dehumanizing: { prior: 3.5, reason: 'people called animals or vermin' },
+  contempt: { prior: 2.5, reason: 'calls someone or something stupid' },
 } as const satisfies Record<string, { prior: number; reason: string }>;
 
 export type AbuseSignalName = keyof typeof ABUSE_SIGNALS;
@@ -23,11 +24,13 @@ export type AbuseSignalName = keyof typeof ABUSE_SIGNALS;
 const words = (list: string) => list.trim().split(/\s+/).join('|');
 
 // Nouns that only ever name a person as worthless or stupid.
-const NAMES = words(`
+const NAMES = String.raw`${words(`
   idiots? morons? imbeciles? cretins? dumbass(?:es)? jackass(?:es)? dipshits? dimwits? halfwits? nitwits? numbskulls?
   nincompoops? buffoons? retards? lowlifes? scumbags? douchebags? douche assholes? arseholes? bastards? twats? pricks?
   wankers? tossers? turds? shitheads? dickheads? dumbfucks? fuckwits? morrons? idoits? idiotas? pendejos?
-`);
+  dorks? dummies nutjobs? nutcases? dolts? twits? dingbats? airheads? bimbos? sleazebags? slimeballs? dirtbags?
+  sluts? whores? thots? cunts? pussies
+`)}|(?<!knee )jerks?|(?<!(?:karma|life|payback) (?:is|s) a )bitch(?:es|ez)?|(?<!garden |rake and (?:a )?)hoes?(?! (?:and|or) (?:a )?(?:rake|shovel|spade))|pussy(?! ?cats?\b)|nut (?:jobs?|cases?)|low lifes?`;
 // The same, coined for political sides and their leaders ("libtards", "demoRATs", "DemoKKKrats": the folded words squeeze "kkk" to "kk").
 const COINED = String.raw`${words(`
   libtards? leftards? demonrats? demorats? dumbocrats? dimocrats? democraps? liebrals? repugs? repuglicans?
@@ -37,13 +40,20 @@ const COINED = String.raw`${words(`
 // Milder words, an insult only when aimed at the reader: "you fool", "you're pathetic".
 const MILD = words(`
   stupid dumb fools? losers? clowns? pathetic ignorant hypocrites? liars? scum pigs? ugly brainless clueless
-  worthless disgusting delusional deranged moronic idiotic retarded vile filthy cowards? trolls? punks? bitch(?:es)?
-  whores? sluts? cunts?
+  worthless disgusting delusional deranged moronic idiotic retarded vile filthy cowards? trolls? punks?
+`);
+// The milder nouns, name-calling when said of someone: "what a loser", "he is a fool", "a bunch of clowns".
+const MILD_NAMES = words('fools? losers? clowns? hypocrites? liars? cowards? trolls? punks? scum pigs?');
+// Stupid, said of people rather than of a policy: "they are so stupid", "stupid voters".
+const DULL = words('stupid dumb ignorant idiotic moronic brainless clueless retarded');
+const WHO = words(`
+  he she they people folks voters liberals conservatives democrats republicans americans canadians women men kids
+  trump obama hillary clinton politicians leftists
 `);
 const SLURS = words(`
   niggers? niggas? nigga nigger negroes kneegrows? jigaboos? darkies faggots? fags? dykes? trannys trannies
-  kikes? spics chinks?(?! in) gooks wetbacks? beaners? ragheads? towelheads? sandniggers? muzzies? muzrats? mooslimes?
-  mooslims? muzzlims? goatfuckers? camelfuckers? gypos? pakis? wogs? japs? zipperheads? shemales? heebs?
+  kikes? spics chinks?(?! in) gooks wetbacks? beaners? ragheads? towelheads? sandniggers? muzrats? mooslimes?
+  mooslims? muzzlims? muslimes? musiims? muzzie\w* goatfuckers? camelfuckers? gypos? pakis? wogs? japs? zipperheads? shemales? heebs?
 `);
 const ANIMALS = words(`
   animals vermin parasites savages cockroaches roaches rats subhumans? apes monkeys leeches maggots filth scum swine
@@ -72,15 +82,23 @@ const TURNING = String.raw`(?:not|never|no|isn't|aren't|wasn't|don't|didn't|nor|
 const AIMED = new RegExp(
   String.raw`\b${YOU} (?:(?!${TURNING}\b)[\w']+ ){0,3}(?:${NAMES}|${COINED}|${MILD})\b|\b(?:${NAMES}|${COINED}|${MILD}) (?:like|than) (?:you|u|yourself)\b|\b(?:stfu|kys|go to hell|screw you|piss off|fuck (?:you|off)|eat shit|shut (?:up|your) (?:you|stupid|fat|mouth|pie hole|trap)) `,
 );
-const NAME_CALLING = new RegExp(String.raw`\b(?:${NAMES}|${COINED})\b`);
+// Contempt: "stupid", "idiotic", said of anyone or anything. Civil Comments' raters count it as toxic nearly always, so
+// it weighs, but less than an insult: alone it is a judgement call. Not when denied or said of oneself: "you are
+// not stupid", "I was dumb enough to".
+const CONTEMPT = new RegExp(
+  String.raw`\b(?<!\b(?:not|never|isn't|aren't|wasn't|weren't|i'm|im|i am|i was|i feel|i felt|me) (?:\w+ )?)(?<!\b(?:not|never|isn't|aren't|wasn't|weren't|i'm|im|i am|i was|i feel|i felt|me) )(?:stupid|stupidity|dumb|dumber|dumbest|idiotic|idiocy|moronic|asinine|imbecilic|brainless|retarded)\b`,
+);
+const NAME_CALLING = new RegExp(
+  String.raw`\b(?:${NAMES}|${COINED})\b|\b(?:what|such|is|was|he's|she's|hes|shes|are|were|bunch of|pack of|group of|like) (?:an? )?(?:(?!the\b|biggest\b)\w+ )?(?:${MILD_NAMES})\b|\b(?:${WHO}) (?:is|are|was|were|s|re) (?:so |really |just |that |too |plain |pretty |very |truly )?(?:${DULL})\b|\b(?:${DULL}) (?:${WHO}|person)\b`,
+);
 const SLUR = new RegExp(
-  String.raw`\b(?:${SLURS})\b|\bsand (?:niggers?|knee ?grows?)\b|\bknee grows?\b|\bporch monkeys?\b|\bmooh? ?slums?\b`,
+  String.raw`\b(?:${SLURS})\b|\bsand (?:niggers?|knee ?grows?)\b|\bknee grows?\b|\b(?:porch|sand) monkeys?\b|\bmooh? ?slums?\b`,
 );
 const THREAT = new RegExp(
   String.raw`\b(?:kill yourself|kill yourselves|hope (?:you|u|he|she|they) (?:\w+ )?(?:die|dies|rot|burn|get raped|gets raped|get shot|gets shot)(?! (?:peacefully|happy|old|of old age|in (?:his|her|their|your) sleep))|(?:i|we)(?:'ll| will| am going to|'m going to|'m gonna| gonna| would love to) (?:\w+ )?(?:kill|shoot|hang|stab|rape) (?:you|u|him|her|them)|hunt (?:you|u|him|her|them) down|(?:should|ought to|deserves? to|needs? to) (?:all )?be (?:\w+ )?(?:shot(?! down)|hanged|lynched|gassed|beheaded|burned alive|exterminated)|(?:line|string) (?:them|'em|em) up|(?:shoot|hang|kill) (?:them|'em|em) all|(?:you|u|he|she|they|them) (?:all )?(?:should|must|deserves? to|ought to) (?:all )?die)\b`,
 );
 const DEHUMANIZING = new RegExp(
-  String.raw`\b(?:${GROUPS}) (?:are|were|will always be|have always been) (?:(?:all|just|nothing but|mostly|a bunch of|like) )*(?:${TRAITS})\b|\b(?:${PEOPLE}) (?:(?:are|were|is|all|just|nothing but|like|act like|behave like|breed like|bunch of|such|filthy|dirty|disgusting) )+(?:${ANIMALS})\b|\b(?:these|those|such|filthy|dirty) (?:${FIGURATIVE})\b`,
+  String.raw`\b(?:${GROUPS}) (?:are|were|will always be|have always been) (?:(?:all|just|nothing but|mostly|a bunch of|like) )*(?:${TRAITS})\b|\b(?:${PEOPLE}) (?:(?:are|were|is|all|just|nothing but|like|act like|behave like|breed like|bunch of|such|filthy|dirty|disgusting) )+(?:${ANIMALS})\b|\b(?:these|those|such|filthy|dirty) (?:${FIGURATIVE})\b|\b(?:bunch|hordes?|hoards?|pack|herd) of (?:\w+ )?(?:${ANIMALS})\b`,
 );
 
 /** The abuse signals a comment's folded words show, as `sig:` features of the abuse model. */
@@ -89,6 +107,7 @@ export function abuseSignals(words: readonly string[]): AbuseSignalName[] {
   const found: AbuseSignalName[] = [];
   if (AIMED.test(sentence)) found.push('insult-aimed');
   else if (NAME_CALLING.test(sentence)) found.push('insult');
+  else if (CONTEMPT.test(sentence)) found.push('contempt');
   if (SLUR.test(sentence)) found.push('slur');
   if (THREAT.test(sentence)) found.push('threat');
   if (DEHUMANIZING.test(sentence)) found.push('dehumanizing');
