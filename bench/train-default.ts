@@ -81,7 +81,9 @@ const ABUSE_FIT: FitOptions = {
 /** How much each source counts, per judgement. */
 function groupsFor(judgement: Judgement, file: DatasetFile): Group[] {
   const positives = (f: DatasetFile) => f.comments.filter((c) => c.label === 1);
-  const negatives = (f: DatasetFile) => f.comments.filter((c) => c.label === 0);
+  // A negative that shows an abuse signal is no lesson that the signal is fine: the raters judged something else.
+  const negatives = (f: DatasetFile) =>
+    f.comments.filter((c) => c.label === 0 && (judgement === 'spam' || !showsSignal(c.text)));
   const notSpam = (f: DatasetFile) => f.comments.map((c) => ({ text: c.text, label: 0 as const }));
   const youtube = file.family !== 'abuse';
   const name = baseName(file);
@@ -112,8 +114,12 @@ function groupsFor(judgement: Judgement, file: DatasetFile): Group[] {
   ];
 }
 
+function showsSignal(text: string): boolean {
+  return abuseSignals(tokenize({ text, website: null }).words).length > 0;
+}
+
 function looksAbusive(text: string): boolean {
-  return abuseSignals(tokenize({ text, website: null }).words).length > 0 || profanityMatches(text).length > 0;
+  return showsSignal(text) || profanityMatches(text).length > 0;
 }
 
 export interface FittedDefault {
@@ -150,7 +156,9 @@ export function fitDefaultModels(files: DatasetFile[]): FittedDefault {
       }
       if (used > 0) trainedOn.push({ file: file.file, sha256: file.sha256, examples: used, positive, judgement });
     }
-    return fitLinearModel(examples, options);
+    // Without a single positive, the negatives would only teach that every word lowers the score, drowning the
+    // signals' priors: such a fit keeps the priors alone.
+    return fitLinearModel(examples.some((e) => e.label === 1) ? examples : [], options);
   };
   return {
     models: {

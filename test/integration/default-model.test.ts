@@ -102,7 +102,7 @@ describe('the shipped default model', () => {
           'The council should be pressed on that, and so should this paper. Frankly the piece reads like a press release.',
       );
       const insult = await post('Rex', "You're an idiot, Margaret, and so is whoever let this piece run.");
-      const blunt = await post('Tom', 'This is a stupid levy and the mayor should resign over it.');
+      const blunt = await post('Tom', 'This levy is a disgrace and the mayor should resign over it.');
       expect(['held', 'spam']).toContain(scam.status);
       expect(critical.status).toBe('approved');
       expect(insult.status).toBe('held');
