@@ -52,6 +52,8 @@ describe('spam signals', () => {
     expect(signalsOf('Please donate bitcoins to me at 1FHeNqx1twqM153v2PTAyieJNEAm5N5Ykz')).toEqual(['crypto-wallet']);
     expect(signalsOf('send eth to 0x52908400098527886E0F7030069857D2E4169EE7')).toEqual(['crypto-wallet']);
     expect(tokenize({ text: 'read it at gonintendo(dot)com/?id=205110', website: null }).foreignLinks).toBe(1);
+    expect(tokenize({ text: '♥♥♥HDMovieStream.COMl♥♥♥', website: null }).foreignLinks).toBe(1);
+    expect(tokenize({ text: 'the comic was funny. comical even', website: null }).foreignLinks).toBe(0);
     expect(tokenize({ text: 'shop [dot] example [dot] com', website: null }).foreignLinks).toBe(1);
   });
 
@@ -147,6 +149,9 @@ describe('features', () => {
     expect(farming('Like this comment if you are watching in 2015')).toBe(true);
     expect(farming('Thumbs up if you still listen to this!')).toBe(true);
     expect(farming('like if u agree')).toBe(true);
+    expect(farming('HOW MANY THUMBS UP FOR LOUIS SAVING THE DAY!?!?')).toBe(true);
+    expect(farming('LIKE AND SUBSCRIB IF YOU WATCH IN 2015 ;)')).toBe(true);
+    expect(farming('I wonder how many likes his post got before he deleted it')).toBe(false);
     expect(farming('I would like to know if the council voted on it')).toBe(false);
     expect(farming('Sort of like, if you find yourself surrounded by fools, it may be you')).toBe(false);
     expect(farming('It looks like if nothing changes the bill fails')).toBe(false);

@@ -33,9 +33,9 @@ const MAX_TOKEN = 24;
 const MAX_LEXICAL = 600;
 
 const URL_PATTERN = /\b(?:https?:\/\/|www\.)[^\s<>"'()\]]+/giu;
-// "name.com" and the "name . com" people write to dodge link filters.
+// "name.com", and the "name . com" and "name.COMl" (a stray letter after the ending) people write to dodge link filters.
 const BARE_DOMAIN =
-  /\b[a-z0-9-]{2,63}(?:\.|\s\.\s?|\.\s)(?:com|net|org|info|biz|xyz|online|site|club|shop|store)\b(?!\.[a-z0-9])(?:\/[^\s<>"'()\]]*)?|\b[a-z0-9-]{2,63}\.(?:ru|su|io|co|me|tk|ly|gl|us|top|in|uk|app|tv|cc|ws|pro|link|live|fun|space|website|tech|vn|pl|de|fr|es|it|nl|cn|br|au|ca|eu)\b(?!\.[a-z0-9])(?:\/[^\s<>"'()\]]*)?|\b[a-z0-9-]{2,63}\.[a-z]{2,12}\/[^\s<>"'()\]]*/giu;
+  /\b[a-z0-9-]{2,63}(?:\.|\s\.\s?|\.\s)(?:com|net|org|info|biz|xyz|online|site|club|shop|store)[il1]?\b(?!\.[a-z0-9])(?:\/[^\s<>"'()\]]*)?|\b[a-z0-9-]{2,63}\.(?:ru|su|io|co|me|tk|ly|gl|us|top|in|uk|app|tv|cc|ws|pro|link|live|fun|space|website|tech|vn|pl|de|fr|es|it|nl|cn|br|au|ca|eu)\b(?!\.[a-z0-9])(?:\/[^\s<>"'()\]]*)?|\b[a-z0-9-]{2,63}\.[a-z]{2,12}\/[^\s<>"'()\]]*/giu;
 // "site(dot)com", "site [dot] com": the other way to write a link past a filter.
 const DOT_WORD = /\s?[([{]\s?dot\s?[)\]}]\s?/g;
 const EMAIL = /[^\s@<>()[\]]{1,64}@[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63})*\.[a-z]{2,24}\b/giu;
@@ -109,11 +109,12 @@ const CALLS_TO_ACTION: ReadonlyArray<readonly [string, RegExp]> = [
 ];
 
 /**
- * Engagement bait ("like if you ...", "thumbs up if ..."), held on any site. Matched on
+ * Engagement bait ("like if you ...", "thumbs up if ...", "how many thumbs up for ...",
+ * "like and subscribe"), held on any site. Matched on
  * the text with its punctuation, so "sort of like, if ..." and "would like to know if" are not.
  */
 const LIKE_FARMING =
-  /(?<!\b(?:just|looks?|feels?|felt|seems?|sounds?|would|i'd|id|more|not|is|was|be|it's|its|much|of) )\b(?:like|thumbs up|upvote)(?: this| it)? if\b|\blike this comment\b|\bgive (?:it|this|me) a (?:like|thumbs up)\b/;
+  /(?<!\b(?:just|looks?|feels?|felt|seems?|sounds?|would|i'd|id|more|not|is|was|be|it's|its|much|of) )\b(?:like|thumbs up|upvote)(?: this| it)? if\b|\blike this comment\b|\bgive (?:it|this|me) a (?:like|thumbs up)\b|\bhow many (?:thumbs up|likes) (?:for|can|will|does|do)\b|\blike,? (?:and|&) (?:subs?cri\w*|sub)\b/;
 
 /**
  * Where readers point each other for facts and code: encyclopedias, standards, public
