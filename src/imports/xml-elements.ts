@@ -86,7 +86,8 @@ export async function* readXmlElements(options: ReadXmlOptions): AsyncGenerator<
     if (building.length > 0 || options.select(open, stack)) {
       const attributes: Record<string, string> = {};
       for (const attribute of Object.values(tag.attributes)) attributes[attribute.local] = attribute.value;
-      const element: XmlElement = { ...open, attributes, text: '', children: [] };
+      // Spelled out: spreading `open` here made reading the file three times slower (V8's object-spread path).
+      const element: XmlElement = { local: open.local, uri: open.uri, attributes, text: '', children: [] };
       if (building.length > 0) building[building.length - 1].children.push(element);
       else buildingFrom = stack.length;
       building.push(element);
