@@ -79,6 +79,7 @@ describe('newCommentId', () => {
       expect(['8', '9', 'a', 'b']).toContain(id[19]);
     }
     expect([...ids].sort()).toEqual(ids);
+    expect(ids[0].replace(/-/g, '').slice(0, 12)).toBe((1_700_000_000_000).toString(16).padStart(12, '0'));
     expect(newCommentId(1)).not.toBe(newCommentId(1));
   });
 });
