@@ -2,7 +2,13 @@ import fs from 'node:fs';
 import { type Command, InvalidArgumentError } from 'commander';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { EXPORT_FORMATS, type ExportFormat } from '../imports/comment-exporter';
-import { type ImportSource, type ImportSummary, PAGE_ID_CHOICES, type PageIdChoice } from '../imports/comment-importer';
+import {
+  DEFAULT_BATCH_SIZE,
+  type ImportSource,
+  type ImportSummary,
+  PAGE_ID_CHOICES,
+  type PageIdChoice,
+} from '../imports/comment-importer';
 import { readDisqusExport } from '../imports/disqus-reader';
 import { type PageMove, remapPages } from '../imports/page-remap';
 import { readWordpressExport } from '../imports/wordpress-reader';
@@ -118,7 +124,7 @@ function addImportCommand(parent: Command, source: ImportSource, description: st
     )
     .option('--dry-run', 'read the whole file and report what would be imported, storing nothing')
     .option('--moderate', 'send the imported comments through the moderation pipeline (and its webhooks)')
-    .option('--batch-size <n>', 'comments per transaction', parseCount, 500)
+    .option('--batch-size <n>', 'comments per transaction', parseCount, DEFAULT_BATCH_SIZE)
     .option('--json', 'print the summary as one JSON object')
     .action((file: string, opts: ImportOptions) =>
       opts.moderate && !opts.dryRun
