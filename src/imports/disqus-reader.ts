@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { DecisionStatus } from '../comments/status';
 import { decodeEntities } from './html-to-text';
 import { parseSourceDate, type SourceEntry, type SourcePage } from './source-comment';
@@ -6,15 +7,20 @@ import { child, childText, detached, readXmlElements, type XmlElement } from './
 const DISQUS_NAMESPACE = 'http://disqus.com';
 const DISQUS_INTERNALS = 'http://disqus.com/disqus-internals';
 
-const isTrue = (element: XmlElement, local: string) => childText(element, local).trim() === 'true';
+// Disqus writes "true" and "false"; other tools that write its format use "True" or 1.
+const isTrue = (element: XmlElement, local: string) => /^(?:true|1)$/i.test(childText(element, local).trim());
 
 function postStatus(post: XmlElement, threadDeleted: boolean): DecisionStatus {
   if (isTrue(post, 'isSpam')) return 'spam';
   // A post removed on Disqus, or on a discussion removed there, keeps its text in the
   // export: kept, but not published again.
   if (isTrue(post, 'isDeleted') || threadDeleted) return 'rejected';
-  if (childText(post, 'isApproved').trim() === 'false') return 'held';
+  if (/^(?:false|0)$/i.test(childText(post, 'isApproved').trim())) return 'held';
   return 'approved';
+}
+
+function derivedId(parts: string[]): string {
+  return `derived:${createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 32)}`;
 }
 
 /**
@@ -58,17 +64,21 @@ export async function* readDisqusExport(options: {
       continue;
     }
     const author = child(element, 'author');
+    const message = childText(element, 'message').trim();
+    const createdAt = childText(element, 'createdAt').trim();
     yield {
       comment: {
-        sourceId: dsqId,
+        // A post without its dsq:id (some tools' exports) gets one made of what it says
+        // where and when: the same on every run, so importing twice still adds it once.
+        sourceId: dsqId || derivedId([threadId, createdAt, author ? childText(author, 'name') : '', message]),
         sourceParentId: child(element, 'parent')?.attributes.id || null,
         page,
         authorName: author ? childText(author, 'name').trim() || childText(author, 'username').trim() : '',
         authorEmail: author ? childText(author, 'email').trim().toLowerCase() : '',
         authorWebsite: null,
         ip: childText(element, 'ipAddress').trim() || null,
-        createdAt: parseSourceDate(childText(element, 'createdAt'), options.now),
-        content: childText(element, 'message').trim(),
+        createdAt: parseSourceDate(createdAt, options.now),
+        content: message,
         status: postStatus(element, deletedThreads.has(threadId)),
       },
     };

@@ -10,6 +10,7 @@ const FIXTURES = path.resolve(__dirname, '../fixtures/imports');
 const WXR_12 = path.join(FIXTURES, 'wordpress-1.2.xml');
 const DISQUS = path.join(FIXTURES, 'disqus.xml');
 const DISQUS_DELETED_THREAD = path.join(FIXTURES, 'disqus-deleted-thread.xml');
+const DISQUS_OTHER_TOOLS = path.join(FIXTURES, 'disqus-other-tools.xml');
 const HELLO = 'https://blog.example/2019/03/hello-world/';
 const ABOUT = 'https://blog.example/about/';
 
@@ -184,6 +185,29 @@ describe.each(DIALECTS)('imports and exports on %s', (dialect) => {
     expect(c.get('9000007')!.parent_id).toBe(c.get('9000008')!.id);
     expect(c.get('9000007')!.text).toBe('> Quoted text\n\nA reply listed before its parent.');
     expect(runJson(['import', 'disqus', DISQUS, '--site', site])).toMatchObject({ imported: 0, existing: 7 });
+  });
+
+  it('imports Disqus files other tools write: posts without a dsq:id once, booleans as True or 1', async () => {
+    const site = await newSite();
+    expect(runJson(['import', 'disqus', DISQUS_OTHER_TOOLS, '--site', site])).toMatchObject({
+      read: 5,
+      imported: 5,
+      skipped: { noThread: 0 },
+      byStatus: { approved: 2, spam: 1, rejected: 1, held: 1 },
+    });
+    const c = await bySourceId(site);
+    const derived = [...c.entries()].filter(([id]) => id.startsWith('derived:'));
+    expect(derived.map(([, row]) => row.text).sort()).toEqual([
+      'A post with no dsq:id.',
+      'Another post with no dsq:id.',
+    ]);
+    expect(c.get('8400002')!.status).toBe('spam');
+    expect(c.get('8400003')!.status).toBe('rejected');
+    expect(c.get('8400004')!.status).toBe('held');
+    expect(runJson(['import', 'disqus', DISQUS_OTHER_TOOLS, '--site', site])).toMatchObject({
+      imported: 0,
+      existing: 5,
+    });
   });
 
   it('keeps the posts of a discussion removed on Disqus, unpublished, as it keeps removed posts', async () => {
