@@ -35,7 +35,7 @@ const MAX_LEXICAL = 600;
 const URL_PATTERN = /\b(?:https?:\/\/|www\.)[^\s<>"'()\]]+/giu;
 // "name.com", and the "name . com" and "name.COMl" (a stray letter after the ending) people write to dodge link filters.
 const BARE_DOMAIN =
-  /\b[a-z0-9-]{2,63}(?:\.|\s\.\s?|\.\s)(?:com|net|org|info|biz|xyz|online|site|club|shop|store)[il1]?\b(?!\.[a-z0-9])(?:\/[^\s<>"'()\]]*)?|\b[a-z0-9-]{2,63}\.(?:ru|su|io|co|me|tk|ly|gl|us|top|in|uk|app|tv|cc|ws|pro|link|live|fun|space|website|tech|vn|pl|de|fr|es|it|nl|cn|br|au|ca|eu)\b(?!\.[a-z0-9])(?:\/[^\s<>"'()\]]*)?|\b[a-z0-9-]{2,63}\.[a-z]{2,12}\/[^\s<>"'()\]]*/giu;
+  /\b[a-z0-9-]{2,63}(?:\.(?:com|net|org|info|biz|xyz|online|site|club|shop|store)[il1]?|(?:\s\.\s?|\.\s)(?:com|net|org|info|biz|xyz|online|site|club|shop|store))\b(?!\.[a-z0-9])(?:\/[^\s<>"'()\]]*)?|\b[a-z0-9-]{2,63}\.(?:ru|su|io|co|me|tk|ly|gl|us|top|in|uk|app|tv|cc|ws|pro|link|live|fun|space|website|tech|vn|pl|de|fr|es|it|nl|cn|br|au|ca|eu)\b(?!\.[a-z0-9])(?:\/[^\s<>"'()\]]*)?|\b[a-z0-9-]{2,63}\.[a-z]{2,12}\/[^\s<>"'()\]]*/giu;
 // "site(dot)com", "site [dot] com": the other way to write a link past a filter.
 const DOT_WORD = /\s?[([{]\s?dot\s?[)\]}]\s?/g;
 const EMAIL = /[^\s@<>()[\]]{1,64}@[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63})*\.[a-z]{2,24}\b/giu;
@@ -250,6 +250,15 @@ export function abuseFeatures(input: CommentText, tokens: Tokens = tokenize(inpu
   if (profane > 0) features.push(`prof:${Math.min(profane, 3)}`);
   for (const signal of abuseSignals(words)) features.push(`sig:${signal}`);
   return features;
+}
+
+/**
+ * The features that say only that a comment links elsewhere: how many links, to which
+ * hosts, the same site again and again. Links alone never condemn a comment that says
+ * something (see the spam check): a reader who cites three sources is held at most.
+ */
+export function isLinkFeature(feature: string): boolean {
+  return feature.startsWith('urls:') || feature.startsWith('host:') || feature === 'sig:many-links';
 }
 
 /** Lexical features share one unit of weight between them; structural ones count 1 each. */

@@ -1,4 +1,4 @@
-import { isLexical } from './features';
+import { isLexical, isLinkFeature } from './features';
 
 /**
  * The arithmetic the two judgements share: a logistic regression over hashed
@@ -104,7 +104,7 @@ export interface LinearScore {
   known: number;
   /** The features that pushed the score up most, strongest first. */
   evidence: Contribution[];
-  /** What the comment's links (`urls:` and `host:` features) added to the logit, in all. */
+  /** What the comment's links (its `isLinkFeature` features) added to the logit, in all. */
   linkLogit: number;
   /** How many lexical features the comment has: about twice its words. */
   lexical: number;
@@ -130,7 +130,7 @@ export function scoreVector(
     for (const layer of layers) weight += layer.weights[k];
     const part = weight * vector.values[k];
     logit += part;
-    if (vector.names[k].startsWith('urls:') || vector.names[k].startsWith('host:')) linkLogit += part;
+    if (isLinkFeature(vector.names[k])) linkLogit += part;
     if (isLexical(vector.names[k])) {
       lexical++;
       if (weight !== 0) knownLexical++;
