@@ -19,8 +19,21 @@ function postStatus(post: XmlElement, threadDeleted: boolean): DecisionStatus {
   return 'approved';
 }
 
-function derivedId(parts: string[]): string {
-  return `derived:${createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 32)}`;
+/**
+ * Source ids for posts without their dsq:id (some tools' exports): made of where, when,
+ * who and what, and how many such posts came before in the file, so two "+1"s by one
+ * guest stay two, and the same file gives the same ids on every run: importing it twice
+ * still adds each post once.
+ */
+class DerivedIds {
+  private readonly seen = new Map<string, number>();
+
+  next(parts: string[]): string {
+    const hash = createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 32);
+    const occurrence = (this.seen.get(hash) ?? 0) + 1;
+    this.seen.set(hash, occurrence);
+    return occurrence === 1 ? `derived:${hash}` : `derived:${hash}:${occurrence}`;
+  }
 }
 
 /**
@@ -35,6 +48,7 @@ export async function* readDisqusExport(options: {
 }): AsyncGenerator<SourceEntry> {
   const threads = new Map<string, SourcePage>();
   const deletedThreads = new Set<string>();
+  const derived = new DerivedIds();
   const elements = readXmlElements({
     file: options.file,
     checkRoot: (tag) =>
@@ -64,17 +78,18 @@ export async function* readDisqusExport(options: {
       continue;
     }
     const author = child(element, 'author');
+    const authorName = author ? childText(author, 'name').trim() || childText(author, 'username').trim() : '';
+    const authorEmail = author ? childText(author, 'email').trim().toLowerCase() : '';
     const message = childText(element, 'message').trim();
     const createdAt = childText(element, 'createdAt').trim();
+    const parentId = child(element, 'parent')?.attributes.id || null;
     yield {
       comment: {
-        // A post without its dsq:id (some tools' exports) gets one made of what it says
-        // where and when: the same on every run, so importing twice still adds it once.
-        sourceId: dsqId || derivedId([threadId, createdAt, author ? childText(author, 'name') : '', message]),
-        sourceParentId: child(element, 'parent')?.attributes.id || null,
+        sourceId: dsqId || derived.next([threadId, parentId ?? '', createdAt, authorName, authorEmail, message]),
+        sourceParentId: parentId,
         page,
-        authorName: author ? childText(author, 'name').trim() || childText(author, 'username').trim() : '',
-        authorEmail: author ? childText(author, 'email').trim().toLowerCase() : '',
+        authorName,
+        authorEmail,
         authorWebsite: null,
         ip: childText(element, 'ipAddress').trim() || null,
         createdAt: parseSourceDate(createdAt, options.now),
