@@ -132,6 +132,7 @@ export function fitDefaultModels(files: DatasetFile[]): FittedDefault {
   const trainedOn: TrainingSource[] = [];
   const fit = (judgement: Judgement, features: (text: string) => string[], options: FitOptions): LinearModel => {
     const examples: TrainingExample[] = [];
+    const sources: TrainingSource[] = [];
     // Each YouTube family's groups share their weight among the family's files.
     const perFamily = new Map<string, number>();
     for (const file of files)
@@ -154,11 +155,13 @@ export function fitDefaultModels(files: DatasetFile[]): FittedDefault {
         used += texts.length;
         positive += texts.filter((c) => c.label === 1).length;
       }
-      if (used > 0) trainedOn.push({ file: file.file, sha256: file.sha256, examples: used, positive, judgement });
+      if (used > 0) sources.push({ file: file.file, sha256: file.sha256, examples: used, positive, judgement });
     }
     // Without a single positive, the negatives would only teach that every word lowers the score, drowning the
-    // signals' priors: such a fit keeps the priors alone.
-    return fitLinearModel(examples.some((e) => e.label === 1) ? examples : [], options);
+    // signals' priors: such a fit keeps the priors alone, and the model file lists no source for it.
+    if (!examples.some((e) => e.label === 1)) return fitLinearModel([], options);
+    trainedOn.push(...sources);
+    return fitLinearModel(examples, options);
   };
   return {
     models: {

@@ -41,6 +41,7 @@ const siteExample: Site = {
     disposableEmail: 'hold',
     abuse: 'hold',
     abuseThreshold: 0.7,
+    contempt: 'abuse',
     spamThreshold: 0.6,
     spamHoldThreshold: 0.1,
     language: 'en',

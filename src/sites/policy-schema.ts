@@ -36,6 +36,12 @@ export const sitePolicySchema = z.object({
   abuse: z.enum(['hold', 'reject', 'ignore']).default('hold'),
   /** Abuse score (a probability) at or above which `abuse` applies. */
   abuseThreshold: z.number().min(0).max(1).default(0.7),
+  /**
+   * Whether contempt ("stupid voters", "this moronic levy") counts as abuse. Newspaper
+   * readers' raters call it toxic nearly always, but a site that argues bluntly may let
+   * it through: `ignore` judges the comment as if it were not there, insults and hate still count.
+   */
+  contempt: z.enum(['abuse', 'ignore']).default('abuse'),
   /** More comments than this from one IP or one email within a minute are held. */
   floodPerMinute: z.number().int().min(1).max(1000).default(5),
   /** Emails at disposable-address providers: held, or let through. */

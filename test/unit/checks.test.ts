@@ -1,9 +1,10 @@
-import { abuseFeatures } from '../../src/moderation/classifier/features';
+import { abuseFeatures, spamFeatures } from '../../src/moderation/classifier/features';
 import { scoreVector, vectorize } from '../../src/moderation/classifier/linear-model';
 import { readModelFile } from '../../src/moderation/classifier/model-file';
 import { abuse } from '../../src/moderation/checks/abuse';
 import { disposableEmail } from '../../src/moderation/checks/disposable-email';
 import { linkContent } from '../../src/moderation/checks/link-content';
+import { spam } from '../../src/moderation/checks/spam';
 import { profanity } from '../../src/moderation/checks/profanity';
 import { wordLists } from '../../src/moderation/checks/word-lists';
 import { issueFormToken, verifyFormToken } from '../../src/comments/form-token';
@@ -167,5 +168,41 @@ describe('abuse, with the shipped model', () => {
       /^contempt .*calls someone or something stupid/,
     );
     expect(judge('You are not stupid, you were misled by a bad headline.')).toBeUndefined();
+  });
+
+  it('lets a site judge without contempt, and still holds insults there', () => {
+    const lenient = (text: string) =>
+      abuse({
+        result: scoreVector(models.abuse, vectorize(abuseFeatures({ text, website: null }))),
+        threshold: 0.7,
+        action: 'hold',
+        contempt: 'ignore',
+      });
+    expect(lenient('This is a stupid levy and the mayor should resign over it.')).toBeUndefined();
+    expect(lenient('This moronic levy will ruin the town.')).toBeUndefined();
+    expect(lenient('you are a complete moron')?.verdict).toBe('hold');
+    expect(lenient('Stupid voters keep electing him.')?.reason).toMatch(/^name-calling/);
+  });
+});
+
+describe('spam, with the shipped model', () => {
+  const { models } = readModelFile();
+  const judge = (text: string, website: string | null = null) =>
+    spam({
+      result: scoreVector(models.spam, vectorize(spamFeatures({ text, website }))),
+      holdThreshold: 0.1,
+      spamThreshold: 0.6,
+      hasFormToken: true,
+    })?.verdict;
+
+  it('holds a comment that says something and links one site three times, and condemns a bare link drop', () => {
+    // Links alone, the same host again and again included, hold a comment for a person at most.
+    expect(
+      judge(
+        'Great write-up! Tide tables [here](https://tides.example/estuary), our [spring walks](https://coastalbirding.example/walks) and the ringing report at https://coastalbirding.example/ringing-2025',
+        'https://coastalbirding.example',
+      ),
+    ).toBe('hold');
+    expect(judge('Call 1-800-555-0199 for Norton support, customer service helpline open 24/7')).toBe('spam');
   });
 });

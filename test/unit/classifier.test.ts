@@ -54,6 +54,7 @@ describe('spam signals', () => {
     expect(tokenize({ text: 'read it at gonintendo(dot)com/?id=205110', website: null }).foreignLinks).toBe(1);
     expect(tokenize({ text: '♥♥♥HDMovieStream.COMl♥♥♥', website: null }).foreignLinks).toBe(1);
     expect(tokenize({ text: 'the comic was funny. comical even', website: null }).foreignLinks).toBe(0);
+    expect(tokenize({ text: 'my sinuses. Neti pots help', website: null }).foreignLinks).toBe(0);
     expect(tokenize({ text: 'shop [dot] example [dot] com', website: null }).foreignLinks).toBe(1);
   });
 
@@ -99,12 +100,24 @@ describe('abuse signals', () => {
     expect(abuseOf('they are so stupid')).toEqual(['insult']);
     expect(abuseOf('This is a stupid policy and the council should be ashamed of it')).toEqual(['contempt']);
     expect(abuseOf('Dumb.')).toEqual(['contempt']);
+    expect(abuseOf("he's so stupid")).toEqual(['insult']);
+    expect(abuseOf('what a pathetic liar he is')).toEqual(['insult']);
+    expect(abuseOf('you jerk')).toEqual(['insult-aimed']);
   });
 
   it('says nothing of blunt, critical or rude-but-not-aimed comments', () => {
     expect(abuseOf('This policy is a disgrace and the council should be ashamed of it')).toEqual([]);
     expect(abuseOf('The losers of this trade deal are the farmers')).toEqual([]);
     expect(abuseOf('Karma is a bitch')).toEqual([]);
+    expect(abuseOf("Karma's a bitch")).toEqual([]);
+    expect(abuseOf('She was raising pigs and goats on the hill farm')).toEqual([]);
+    expect(abuseOf('We are guinea pigs for this new bus timetable')).toEqual([]);
+    expect(abuseOf('The jerk chicken at the festival was great')).toEqual([]);
+    expect(abuseOf('I learned it from Investing for Dummies')).toEqual([]);
+    expect(abuseOf('I sharpened my hoe before the frost')).toEqual([]);
+    expect(abuseOf('Garden hoes and rakes are on sale')).toEqual([]);
+    expect(abuseOf('You had a knee jerk reaction to the headline')).toEqual([]);
+    expect(abuseOf('Die Muslime in der Stadt feiern heute')).toEqual([]);
     expect(abuseOf('I need a hoe and a rake for the allotment')).toEqual([]);
     expect(abuseOf('I was dumb enough to believe the brochure')).toEqual([]);
     expect(abuseOf('That is not a stupid question at all')).toEqual([]);

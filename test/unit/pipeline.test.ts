@@ -186,6 +186,11 @@ describe('decide', () => {
     const rejecting = sitePolicySchema.parse({ abuse: 'reject' });
     expect(decide(context({ content: { abuse: judged(0.9) }, site: { policy: rejecting } })).status).toBe('rejected');
     expect(checksOf(context({ content: { abuse: judged(0.5) } }))).toEqual([]);
+    // A site that lets contempt through judges the comment without it.
+    const contemptuous = judged(0.9, [{ feature: 'sig:contempt', logit: 2.5 }]);
+    expect(checksOf(context({ content: { abuse: contemptuous } }))).toEqual(['abuse:hold']);
+    const blunt = sitePolicySchema.parse({ contempt: 'ignore' });
+    expect(checksOf(context({ content: { abuse: contemptuous }, site: { policy: blunt } }))).toEqual([]);
     expect(checksOf(context({ content: undefined }))).toEqual([]);
   });
 

@@ -113,7 +113,12 @@ export const CHECKS = [
   {
     name: 'abuse',
     run: ({ site: { policy }, content }) =>
-      abuse({ result: content?.abuse, threshold: policy.abuseThreshold, action: policy.abuse }),
+      abuse({
+        result: content?.abuse,
+        threshold: policy.abuseThreshold,
+        action: policy.abuse,
+        contempt: policy.contempt,
+      }),
   },
   { name: 'akismet', run: (ctx) => akismet({ result: ctx.akismet }) },
 ] as const satisfies readonly Check[];

@@ -28,22 +28,29 @@ const NAMES = String.raw`${words(`
   idiots? morons? imbeciles? cretins? dumbass(?:es)? jackass(?:es)? dipshits? dimwits? halfwits? nitwits? numbskulls?
   nincompoops? buffoons? retards? lowlifes? scumbags? douchebags? douche assholes? arseholes? bastards? twats? pricks?
   wankers? tossers? turds? shitheads? dickheads? dumbfucks? fuckwits? morrons? idoits? idiotas? pendejos?
-  dorks? dummies nutjobs? nutcases? dolts? twits? dingbats? airheads? bimbos? sleazebags? slimeballs? dirtbags?
+  dorks? nutjobs? nutcases? dolts? twits? dingbats? airheads? bimbos? sleazebags? slimeballs? dirtbags?
   sluts? whores? thots? cunts? pussies
-`)}|(?<!knee )jerks?|(?<!(?:karma|life|payback) (?:is|s) a )bitch(?:es|ez)?|(?<!garden |rake and (?:a )?)hoes?(?! (?:and|or) (?:a )?(?:rake|shovel|spade))|pussy(?! ?cats?\b)|nut (?:jobs?|cases?)|low lifes?`;
+`)}|(?<!(?:karma|life|payback)(?: is|'s) a )bitch(?:es|ez)?|(?<!garden )hoes(?! (?:and|or) (?:rakes|shovels|spades))|pussy(?! ?cats?\b)|nut (?:jobs?|cases?)|low lifes?`;
 // The same, coined for political sides and their leaders ("libtards", "demoRATs", "DemoKKKrats": the folded words squeeze "kkk" to "kk").
 const COINED = String.raw`${words(`
   libtards? leftards? demonrats? demorats? dumbocrats? dimocrats? democraps? liebrals? repugs? repuglicans?
   rethuglicans? republicants? trumptards? trumpanzees? obummer odumbo obozo killary shillary hildebeast hitlery
   snowflakes? cucks? cuckservatives? feminazis? sheeple
 `)}|dem\w*kk\w*|amerikka`;
-// Milder words, an insult only when aimed at the reader: "you fool", "you're pathetic".
-const MILD = words(`
+// Milder words, an insult only when aimed at the reader: "you fool", "you're pathetic" (not "you had a knee-jerk reaction").
+const MILD = String.raw`(?<!knee )jerks?|${words(`
   stupid dumb fools? losers? clowns? pathetic ignorant hypocrites? liars? scum pigs? ugly brainless clueless
-  worthless disgusting delusional deranged moronic idiotic retarded vile filthy cowards? trolls? punks?
+  worthless disgusting delusional deranged moronic idiotic retarded vile filthy cowards? trolls? punks? dummies
+`)}`;
+// Nouns that also name things ("jerk chicken", "for Dummies", "my hoe"; the plural "hoes" is a name above), or
+// people without scorn: name-calling when said of someone: "what a loser", "he is a fool", "a bunch of clowns".
+const MILD_NAMES = words('fools? losers? clowns? hypocrites? liars? cowards? trolls? punks? scum jerks? dummies hoes?');
+// What may stand between "what a" and the name: words that make it scorn ("what a pathetic loser"), not any word
+// ("she was raising pigs", "it was April fools").
+const SCORNFUL = words(`
+  total complete utter absolute real right proper typical classic pathetic lying sore stupid dumb big little sad sorry bloody
+  damn damned fucking spineless gutless miserable corrupt disgusting cowardly hypocritical
 `);
-// The milder nouns, name-calling when said of someone: "what a loser", "he is a fool", "a bunch of clowns".
-const MILD_NAMES = words('fools? losers? clowns? hypocrites? liars? cowards? trolls? punks? scum pigs?');
 // Stupid, said of people rather than of a policy: "they are so stupid", "stupid voters".
 const DULL = words('stupid dumb ignorant idiotic moronic brainless clueless retarded');
 const WHO = words(`
@@ -53,7 +60,7 @@ const WHO = words(`
 const SLURS = words(`
   niggers? niggas? nigga nigger negroes kneegrows? jigaboos? darkies faggots? fags? dykes? trannys trannies
   kikes? spics chinks?(?! in) gooks wetbacks? beaners? ragheads? towelheads? sandniggers? muzrats? mooslimes?
-  mooslims? muzzlims? muslimes? musiims? muzzie\w* goatfuckers? camelfuckers? gypos? pakis? wogs? japs? zipperheads? shemales? heebs?
+  mooslims? muzzlims? muslimes musiims? muzzie\w* goatfuckers? camelfuckers? gypos? pakis? wogs? japs? zipperheads? shemales? heebs?
 `);
 const ANIMALS = words(`
   animals vermin parasites savages cockroaches roaches rats subhumans? apes monkeys leeches maggots filth scum swine
@@ -86,10 +93,10 @@ const AIMED = new RegExp(
 // it weighs, but less than an insult: alone it is a judgement call. Not when denied or said of oneself: "you are
 // not stupid", "I was dumb enough to".
 const CONTEMPT = new RegExp(
-  String.raw`\b(?<!\b(?:not|never|isn't|aren't|wasn't|weren't|i'm|im|i am|i was|i feel|i felt|me) (?:\w+ )?)(?<!\b(?:not|never|isn't|aren't|wasn't|weren't|i'm|im|i am|i was|i feel|i felt|me) )(?:stupid|stupidity|dumb|dumber|dumbest|idiotic|idiocy|moronic|asinine|imbecilic|brainless|retarded)\b`,
+  String.raw`\b(?<!\b(?:not|never|isn't|aren't|wasn't|weren't|i'm|im|i am|i was|i feel|i felt|me) (?:\w+ )?)(?:stupid|stupidity|dumb|dumber|dumbest|idiotic|idiocy|moronic|asinine|imbecilic|brainless|retarded)\b`,
 );
 const NAME_CALLING = new RegExp(
-  String.raw`\b(?:${NAMES}|${COINED})\b|\b(?:what|such|is|was|he's|she's|hes|shes|are|were|bunch of|pack of|group of|like) (?:an? )?(?:(?!the\b|biggest\b)\w+ )?(?:${MILD_NAMES})\b|\b(?:${WHO}) (?:is|are|was|were|s|re) (?:so |really |just |that |too |plain |pretty |very |truly )?(?:${DULL})\b|\b(?:${DULL}) (?:${WHO}|person)\b`,
+  String.raw`\b(?:${NAMES}|${COINED})\b|\b(?:what|such|these|those|is|was|he's|she's|hes|shes|they're|theyre|are|were|bunch of|pack of|group of) (?:an? )?(?:(?:${SCORNFUL}) )?(?:${MILD_NAMES})\b|\b(?:(?:${WHO}) (?:is|are|was|were)|he's|she's|hes|shes|they're|theyre) (?:so |really |just |that |too |plain |pretty |very |truly )?(?:${DULL})\b|\b(?:${DULL}) (?:${WHO}|person)\b`,
 );
 const SLUR = new RegExp(
   String.raw`\b(?:${SLURS})\b|\bsand (?:niggers?|knee ?grows?)\b|\bknee grows?\b|\b(?:porch|sand) monkeys?\b|\bmooh? ?slums?\b`,
