@@ -18,6 +18,8 @@ import { renderCommentHtml } from '../comments/render';
 
 /** How often an action re-reads a comment that changed under it before giving up. */
 const MAX_ATTEMPTS = 5;
+/** Comments of a bulk action under way at once: within the database pool (10), leaving room for other requests. */
+const BULK_CONCURRENCY = 8;
 
 /** What an action answers: the comment after it, and the status it had before. */
 type ActionResult = { comment: ModeratorView; previousStatus: CommentStatus };
@@ -124,25 +126,32 @@ export class ModerationService {
     return result;
   }
 
-  /** The same action on up to 500 comments, each on its own: one failure does not undo the others. */
+  /**
+   * The same action on up to 500 comments, each on its own: one failure does not undo the
+   * others. A few run at once, so PostgreSQL commits them side by side instead of one
+   * round trip after another; the results keep the order of the ids.
+   */
   async actOnMany(
     principal: Principal,
     options: { ids: string[]; action: ModeratorAction; note?: string },
   ): Promise<BulkResult[]> {
-    const results: BulkResult[] = [];
-    for (const id of new Set(options.ids)) {
+    const one = async (id: string): Promise<BulkResult> => {
       try {
         const { comment, previousStatus } = await this.act(principal, {
           id,
           action: options.action,
           note: options.note,
         });
-        results.push({ id, ok: true, status: comment.status, previousStatus });
+        return { id, ok: true, status: comment.status, previousStatus };
       } catch (err) {
         if (!(err instanceof ApiError)) throw err;
-        results.push({ id, ok: false, error: { code: err.code, message: err.message } });
+        return { id, ok: false, error: { code: err.code, message: err.message } };
       }
-    }
+    };
+    const ids = [...new Set(options.ids)];
+    const results: BulkResult[] = [];
+    for (let i = 0; i < ids.length; i += BULK_CONCURRENCY)
+      results.push(...(await Promise.all(ids.slice(i, i + BULK_CONCURRENCY).map(one))));
     return results;
   }
 
