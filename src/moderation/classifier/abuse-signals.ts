@@ -37,22 +37,23 @@ const COINED = String.raw`${words(`
   rethuglicans? republicants? trumptards? trumpanzees? obummer odumbo obozo killary shillary hildebeast hitlery
   snowflakes? cucks? cuckservatives? feminazis? sheeple
 `)}|dem\w*kk\w*|amerikka`;
+// Nouns that also name things ("jerk chicken", "for Dummies") or people without scorn: milder names, an insult
+// aimed at the reader ("you fool") or said of someone ("what a loser", "he is a fool", "a bunch of clowns").
+const PERSON_NOUNS = words('fools? losers? clowns? hypocrites? liars? cowards? trolls? punks? scum dummies');
+// Stupid, said of people rather than of a policy: "they are so stupid", "stupid voters".
+const DULL = words('stupid dumb ignorant idiotic moronic brainless clueless retarded');
 // Milder words, an insult only when aimed at the reader: "you fool", "you're pathetic" (not "you had a knee-jerk reaction").
-const MILD = String.raw`(?<!knee )jerks?|${words(`
-  stupid dumb fools? losers? clowns? pathetic ignorant hypocrites? liars? scum pigs? ugly brainless clueless
-  worthless disgusting delusional deranged moronic idiotic retarded vile filthy cowards? trolls? punks? dummies
+const MILD = String.raw`(?<!knee )jerks?|${PERSON_NOUNS}|${DULL}|${words(`
+  pathetic pigs? ugly worthless disgusting delusional deranged vile filthy
 `)}`;
-// Nouns that also name things ("jerk chicken", "for Dummies", "my hoe"; the plural "hoes" is a name above), or
-// people without scorn: name-calling when said of someone: "what a loser", "he is a fool", "a bunch of clowns".
-const MILD_NAMES = words('fools? losers? clowns? hypocrites? liars? cowards? trolls? punks? scum jerks? dummies hoes?');
+// Name-calling said of someone; "my hoe" is a tool (the plural "hoes" is a name above).
+const MILD_NAMES = String.raw`${PERSON_NOUNS}|jerks?|hoes?`;
 // What may stand between "what a" and the name: words that make it scorn ("what a pathetic loser"), not any word
 // ("she was raising pigs", "it was April fools").
 const SCORNFUL = words(`
   total complete utter absolute real right proper typical classic pathetic lying sore stupid dumb big little sad sorry bloody
   damn damned fucking spineless gutless miserable corrupt disgusting cowardly hypocritical
 `);
-// Stupid, said of people rather than of a policy: "they are so stupid", "stupid voters".
-const DULL = words('stupid dumb ignorant idiotic moronic brainless clueless retarded');
 const WHO = words(`
   he she they people folks voters liberals conservatives democrats republicans americans canadians women men kids
   trump obama hillary clinton politicians leftists

@@ -33,9 +33,20 @@ const MAX_TOKEN = 24;
 const MAX_LEXICAL = 600;
 
 const URL_PATTERN = /\b(?:https?:\/\/|www\.)[^\s<>"'()\]]+/giu;
-// "name.com", and the "name . com" and "name.COMl" (a stray letter after the ending) people write to dodge link filters.
-const BARE_DOMAIN =
-  /\b[a-z0-9-]{2,63}(?:\.(?:com|net|org|info|biz|xyz|online|site|club|shop|store)[il1]?|(?:\s\.\s?|\.\s)(?:com|net|org|info|biz|xyz|online|site|club|shop|store))\b(?!\.[a-z0-9])(?:\/[^\s<>"'()\]]*)?|\b[a-z0-9-]{2,63}\.(?:ru|su|io|co|me|tk|ly|gl|us|top|in|uk|app|tv|cc|ws|pro|link|live|fun|space|website|tech|vn|pl|de|fr|es|it|nl|cn|br|au|ca|eu)\b(?!\.[a-z0-9])(?:\/[^\s<>"'()\]]*)?|\b[a-z0-9-]{2,63}\.[a-z]{2,12}\/[^\s<>"'()\]]*/giu;
+// Endings spam uses most; "name . com" is written with them too, and "name.COMl" (a stray letter after the ending).
+const COMMON_ENDINGS = 'com|net|org|info|biz|xyz|online|site|club|shop|store';
+const OTHER_ENDINGS =
+  'ru|su|io|co|me|tk|ly|gl|us|top|in|uk|app|tv|cc|ws|pro|link|live|fun|space|website|tech|vn|pl|de|fr|es|it|nl|cn|br|au|ca|eu';
+const PATH = String.raw`(?:\/[^\s<>"'()\]]*)?`;
+// "name.com" and the ways people write it to dodge link filters.
+const BARE_DOMAIN = new RegExp(
+  [
+    String.raw`\b[a-z0-9-]{2,63}(?:\.(?:${COMMON_ENDINGS})[il1]?|(?:\s\.\s?|\.\s)(?:${COMMON_ENDINGS}))\b(?!\.[a-z0-9])${PATH}`,
+    String.raw`\b[a-z0-9-]{2,63}\.(?:${OTHER_ENDINGS})\b(?!\.[a-z0-9])${PATH}`,
+    String.raw`\b[a-z0-9-]{2,63}\.[a-z]{2,12}\/[^\s<>"'()\]]*`,
+  ].join('|'),
+  'giu',
+);
 // "site(dot)com", "site [dot] com": the other way to write a link past a filter.
 const DOT_WORD = /\s?[([{]\s?dot\s?[)\]}]\s?/g;
 const EMAIL = /[^\s@<>()[\]]{1,64}@[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63})*\.[a-z]{2,24}\b/giu;
