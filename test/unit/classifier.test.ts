@@ -66,6 +66,18 @@ describe('spam signals', () => {
     expect(signalsOf('Great article, thanks. I disagree with the second point, though.')).toEqual([]);
     expect(signalsOf('The docs explain it: https://docs.python.org/3/library/asyncio.html')).toEqual([]);
     expect(signalsOf('Call me old-fashioned, but the 1995 version was better')).toEqual([]);
+    // The digits of a link are no phone number, and a government or university site of any country is a reference.
+    expect(signalsOf('The study (https://www.nature.com/articles/s41586-020-1234) says the opposite')).toEqual([]);
+    expect(signalsOf('Figures at https://www.ons.gov.uk/economy and https://www.ox.ac.uk/news')).toEqual([]);
+    expect(tokenize({ text: 'https://www.ons.gov.uk/economy', website: null }).foreignLinks).toBe(0);
+  });
+
+  it('finds shortened links, messenger contacts and stream offers written other ways', () => {
+    expect(signalsOf('best movie this year!! i just saw it here: http://bit.ly/Myn7k')).toEqual(['short-link']);
+    expect(signalsOf('selling this channel, add lionsvillagexo on skype to buy it')).toEqual(['contact-offer']);
+    expect(signalsOf('Enjoy The Whole Film Without Cost On This Site')).toEqual(['free-stream']);
+    expect(signalsOf('this movie is leeched right here absolutely free')).toEqual(['free-stream']);
+    expect(signalsOf('I will add that on skype calls the sound is worse')).toEqual([]);
   });
 });
 
@@ -147,10 +159,27 @@ describe('features', () => {
     expect(tokens.foreignLinks).toBe(1);
   });
 
+  it('names a link by its site, under a country\'s "co.uk" too, and counts only documentation of a vendor as reference', () => {
+    const hostsOf = (text: string) => tokenize({ text, website: null });
+    expect(hostsOf('https://www.bbc.co.uk/news and http://abc.net.au/x and news.bbc.co.uk').hosts).toEqual([
+      'bbc.co.uk',
+      'abc.net.au',
+      'bbc.co.uk',
+    ]);
+    expect(hostsOf('https://developer.apple.com/documentation/swift').foreignLinks).toBe(0);
+    expect(hostsOf('http://itunes.apple.com/app/my-little-car').foreignLinks).toBe(1);
+  });
+
   it('gives the spam model calls to action and signals, and the abuse model words aimed at the reader', () => {
     expect(spamFeatures({ text: 'Check out my channel and subscribe!', website: 'https://x.example' })).toEqual(
       expect.arrayContaining(['w:channel', 'b:my channel', 'website', 'cta:subscribe', 'cta:look', 'cta:mine']),
     );
+    const ctas = (text: string) => spamFeatures({ text, website: null }).filter((f) => f.startsWith('cta:'));
+    expect(ctas('everyone please come check our newest song')).toEqual(['cta:look', 'cta:mine']);
+    expect(ctas('I made a gaming channel, Angry Minecraft!')).toEqual(['cta:mine']);
+    expect(ctas('follow me on instagram bigboss286')).toEqual(['cta:look']);
+    expect(ctas('Please become my first subscriber.')).toEqual(['cta:subscribe']);
+    expect(ctas('I made a point of reading the whole report, and our new mayor should too')).toEqual([]);
     const abuse = abuseFeatures({ text: 'You are a fucking idiot, like all Muslims', website: null });
     expect(abuse).toEqual(expect.arrayContaining(['d:are', 'd:a', 'd:fucking', 'w:idiot', 'prof:1', 'b:all muslims']));
     // A group's name is no evidence of abuse on its own.

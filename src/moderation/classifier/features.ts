@@ -38,12 +38,13 @@ const COMMON_ENDINGS = 'com|net|org|info|biz|xyz|online|site|club|shop|store';
 const OTHER_ENDINGS =
   'ru|su|io|co|me|tk|ly|gl|us|top|in|uk|app|tv|cc|ws|pro|link|live|fun|space|website|tech|vn|pl|de|fr|es|it|nl|cn|br|au|ca|eu';
 const PATH = String.raw`(?:\/[^\s<>"'()\]]*)?`;
-// "name.com" and the ways people write it to dodge link filters.
+// "name.com" (or "news.name.co.uk") and the ways people write it to dodge link filters.
+const SUBDOMAINS = String.raw`(?:[a-z0-9-]{1,63}\.){0,3}`;
 const BARE_DOMAIN = new RegExp(
   [
-    String.raw`\b[a-z0-9-]{2,63}(?:\.(?:${COMMON_ENDINGS})[il1]?|(?:\s\.\s?|\.\s)(?:${COMMON_ENDINGS}))\b(?!\.[a-z0-9])${PATH}`,
-    String.raw`\b[a-z0-9-]{2,63}\.(?:${OTHER_ENDINGS})\b(?!\.[a-z0-9])${PATH}`,
-    String.raw`\b[a-z0-9-]{2,63}\.[a-z]{2,12}\/[^\s<>"'()\]]*`,
+    String.raw`\b${SUBDOMAINS}[a-z0-9-]{2,63}(?:\.(?:${COMMON_ENDINGS})[il1]?|(?:\s\.\s?|\.\s)(?:${COMMON_ENDINGS}))\b(?!\.[a-z0-9])${PATH}`,
+    String.raw`\b${SUBDOMAINS}[a-z0-9-]{2,63}\.(?:${OTHER_ENDINGS})\b(?!\.[a-z0-9])${PATH}`,
+    String.raw`\b${SUBDOMAINS}[a-z0-9-]{2,63}\.[a-z]{2,12}\/[^\s<>"'()\]]*`,
   ].join('|'),
   'giu',
 );
@@ -99,15 +100,15 @@ export const FUNCTION_WORDS: ReadonlySet<string> = new Set(
 const CALLS_TO_ACTION: ReadonlyArray<readonly [string, RegExp]> = [
   [
     'subscribe',
-    /\b(?:sub ?(?:4|for) ?sub|subs?cr?ib(?:e|ing)? (?:to )?(?:me|my|our|back)|subscribe|subscrib(?:irse|ete|anse)|suscri\w*|subcri\w*|inscreva\w*)\b/,
+    /\b(?:sub ?(?:4|for) ?sub|(?:my|our) (?:first |next )?(?:#\d+ )?subscribers?|subs?cr?ib(?:e|ing)? (?:to )?(?:me|my|our|back)|subscribe|subscrib(?:irse|ete|anse)|suscri\w*|subcri\w*|inscreva\w*)\b/,
   ],
   [
     'look',
-    /\b(?:check (?:out|it out|this out) (?:my|our|this|these|the|new)|check my|take a look at (?:my|our|this)|have a look at (?:my|our)|go (?:check|see|watch|visit|to) (?:my|our)|look (?:at|up) (?:my|our))\b/,
+    /\b(?:check (?:out|it out|this out) (?:my|our|this|these|the|new)|check (?:my|our)|take a look at (?:my|our|this)|have a look at (?:my|our)|(?:go|come) (?:and )?(?:check|see|watch|visit|to) (?:out )?(?:my|our)|look (?:at|up) (?:my|our)|follow (?:me|us) (?:on|at) (?:instagram|insta|ig|twitter|tiktok|facebook|snapchat|twitch|youtube))\b/,
   ],
   [
     'mine',
-    /\b(?:(?:my|our) (?:new |own )?(?:channel|videos?|playlist|podcast|mixtape|page|site|website|blog|music|songs?|track|cover|profile|account|instagram|twitter|facebook|app|game|book|shop|store|business|company|services?|products?)|(?:mi|meu|mon|mein|meinen) (?:canal|channel|kanal|chaine))\b/,
+    /\b(?:(?:i|we) (?:just )?(?:made|started|created|launched|opened) (?:a|an|my|our) (?:new |own )?(?:\w+ )?(?:channel|blog|podcast|website|site|shop|store|app|game)|(?:my|our) (?:(?:new|newest|latest|own|first) )?(?:channel|videos?|playlist|podcast|mixtape|page|site|website|blog|music|songs?|track|cover|profile|account|instagram|twitter|facebook|app|game|book|shop|store|business|company|services?|products?)|(?:mi|meu|mon|mein|meinen) (?:canal|channel|kanal|chaine))\b/,
   ],
   [
     'visit',
@@ -156,27 +157,39 @@ const REFERENCE_HOSTS = new Set([
   'pypi.org',
   'readthedocs.io',
   'php.net',
-  'oracle.com',
-  'microsoft.com',
-  'apple.com',
+  'docs.oracle.com',
+  'learn.microsoft.com',
+  'docs.microsoft.com',
+  'developer.apple.com',
   'rust-lang.org',
   'golang.org',
   'go.dev',
 ]);
-const isReference = (host: string) => REFERENCE_HOSTS.has(host) || /\.(?:gov|edu|mil)$/.test(host);
+/** Whether a link's host (in full: "developer.apple.com" is documentation, the App Store is not) is a reference site or under one. */
+function isReference(hostname: string): boolean {
+  if (/\.(?:gov|edu|mil)$/.test(hostname) || /\.(?:gov|ac|edu)\.[a-z]{2}$/.test(hostname)) return true;
+  for (let host = hostname; host.includes('.'); host = host.slice(host.indexOf('.') + 1))
+    if (REFERENCE_HOSTS.has(host)) return true;
+  return false;
+}
 
-/** The host of a URL found in text, without "www.", reduced to its last two labels. */
-function hostOf(url: string): string | undefined {
+/** Second-level labels under which a country's sites register ("bbc.co.uk", "abc.net.au"): part of the suffix, not the site. */
+const SECOND_LEVEL = new Set(['co', 'com', 'net', 'org', 'gov', 'ac', 'edu', 'ne', 'or', 'go', 'gob', 'nic']);
+
+/** The host name of a URL found in text, without "www.". */
+function hostnameOf(url: string): string | undefined {
   try {
-    const parsed = new URL(/^https?:\/\//i.test(url) ? url : `http://${url}`);
-    const labels = parsed.hostname
-      .replace(/^www\./, '')
-      .split('.')
-      .filter(Boolean);
-    return labels.slice(-2).join('.') || undefined;
+    return new URL(/^https?:\/\//i.test(url) ? url : `http://${url}`).hostname.replace(/^www\./, '') || undefined;
   } catch {
     return undefined;
   }
+}
+
+/** A host name reduced to the site: its last two labels, or three under a country's "co.uk". */
+function siteOf(hostname: string): string {
+  const labels = hostname.split('.').filter(Boolean);
+  const underCountry = labels.length > 2 && labels.at(-1)!.length === 2 && SECOND_LEVEL.has(labels.at(-2)!);
+  return labels.slice(underCountry ? -3 : -2).join('.');
 }
 
 /** A comment's text, folded and split: its words (links and addresses taken out) and its links' hosts. */
@@ -189,6 +202,8 @@ export interface Tokens {
   emails: number;
   /** The folded text with links kept, for the structural patterns. */
   folded: string;
+  /** The folded text with links and addresses blanked: what the reader wrote around them (a link's digits are no phone number). */
+  prose: string;
 }
 
 export function tokenize(input: CommentText): Tokens {
@@ -198,11 +213,12 @@ export function tokenize(input: CommentText): Tokens {
   let foreignLinks = 0;
   let emails = 0;
   const link = (url: string) => {
-    const host = hostOf(url);
+    const hostname = hostnameOf(url);
+    const host = hostname && siteOf(hostname);
     if (host && own.some((domain) => host === domain || domain.endsWith(`.${host}`) || host.endsWith(`.${domain}`)))
       return ' ';
     if (host) hosts.push(host.slice(0, 40));
-    if (!host || !isReference(host)) foreignLinks++;
+    if (!hostname || !isReference(hostname)) foreignLinks++;
     return ' ';
   };
   const rest = folded
@@ -217,7 +233,7 @@ export function tokenize(input: CommentText): Tokens {
   const words = (glued.match(WORD) ?? []).map((w) =>
     /^\d+$/.test(w) ? `#${Math.min(w.length, 9)}` : w.length > MAX_TOKEN ? w.slice(0, MAX_TOKEN) : w,
   );
-  return { words, hosts, foreignLinks, emails, folded };
+  return { words, hosts, foreignLinks, emails, folded, prose: rest };
 }
 
 function wordFeatures(words: string[], keep: (word: string) => boolean = () => true): string[] {

@@ -20,6 +20,7 @@ export const SPAM_SIGNALS = {
   'praise-website': { prior: 1, reason: 'generic praise from an author who gives a website' },
   'markup-link': { prior: 4, reason: 'an HTML or BBCode link, which readers of this form do not write' },
   'many-links': { prior: 1, reason: 'the same site linked again and again' },
+  'short-link': { prior: 1.5, reason: 'a link through a URL shortener, which hides where it goes' },
 } as const satisfies Record<string, { prior: number; reason: string }>;
 
 export type SpamSignalName = keyof typeof SPAM_SIGNALS;
@@ -40,19 +41,41 @@ const BRAND_SUPPORT = new RegExp(
   `${BRANDS.source}(?:\\W+\\w+){0,3}?\\W+(?:support|helpline|help ?desk|customer (?:service|care)|phone|number|contact|toll ?free|reservations?|hotline|login|recovery)\\b`,
 );
 const CONTACT_WORDS = /\b(?:contact|reach|write to|email|e-mail|mail|whatsapp|telegram|viber|wechat|dm|inbox|text)\b/;
+// A messenger account offered in words ("add lionsvillagexo on skype") is a contact offer of its own.
+const ON_MESSENGER =
+  /\b(?:add|message|msg|text|dm|find|reach|contact) (?:me|us|[a-z0-9_.]*\d[a-z0-9_.]*|[a-z0-9_.]{8,}) (?:on|at|via) (?:skype|snapchat|kik|discord|telegram|whatsapp|wechat|viber)\b/;
 const MONEY =
   /\b(?:(?:earn|earning|make|making|made|get|getting|got|paid|receive[ds]?)\b[^.!?\n]{0,25}(?:\$ ?\d|\d[\d,.]* ?(?:\$|usd|dollars|euros?|pounds))|\$ ?\d[\d,.]* ?(?:per|a|every|each|\/) ?(?:day|week|month|hour)|work(?:ing)? from home|online job|make money (?:online|from home|fast)|passive income|investment (?:platform|manager|plan)|binary options|forex (?:trading|signals)|crypto ?(?:currency)? (?:recovery|trading|investment)|recover (?:my|your|their|lost|stolen) (?:funds|money|bitcoin|crypto|account)|(?:spell|love) caster|love spell|loan (?:offer|lender)|quick loans?)\b/;
 const CALL_TO_ACTION_BEFORE_LINK =
-  /\b(?:visit|check(?: it)? out|click|go to|read more|learn more|more (?:info|details)|find (?:it|them|out more)|buy|order|download|sign up|join|get (?:it|yours)|available) [^.!?\n]{0,60}(?:https?:\/\/|www\.|\b[a-z0-9-]{2,63}\.(?:com|net|org|info|biz|ru|io|co|in|xyz|online|site|shop|store|app)\b)/;
+  /\b(?:visit|check(?: it)? out|(?:take|have) a look|click|go to|read more|learn more|more (?:info|details)|find (?:it|them|out more)|buy|order|download|sign up|join|get (?:it|yours)|available) [^.!?\n]{0,60}(?:https?:\/\/|www\.|\b[a-z0-9-]{2,63}\.(?:com|net|org|info|biz|ru|io|co|in|xyz|online|site|shop|store|app)\b)/;
 const PRAISE =
   /\b(?:(?:nice|great|good|awesome|excellent|amazing|wonderful|informative|useful|helpful|interesting|fantastic|superb|brilliant|valuable|impressive) (?:post|article|blog|information|info|content|read|share|sharing|work|job|writing|write up|site|website|stuff|topic|tips|points?|piece)|thanks? (?:you |a lot )?for (?:the )?(?:sharing|this (?:post|article|information|info)|the (?:info|information|post|article|great post))|keep (?:it up|up the good work|posting|sharing|writing)|i (?:really )?(?:like|liked|enjoyed|appreciate) (?:your|this) (?:post|article|blog|writing|content|site)|very (?:informative|helpful|useful|interesting)|(?:this|your) (?:post|article|blog|site) is (?:very |so |really )?(?:good|nice|great|helpful|informative|useful|amazing))\b/;
 // Pirate-stream spam under every film, series and sports page: a title to watch or download, free.
-const FREE = String.raw`(?:for free|free of charge|(?:totally|absolutely|completely|100%) free|free (?:online|here|now|in hd|on this|at|streaming|download)|free(?=\s*(?:[.!,:>)-]|$)))`;
+const FREE = String.raw`(?:for free|free of charge|without (?:any )?(?:cost|charge|paying)|at no cost|(?:totally|absolutely|completely|100%) free|free (?:online|here|now|in hd|on this|at|streaming|download)|free(?=\s*(?:[.!,:>)-]|$)))`;
 const FREE_STREAM = new RegExp(
-  String.raw`\b(?:watch|stream|download)\w*\b[^.!?;\n]{0,50}\b(?:movie|film|episode|season|series|match|game|fight|online|in hd)\b[^.!?;\n]{0,30}\b${FREE}|\b(?:full|whole|complete) movie\b[^.!?;\n]{0,40}\b${FREE}|\blive ?stream(?:ing)? ${FREE}`,
+  String.raw`\b(?:watch|stream|download)\w*\b[^.!?;\n]{0,50}\b(?:movie|film|episode|season|series|match|game|fight|online|in hd)\b[^.!?;\n]{0,30}\b${FREE}|\b(?:full|whole|complete|entire) (?:movie|film)\b[^.!?;\n]{0,40}\b${FREE}|\b(?:movie|film|episode|match)\b[^.!?;\n]{0,30}\b(?:stream|watch|download|leech)\w*\b[^.!?;\n]{0,30}\b${FREE}|\blive ?stream(?:ing)? ${FREE}`,
 );
 // Bitcoin (base58 and bech32) and Ethereum addresses: nobody quotes one but to be paid.
 const WALLET = /\b(?:[13][a-km-zA-HJ-NP-Z1-9]{25,34}|bc1[a-z0-9]{25,62}|0x[a-fA-F0-9]{40})\b/g;
+// Link shorteners: a reader citing a source links to it; a spammer hides where the link goes (and counts the clicks).
+const SHORTENERS = new Set([
+  'bit.ly',
+  'goo.gl',
+  'tinyurl.com',
+  't.co',
+  'ow.ly',
+  'is.gd',
+  'buff.ly',
+  'adf.ly',
+  'shorte.st',
+  'cutt.ly',
+  'rebrand.ly',
+  'tiny.cc',
+  'bit.do',
+  'rb.gy',
+  'shorturl.at',
+  'tiny.one',
+]);
 const MARKUP_LINK = /<a\s+[^>]*href|\[url[=\]]|\[link[=\]]/i;
 
 /** Whether a run of digit groups reads as a phone number rather than years or a large amount. */
@@ -77,16 +100,17 @@ function phoneNumbers(folded: string): { index: number; text: string }[] {
 export function spamSignals(input: CommentText, tokens: Tokens): SpamSignal[] {
   const { folded } = tokens;
   const found = new Set<SpamSignalName>();
-  const phones = phoneNumbers(folded);
+  const phones = phoneNumbers(tokens.prose);
   if (phones.length > 0) {
     const nearSupport = phones.some(({ index, text }) =>
-      SUPPORT_WORDS.test(folded.slice(Math.max(0, index - 80), index + text.length + 80)),
+      SUPPORT_WORDS.test(tokens.prose.slice(Math.max(0, index - 80), index + text.length + 80)),
     );
     found.add(nearSupport ? 'phone-support' : 'phone');
   }
   if (BRAND_SUPPORT.test(folded)) found.add('brand-support');
   const reachable = tokens.emails > 0 || /(?:^|\s)@[a-z0-9_]{3,}/.test(folded) || phones.length > 0;
-  if (reachable && CONTACT_WORDS.test(folded) && !found.has('phone-support')) found.add('contact-offer');
+  if (((reachable && CONTACT_WORDS.test(folded)) || ON_MESSENGER.test(folded)) && !found.has('phone-support'))
+    found.add('contact-offer');
   if (MONEY.test(folded)) found.add('money-promise');
   if (FREE_STREAM.test(folded)) found.add('free-stream');
   // A base58 address mixes cases and digits; a word or a number run does not.
@@ -101,6 +125,7 @@ export function spamSignals(input: CommentText, tokens: Tokens): SpamSignal[] {
     if (CALL_TO_ACTION_BEFORE_LINK.test(folded)) found.add('promo-link');
     if (PRAISE.test(folded)) found.add('praise-link');
     if (tokens.foreignLinks >= 3 && new Set(tokens.hosts).size < tokens.foreignLinks) found.add('many-links');
+    if (tokens.hosts.some((host) => SHORTENERS.has(host))) found.add('short-link');
   } else if (input.website && PRAISE.test(folded)) {
     found.add('praise-website');
   }
