@@ -168,6 +168,11 @@ export class CommentService {
     return this.options.threadCache.firstPage(options, () => this.thread(options));
   }
 
+  /** A thread's first page if this process has it serialized and fresh: no promise, no database. */
+  cachedFirstPage(page: { siteKey: string; pageId: string; limit: number }): SerializedPage | undefined {
+    return this.options.threadCache.cached(page);
+  }
+
   /** A page's published comments, oldest first. */
   async thread(options: { siteKey: string; pageId: string; cursor?: string; limit: number }) {
     const { commentRepository } = this.options;

@@ -44,15 +44,21 @@ export class ThreadCache {
     page: { siteKey: string; pageId: string; limit: number },
     load: () => Promise<unknown>,
   ): Promise<SerializedPage> {
+    const hit = this.cached(page);
+    if (hit) return hit;
     const { maxAgeMs, clock } = this.options;
     const key = pageKey(page.siteKey, page.pageId);
-    const hit = this.pages.get(key)?.get(page.limit);
-    if (hit && clock() - hit.storedAt < maxAgeMs) return hit;
     const dropsBefore = this.drops;
     const storedAt = clock();
     const fresh = serializePage(await load());
     if (maxAgeMs > 0 && this.drops === dropsBefore) this.store(key, page.limit, { ...fresh, storedAt });
     return fresh;
+  }
+
+  /** The cached page if there is a fresh one: what a read answers without a promise or the database. */
+  cached(page: { siteKey: string; pageId: string; limit: number }): SerializedPage | undefined {
+    const hit = this.pages.get(pageKey(page.siteKey, page.pageId))?.get(page.limit);
+    return hit && this.options.clock() - hit.storedAt < this.options.maxAgeMs ? hit : undefined;
   }
 
   dropPage(siteKey: string, pageId: string): void {

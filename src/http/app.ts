@@ -24,6 +24,7 @@ import { opsRoutes, type Readiness } from './ops-routes';
 import { publicRoutes } from './public-routes';
 import { queueDashboard } from './queue-dashboard';
 import { requestLogging } from './request-logging';
+import { threadReadsFromMemory } from './thread-reads';
 import { RouteRegistry } from './route-registry';
 import { webhookRoutes } from './webhook-routes';
 import { widgetRoutes } from './widget-routes';
@@ -81,6 +82,9 @@ export function createApp(options: AppOptions): Express {
 
   app.use(requestLogging(options.logger, routes));
   if (options.metrics) app.use(requestMetrics(options.metrics, routes));
+
+  // A reader's thread read, answered from memory when this process has the page (see thread-reads.ts).
+  app.use(threadReadsFromMemory({ siteCache: options.siteCache, comments: options.commentService }));
 
   // The route factories take their services under shorter names (sites, tokens, ...) than AppOptions does.
   const routeOptions = {

@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import { decodeCursor } from '../comments/cursor';
 
+/** A page's size when the query gives none, and the largest it may ask for. */
+export const DEFAULT_PAGE_SIZE = 50;
+export const MAX_PAGE_SIZE = 100;
+
 /** The query of a list that comes in pages: `cursor` (the `nextCursor` of the page before) and `limit`. */
 export const pageQuery = {
   cursor: z
@@ -8,5 +12,5 @@ export const pageQuery = {
     .max(200)
     .refine((c) => decodeCursor(c) !== undefined, 'not a cursor this API gave out')
     .optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(50),
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
 };

@@ -15,6 +15,7 @@ import { json, noContent, type Route, route } from './route';
 import { type Mount, mount } from './route-registry';
 import { allowSiteOrigin, answerPreflight, refuseOrigin } from './site-access';
 import { jsonBody } from './json-body';
+import { sendThreadPage } from './thread-reads';
 
 export interface PublicRoutesOptions {
   /** Every request looks its site up: from memory. */
@@ -30,9 +31,6 @@ export interface PublicRoutesOptions {
 const threadQuerySchema = z.object(pageQuery);
 
 const commentIdSchema = z.uuid();
-
-/** A thread may change any second (approval, removal): caches revalidate with the ETag. */
-const THREAD_CACHE_CONTROL = 'public, max-age=1, must-revalidate';
 
 const publicCommentExample = {
   id: COMMENT_ID,
@@ -159,13 +157,7 @@ export function publicRoutes(options: PublicRoutesOptions): (Route | Mount)[] {
           cursor: query.cursor,
           limit: query.limit,
         });
-        // The JSON bytes as they were serialized once, with their ETag: Express answers a matching If-None-Match with 304.
-        res.set({
-          'Cache-Control': THREAD_CACHE_CONTROL,
-          ETag: page.etag,
-          'Content-Type': 'application/json; charset=utf-8',
-        });
-        res.send(page.body);
+        sendThreadPage(res, page);
       },
     }),
 

@@ -21,9 +21,9 @@ export class SiteCache {
   constructor(private readonly options: SiteCacheOptions) {}
 
   async find(key: string): Promise<Site | undefined> {
+    const hit = this.cached(key);
+    if (hit) return hit;
     const { maxAgeMs, clock, sites } = this.options;
-    const hit = this.entries.get(key);
-    if (hit && clock() - hit.storedAt < maxAgeMs) return hit.site;
     const storedAt = clock();
     const dropsBefore = this.drops;
     const site = await sites.find(key);
@@ -32,6 +32,12 @@ export class SiteCache {
       this.entries.set(key, { site, storedAt });
     } else this.entries.delete(key);
     return site;
+  }
+
+  /** The site if it is in memory and fresh. */
+  cached(key: string): Site | undefined {
+    const hit = this.entries.get(key);
+    return hit && this.options.clock() - hit.storedAt < this.options.maxAgeMs ? hit.site : undefined;
   }
 
   drop(key: string): void {

@@ -82,6 +82,41 @@ describe.each(DIALECTS)('read caches and group commit on %s', (dialect) => {
     expect(stale.headers.etag).not.toBe(cached.headers.etag);
   });
 
+  it('answers a cached first page from memory exactly as the route does, and leaves other queries to the route', async () => {
+    const ids = [await publish('memory', 'from memory'), await publish('memory', 'and another')];
+    await showsOn(a, 'memory', ids);
+    const origin = 'https://blog.example';
+    const fromRoute = await a.http.get(`${threadPath('memory')}?limit=1`).set('Origin', origin);
+    const loads = jest.spyOn(a.runtime.commentService, 'serializedThread');
+    try {
+      const fromMemory = await a.http.get(`${threadPath('memory')}?limit=1`).set('Origin', origin);
+      expect(loads).not.toHaveBeenCalled();
+      expect(fromMemory.status).toBe(200);
+      expect(fromMemory.text).toBe(fromRoute.text);
+      for (const header of ['etag', 'cache-control', 'content-type', 'vary', 'access-control-allow-origin'])
+        expect([header, fromMemory.headers[header]]).toEqual([header, fromRoute.headers[header]]);
+      expect(fromMemory.headers['access-control-allow-origin']).toBe(origin);
+      // The page of the default size is another page, with an ETag of its own.
+      expect((await a.http.get(threadPath('memory')).set('If-None-Match', fromRoute.headers.etag)).status).toBe(200);
+      expect(
+        (await a.http.get(`${threadPath('memory')}?limit=1`).set('If-None-Match', fromRoute.headers.etag)).status,
+      ).toBe(304);
+      expect((await a.http.get(`${threadPath('memory')}?limit=1`).set('Origin', 'https://evil.example')).status).toBe(
+        403,
+      );
+      const head = await a.http.head(`${threadPath('memory')}?limit=1`);
+      expect([head.status, head.headers.etag]).toEqual([200, fromRoute.headers.etag]);
+      loads.mockClear();
+      // What the route must judge still reaches it: a bad limit is its 400, a cursor its page.
+      const bad = await a.http.get(`${threadPath('memory')}?limit=0`);
+      expect([bad.status, bad.body.error.code]).toEqual([400, 'validation_failed']);
+      expect((await a.http.get(`${threadPath('memory')}?limit=1&cursor=x`)).status).toBe(400);
+      expect((await a.http.get(`/v1/sites/nope/pages/memory/comments?limit=1`)).status).toBe(404);
+    } finally {
+      loads.mockRestore();
+    }
+  });
+
   it("shows a moderator's approval on the other replica", async () => {
     const shown = await publish('approvals', 'visible');
     await showsOn(b, 'approvals', [shown]);
