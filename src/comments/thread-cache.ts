@@ -36,23 +36,41 @@ export class ThreadCache {
   private readonly pages = new Map<string, Map<number, Entry>>();
   /** Counts drops, so that a read that raced one does not store what it read. */
   private drops = 0;
+  /** Loads under way, by page and size, with the drop count they started at. */
+  private readonly loading = new Map<string, { drops: number; page: Promise<SerializedPage> }>();
 
   constructor(private readonly options: ThreadCacheOptions) {}
 
-  /** The cached page, or else what `load` serializes, stored unless a drop happened meanwhile. */
+  /**
+   * The cached page, or else what `load` serializes, stored unless a drop happened
+   * meanwhile. Readers who miss together share one load: when a busy page's entry
+   * expires, fifty readers at that moment cost one database read, not fifty. A load
+   * that started before a drop is shared with nobody who came after it.
+   */
   async firstPage(
     page: { siteKey: string; pageId: string; limit: number },
     load: () => Promise<unknown>,
   ): Promise<SerializedPage> {
     const hit = this.cached(page);
     if (hit) return hit;
-    const { maxAgeMs, clock } = this.options;
     const key = pageKey(page.siteKey, page.pageId);
+    const loadKey = `${key}\u0000${page.limit}`;
+    const shared = this.loading.get(loadKey);
+    if (shared && shared.drops === this.drops) return shared.page;
     const dropsBefore = this.drops;
-    const storedAt = clock();
-    const fresh = serializePage(await load());
-    if (maxAgeMs > 0 && this.drops === dropsBefore) this.store(key, page.limit, { ...fresh, storedAt });
-    return fresh;
+    const storedAt = this.options.clock();
+    const loaded = load().then((value) => {
+      const fresh = serializePage(value);
+      if (this.options.maxAgeMs > 0 && this.drops === dropsBefore) this.store(key, page.limit, { ...fresh, storedAt });
+      return fresh;
+    });
+    const entry = { drops: dropsBefore, page: loaded };
+    this.loading.set(loadKey, entry);
+    const forget = () => {
+      if (this.loading.get(loadKey) === entry) this.loading.delete(loadKey);
+    };
+    loaded.then(forget, forget);
+    return loaded;
   }
 
   /** The cached page if there is a fresh one: what a read answers without a promise or the database. */

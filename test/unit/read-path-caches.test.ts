@@ -61,6 +61,43 @@ describe('ThreadCache', () => {
     expect(JSON.parse(fresh.body.toString())).toEqual({ stale: false });
   });
 
+  it('gives readers who miss together one load, but not a load that started before a drop', async () => {
+    const { threads } = cache();
+    let loads = 0;
+    const releases: Array<() => void> = [];
+    const load = () => {
+      const n = (loads += 1);
+      return new Promise<{ n: number }>((resolve) => releases.push(() => resolve({ n })));
+    };
+    const together = [threads.firstPage(page, load), threads.firstPage(page, load), threads.firstPage(page, load)];
+    expect(loads).toBe(1);
+    threads.dropPage('site_a', 'hello');
+    // A reader after the drop must not get what was read before it.
+    const after = threads.firstPage(page, load);
+    expect(loads).toBe(2);
+    releases.forEach((release) => release());
+    const bodies = (await Promise.all(together)).map((p) => JSON.parse(p.body.toString()));
+    expect(bodies).toEqual([{ n: 1 }, { n: 1 }, { n: 1 }]);
+    expect(JSON.parse((await after).body.toString())).toEqual({ n: 2 });
+    // The load after the drop was stored; the one before it was not.
+    expect(JSON.parse((await threads.firstPage(page, load)).body.toString())).toEqual({ n: 2 });
+    expect(loads).toBe(2);
+  });
+
+  it('lets a failed load fail its readers, and the next reader load again', async () => {
+    const { threads } = cache();
+    let loads = 0;
+    const failing = async () => {
+      loads += 1;
+      throw new Error('database down');
+    };
+    const both = [threads.firstPage(page, failing), threads.firstPage(page, failing)];
+    await expect(Promise.all(both)).rejects.toThrow('database down');
+    expect(loads).toBe(1);
+    await expect(threads.firstPage(page, failing)).rejects.toThrow('database down');
+    expect(loads).toBe(2);
+  });
+
   it('caches nothing at a max age of 0', async () => {
     const { threads } = cache(0);
     let loads = 0;
