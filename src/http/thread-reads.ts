@@ -42,18 +42,21 @@ const decoded = (part: string): string | undefined => {
  * goes on to the route in public-routes.ts, which stays the contract.
  */
 export function threadReadsFromMemory(options: { siteCache: SiteCache; comments: CommentService }): RequestHandler {
+  /** The site and cached page a first-page read asks for, when both are in memory. */
+  const fromMemory = (url: string) => {
+    const match = FIRST_PAGE_READ.exec(url);
+    if (!match) return undefined;
+    const [siteKey, pageId] = [decoded(match[1]), decoded(match[2])];
+    const limit = match[3] === undefined ? DEFAULT_PAGE_SIZE : Number(match[3]);
+    const site = siteKey === undefined ? undefined : options.siteCache.cached(siteKey);
+    if (!site || !pageId || limit < 1 || limit > MAX_PAGE_SIZE) return undefined;
+    const page = options.comments.cachedFirstPage({ siteKey: site.key, pageId, limit });
+    return page && { site, page };
+  };
   return (req, res, next) => {
-    const match = req.method === 'GET' || req.method === 'HEAD' ? FIRST_PAGE_READ.exec(req.url) : null;
-    const siteKey = match && decoded(match[1]);
-    const pageId = match && decoded(match[2]);
-    const site = siteKey ? options.siteCache.cached(siteKey) : undefined;
-    const limit = match?.[3] === undefined ? DEFAULT_PAGE_SIZE : Number(match[3]);
-    const page =
-      site && pageId && limit >= 1 && limit <= MAX_PAGE_SIZE
-        ? options.comments.cachedFirstPage({ siteKey: site.key, pageId, limit })
-        : undefined;
-    if (!site || !page) return next();
-    allowSiteOrigin(site, req, res);
-    sendThreadPage(res, page);
+    const hit = req.method === 'GET' || req.method === 'HEAD' ? fromMemory(req.url) : undefined;
+    if (!hit) return next();
+    allowSiteOrigin(hit.site, req, res);
+    sendThreadPage(res, hit.page);
   };
 }

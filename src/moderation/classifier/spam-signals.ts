@@ -98,12 +98,12 @@ function phoneNumbers(folded: string): { index: number; text: string }[] {
 
 /** The spam signals a comment shows. `tokens` is the comment's tokenization (see features.ts). */
 export function spamSignals(input: CommentText, tokens: Tokens): SpamSignal[] {
-  const { folded } = tokens;
+  const { folded, prose } = tokens;
   const found = new Set<SpamSignalName>();
-  const phones = phoneNumbers(tokens.prose);
+  const phones = phoneNumbers(prose);
   if (phones.length > 0) {
     const nearSupport = phones.some(({ index, text }) =>
-      SUPPORT_WORDS.test(tokens.prose.slice(Math.max(0, index - 80), index + text.length + 80)),
+      SUPPORT_WORDS.test(prose.slice(Math.max(0, index - 80), index + text.length + 80)),
     );
     found.add(nearSupport ? 'phone-support' : 'phone');
   }
